@@ -1,0 +1,107 @@
+/** `switchboard daemon`: runs the daemon in the foreground until SIGINT/SIGTERM. */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import Type from 'typebox';
+import Ajv from 'ajv';
+import { DEFAULT_PORT, startDaemon } from '../daemon/runtime/daemon';
+import { UserError } from '../daemon/runtime/embedded-redis';
+import { stderrLogger } from '../daemon/runtime/logger';
+import { defaultStateDir } from '../daemon/runtime/state-dir';
+
+/** Optional `<state-dir>/config.json`; flags override it. */
+const ConfigFile = Type.Object(
+  {
+    allowedOrigins: Type.Optional(Type.Array(Type.String())),
+    allowedHosts: Type.Optional(Type.Array(Type.String())),
+    metricsPublic: Type.Optional(Type.Boolean()),
+    maxValueBytes: Type.Optional(Type.Integer({ minimum: 1024, maximum: 1024 * 1024 })),
+  },
+  { additionalProperties: false },
+);
+type ConfigFile = Type.Static<typeof ConfigFile>;
+
+interface DaemonFlags {
+  host: string;
+  port: string;
+  redis?: string;
+  stateDir?: string;
+  namespace: string;
+  allowOrigin: string[];
+  allowHost: string[];
+  metricsPublic?: boolean;
+  verbose?: boolean;
+}
+
+export function registerDaemonCommand(program: Command): void {
+  program
+    .command('daemon')
+    .description('run the Switchboard daemon in the foreground (embedded Redis unless --redis or SWITCHBOARD_REDIS_URL)')
+    .option('--host <address>', 'address to bind', '127.0.0.1')
+    .option('--port <port>', 'port to bind (0 = any free port)', String(DEFAULT_PORT))
+    .option('--redis <url>', 'use this Redis instead of an embedded one (also SWITCHBOARD_REDIS_URL)')
+    .option('--state-dir <dir>', 'token, daemon.json and embedded Redis data (default $XDG_STATE_HOME/switchboard)')
+    .option('--namespace <name>', 'Redis key namespace', 'sb')
+    .option('--allow-origin <origin>', 'accept requests carrying this Origin (repeatable)', collect, [])
+    .option('--allow-host <host>', 'accept this Host header too (repeatable)', collect, [])
+    .option('--metrics-public', 'serve /metrics without the token')
+    .option('--verbose', 'log more to stderr')
+    .action(async (flags: DaemonFlags) => {
+      const port = Number(flags.port);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UserError(`--port must be an integer 0..65535, not "${flags.port}"`);
+      const stateDir = flags.stateDir ?? defaultStateDir();
+      const config = readConfig(stateDir);
+      const log = stderrLogger(flags.verbose ?? false);
+      const daemon = await startDaemon({
+        stateDir,
+        host: flags.host,
+        port,
+        redisUrl: flags.redis ?? (process.env.SWITCHBOARD_REDIS_URL || undefined),
+        namespace: flags.namespace,
+        allowedOrigins: [...(config.allowedOrigins ?? []), ...flags.allowOrigin],
+        allowedHosts: [...(config.allowedHosts ?? []), ...flags.allowHost],
+        metricsPublic: flags.metricsPublic ?? config.metricsPublic ?? false,
+        maxValueBytes: config.maxValueBytes,
+        log,
+      });
+      process.stdout.write(`switchboard ready ${daemon.info.url}\n`);
+      const shutdown = (signal: string) => {
+        log.info(`${signal}: shutting down`);
+        daemon.stop().then(
+          () => process.exit(0),
+          (error: unknown) => {
+            log.error(`shutdown failed: ${(error as Error).message}`);
+            process.exit(1);
+          },
+        );
+      };
+      process.once('SIGINT', () => shutdown('SIGINT'));
+      process.once('SIGTERM', () => shutdown('SIGTERM'));
+    });
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+function readConfig(stateDir: string): ConfigFile {
+  const file = join(stateDir, 'config.json');
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return {};
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new UserError(`${file} is not valid JSON: ${(error as Error).message}`);
+  }
+  const validate = new Ajv().compile(ConfigFile);
+  if (!validate(parsed)) {
+    const e = validate.errors?.[0];
+    throw new UserError(`${file}: ${e?.instancePath || 'config'} ${e?.message ?? 'is invalid'}`);
+  }
+  return parsed as ConfigFile;
+}

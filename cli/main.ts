@@ -1,0 +1,31 @@
+#!/usr/bin/env node
+/** The `switchboard` command: the daemon plus the client commands (exit 0 ok, 1 error, 2 usage). */
+import { Command, CommanderError } from 'commander';
+import { RpcError } from '../protocol/errors';
+import { UserError } from '../daemon/runtime/embedded-redis';
+import { DaemonNotFoundError } from '../client/discovery';
+import { ConnectionError } from '../client/connection';
+import { DAEMON_VERSION } from '../daemon/runtime/version';
+import { registerDaemonCommand } from './daemon-command';
+import { registerClientCommands } from './client-commands';
+
+const program = new Command('switchboard')
+  .description('Switchboard: run many AI agents side by side and watch, coordinate and guard them')
+  .version(DAEMON_VERSION)
+  .exitOverride()
+  .configureOutput({ outputError: (text, write) => write(text) });
+
+registerDaemonCommand(program);
+registerClientCommands(program);
+for (const command of program.commands) command.exitOverride();
+
+program.parseAsync(process.argv).catch((error: unknown) => {
+  if (error instanceof CommanderError) {
+    // help and version exit 0; everything else commander reports is a usage error
+    process.exit(error.exitCode === 0 ? 0 : 2);
+  }
+  const expected = [UserError, RpcError, DaemonNotFoundError, ConnectionError].some((kind) => error instanceof kind);
+  const message = expected ? (error as Error).message : ((error as Error).stack ?? String(error));
+  process.stderr.write(`switchboard: ${message}\n`);
+  process.exit(1);
+});

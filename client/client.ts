@@ -1,0 +1,160 @@
+/** SwitchboardClient: one typed method per RPC method, auto-reconnect, subscriptions that survive reconnects. */
+import { EventEmitter } from 'node:events';
+import { BLOCKING_METHODS, METHOD_NAMES, type MethodName, type ParamsOf, type ResultOf } from '../protocol/methods';
+import type { HelloResult, PushedEvent, Topic } from '../protocol/types';
+import { PROTOCOL_VERSION } from '../protocol/version';
+import type { BackoffOptions } from './backoff';
+import { RpcConnection, type ConnectionState } from './connection';
+import { discoverDaemon, type DiscoveryOptions } from './discovery';
+
+export interface ClientOptions extends DiscoveryOptions {
+  /** Sent in `hello`, e.g. "my-agent/1.2". */
+  clientName?: string;
+  /** false: no reconnect; or backoff bounds (default 100 ms doubling to 5 s, jittered). */
+  reconnect?: boolean | BackoffOptions;
+  /** Deadline for a non-blocking call (default 30 s); blocking calls get their own timeout plus this. */
+  requestTimeoutMs?: number;
+}
+
+type CallFn<M extends MethodName> = {} extends ParamsOf<M>
+  ? (params?: ParamsOf<M>) => Promise<ResultOf<M>>
+  : (params: ParamsOf<M>) => Promise<ResultOf<M>>;
+type Namespace<D extends string> = {
+  [M in Extract<MethodName, `${D}.${string}`> as M extends `${D}.${infer Verb}` ? Verb : never]: CallFn<M>;
+};
+
+export interface SubscribeOptions {
+  /**
+   * Called when events may have been missed (a seq gap, or a reconnect): reload a snapshot
+   * (agents.list, approvals.pending…) and apply later events on top of it.
+   */
+  onResync?(): void;
+}
+
+export interface Subscription {
+  readonly topics: readonly Topic[];
+  unsubscribe(): Promise<void>;
+}
+
+interface LiveSubscription {
+  topics: Topic[];
+  handler(event: PushedEvent): void;
+  options: SubscribeOptions;
+  serverId?: string;
+  lastSeq: number;
+}
+
+export class SwitchboardClient extends EventEmitter<{ state: [ConnectionState]; reconnected: [] }> {
+  readonly agents: Namespace<'agent'>;
+  readonly signals: Namespace<'signal'>;
+  readonly approvals: Namespace<'approval'>;
+  readonly events: Namespace<'event'>;
+  /** The daemon's answer to the latest `hello`. */
+  daemon?: HelloResult;
+
+  private readonly connection: RpcConnection;
+  private readonly subscriptions = new Set<LiveSubscription>();
+  private readonly byServerId = new Map<string, LiveSubscription>();
+  private opens = 0;
+
+  private constructor(private readonly options: ClientOptions) {
+    super();
+    const requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
+    this.connection = new RpcConnection({
+      endpoint: () => discoverDaemon(options),
+      reconnect: options.reconnect ?? true,
+      requestTimeoutMs,
+      onOpen: () => this.onOpen(),
+    });
+    this.connection.on('state', (state) => this.emit('state', state));
+    this.connection.on('notification', (method, params) => {
+      if (method === 'event') this.dispatch(params as PushedEvent);
+    });
+    const namespace = (domain: string) =>
+      Object.fromEntries(
+        METHOD_NAMES.filter((m) => m.startsWith(`${domain}.`)).map((m) => [m.slice(domain.length + 1), (p?: object) => this.call(m, p ?? {})]),
+      );
+    this.agents = namespace('agent') as Namespace<'agent'>;
+    this.signals = namespace('signal') as Namespace<'signal'>;
+    this.approvals = namespace('approval') as Namespace<'approval'>;
+    this.events = namespace('event') as Namespace<'event'>;
+  }
+
+  /** Connects (finding the daemon through options, env, or daemon.json) and says hello. */
+  static async connect(options: ClientOptions = {}): Promise<SwitchboardClient> {
+    const client = new SwitchboardClient(options);
+    await client.connection.open();
+    return client;
+  }
+
+  get state(): ConnectionState {
+    return this.connection.state;
+  }
+
+  call<M extends MethodName>(method: M, params: ParamsOf<M>): Promise<ResultOf<M>> {
+    const timeoutMs = BLOCKING_METHODS.has(method) ? blockingTimeout(params) : undefined;
+    return this.connection.call(method, params, { timeoutMs: timeoutMs && timeoutMs + (this.options.requestTimeoutMs ?? 30_000) }) as Promise<
+      ResultOf<M>
+    >;
+  }
+
+  /** Subscribes to topics; kept across reconnects (with onResync called, since pushes may have been missed). */
+  async subscribe(topics: Topic[], handler: (event: PushedEvent) => void, options: SubscribeOptions = {}): Promise<Subscription> {
+    const live: LiveSubscription = { topics, handler, options, lastSeq: 0 };
+    const { subscriptionId } = await this.call('subscribe', { topics });
+    this.attach(live, subscriptionId);
+    this.subscriptions.add(live);
+    return {
+      topics,
+      unsubscribe: async () => {
+        this.subscriptions.delete(live);
+        if (live.serverId === undefined) return;
+        this.byServerId.delete(live.serverId);
+        if (this.connection.state === 'open') await this.call('unsubscribe', { subscriptionId: live.serverId });
+      },
+    };
+  }
+
+  close(): void {
+    this.connection.close();
+  }
+
+  private async onOpen(): Promise<void> {
+    this.daemon = (await this.connection.call(
+      'hello',
+      { client: this.options.clientName ?? 'switchboard-client', protocolVersion: PROTOCOL_VERSION },
+      { early: true },
+    )) as HelloResult;
+    if (this.opens++ === 0) return;
+    this.byServerId.clear();
+    for (const live of this.subscriptions) {
+      const { subscriptionId } = (await this.connection.call('subscribe', { topics: live.topics }, { early: true })) as {
+        subscriptionId: string;
+      };
+      this.attach(live, subscriptionId);
+      live.options.onResync?.();
+    }
+    this.emit('reconnected');
+  }
+
+  private attach(live: LiveSubscription, serverId: string): void {
+    live.serverId = serverId;
+    live.lastSeq = 0;
+    this.byServerId.set(serverId, live);
+  }
+
+  private dispatch(event: PushedEvent): void {
+    const live = this.byServerId.get(event.subscriptionId);
+    if (!live) return;
+    const gap = event.seq !== live.lastSeq + 1;
+    live.lastSeq = event.seq;
+    if (gap) live.options.onResync?.();
+    live.handler(event);
+  }
+}
+
+function blockingTimeout(params: unknown): number | undefined {
+  const timeoutMs = (params as { timeoutMs?: unknown }).timeoutMs;
+  // approval.request's own timeout defaults to 5 minutes
+  return typeof timeoutMs === 'number' ? timeoutMs : 300_000;
+}

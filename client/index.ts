@@ -1,0 +1,8 @@
+/** `switchboard/client`: the agent SDK. */
+export { SwitchboardClient, type ClientOptions, type Subscription, type SubscribeOptions } from './client';
+export { Heartbeat, type HeartbeatOptions } from './heartbeat';
+export { ConnectionError, type ConnectionState } from './connection';
+export { discoverDaemon, DaemonNotFoundError, type Endpoint } from './discovery';
+export { RpcError, ErrorCode } from '../protocol/errors';
+export type * from '../protocol/types';
+export type { MethodName, ParamsOf, ResultOf } from '../protocol/methods';

@@ -1,0 +1,54 @@
+/** agent.* — registration, heartbeats, stop, listing and stale detection. */
+import { RECENTLY_ENDED_MS } from '../../protocol/limits';
+import { RETENTION, type Deps } from '../deps';
+import type { Handlers } from '../server/context';
+import { RawJson, rawOrNull } from '../server/raw-json';
+import { runScript } from '../store/redis';
+
+type AgentHandlers = Pick<Handlers, 'agent.start' | 'agent.beat' | 'agent.stop' | 'agent.get' | 'agent.list' | 'agent.stale'>;
+
+const DEFAULT_TTL_SECONDS = 30;
+
+export function agentHandlers({ redis, keys }: Deps): AgentHandlers {
+  const indexes = (agentId: string) => [keys.agent(agentId), keys.agentsExpiry, keys.agentsBeats, keys.agentsEnded];
+  return {
+    'agent.start': async (p, ctx) =>
+      rawOrNull(
+        await runScript(redis, 'agentStart', indexes(p.agentId), [
+          p.agentId,
+          p.ttlSeconds ?? DEFAULT_TTL_SECONDS,
+          ctx.json.metadata ?? '{}',
+          keys.channels.agents,
+        ]),
+      ),
+
+    'agent.beat': async (p, ctx) => {
+      const task = p.currentTask === undefined ? ['keep', ''] : p.currentTask === null ? ['clear', ''] : ['set', p.currentTask];
+      return rawOrNull(
+        await runScript(redis, 'agentBeat', indexes(p.agentId), [
+          p.agentId,
+          p.status ?? 'running',
+          p.progress === undefined ? '' : String(p.progress),
+          ...task,
+          ctx.json.metadata ?? '',
+          keys.channels.agents,
+        ]),
+      );
+    },
+
+    'agent.stop': async (p) =>
+      rawOrNull(
+        await runScript(redis, 'agentStop', indexes(p.agentId), [p.agentId, p.finalStatus, RETENTION.endedAgentMs, keys.channels.agents]),
+      ),
+
+    'agent.get': async (p) => rawOrNull(await runScript(redis, 'agentGet', [keys.agent(p.agentId)], [])),
+
+    'agent.list': async () =>
+      new RawJson(String(await runScript(redis, 'agentsList', [keys.agentsExpiry, keys.agentsEnded], [keys.agentPrefix, RECENTLY_ENDED_MS]))),
+
+    'agent.stale': async (p) =>
+      new RawJson(
+        String(await runScript(redis, 'agentsStale', [keys.agentsBeats], [keys.agentPrefix, Math.round(p.thresholdSeconds * 1000)])),
+      ),
+  };
+}

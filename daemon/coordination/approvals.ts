@@ -1,0 +1,80 @@
+/** approval.* — human gates. State lives in Redis (AOF in embedded mode), so requests and answers survive restarts. */
+import { randomUUID } from 'node:crypto';
+import { ErrorCode, RpcError } from '../../protocol/errors';
+import type { Approval } from '../../protocol/types';
+import { RETENTION, type Deps } from '../deps';
+import { waitUntil } from '../events/waiters';
+import type { CallContext, Handlers } from '../server/context';
+import { RawJson, rawOrNull } from '../server/raw-json';
+import { runScript } from '../store/redis';
+
+type ApprovalHandlers = Pick<
+  Handlers,
+  'approval.create' | 'approval.request' | 'approval.wait' | 'approval.respond' | 'approval.pending' | 'approval.get'
+>;
+
+const DEFAULT_TIMEOUT_MS = 300_000;
+/** approval.request waits this much past the expiry for the sweeper's verdict (it sweeps every 250 ms). */
+const EXPIRY_GRACE_MS = 2_000;
+
+export function approvalHandlers({ redis, keys, hub }: Deps): ApprovalHandlers {
+  const get = async (requestId: string): Promise<string | undefined> => {
+    const reply = await runScript(redis, 'approvalGet', [keys.approval(requestId)], []);
+    return typeof reply === 'string' ? reply : undefined;
+  };
+
+  /** Waits for a decision; answers with the request as it stands when the time is up. */
+  const waitForDecision = async (requestId: string, timeoutMs: number, ctx: CallContext): Promise<RawJson> => {
+    let latest: string | undefined;
+    const decided = await waitUntil(hub.approvalWaiters, requestId, timeoutMs, ctx.signal, async () => {
+      latest = await get(requestId);
+      if (latest === undefined) throw new RpcError(ErrorCode.NotFound, `approval request "${requestId}" does not exist`);
+      return (JSON.parse(latest) as Approval).status === 'pending' ? undefined : latest;
+    });
+    return new RawJson(decided ?? (await get(requestId)) ?? latest!);
+  };
+
+  const create: ApprovalHandlers['approval.create'] = async (p, ctx) => {
+    const requestId = randomUUID();
+    return rawOrNull(
+      await runScript(redis, 'approvalCreate', [keys.approval(requestId), keys.approvalsPending], [
+        requestId,
+        p.agentId,
+        p.type,
+        ctx.json.context ?? 'null',
+        p.risk ?? 'medium',
+        p.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+        keys.channels.approvals,
+      ]),
+    );
+  };
+
+  return {
+    'approval.create': create,
+
+    'approval.request': async (p, ctx) => {
+      const created = (await create(p, ctx)) as RawJson;
+      const { requestId } = JSON.parse(created.json) as Approval;
+      return waitForDecision(requestId, (p.timeoutMs ?? DEFAULT_TIMEOUT_MS) + EXPIRY_GRACE_MS, ctx);
+    },
+
+    'approval.wait': (p, ctx) => waitForDecision(p.requestId, p.timeoutMs, ctx),
+
+    'approval.respond': async (p) =>
+      rawOrNull(
+        await runScript(redis, 'approvalRespond', [keys.approval(p.requestId), keys.approvalsPending], [
+          p.requestId,
+          p.approved ? '1' : '0',
+          p.responder,
+          p.reason ?? '',
+          RETENTION.decidedApprovalMs,
+          keys.channels.approvals,
+        ]),
+      ),
+
+    'approval.pending': async () =>
+      new RawJson(String(await runScript(redis, 'approvalsPending', [keys.approvalsPending], [keys.approvalPrefix]))),
+
+    'approval.get': async (p) => rawOrNull((await get(p.requestId)) ?? null),
+  };
+}

@@ -1,0 +1,65 @@
+/** signal.* — direct and broadcast signals between agents; signal.wait wakes on push. */
+import { randomUUID } from 'node:crypto';
+import type { Deps } from '../deps';
+import { waitUntil } from '../events/waiters';
+import type { Handlers } from '../server/context';
+import { RawJson, rawOrNull } from '../server/raw-json';
+import { runScript } from '../store/redis';
+
+type SignalHandlers = Pick<
+  Handlers,
+  'signal.send' | 'signal.broadcast' | 'signal.wait' | 'signal.check' | 'signal.pending' | 'signal.clear'
+>;
+
+const DEFAULT_TTL_SECONDS = 60;
+
+export function signalHandlers({ redis, keys, hub }: Deps): SignalHandlers {
+  const boxes = (agentId: string) => [keys.inbox(agentId), keys.broadcasts, keys.seen(agentId)];
+
+  const send = async (box: string, target: string, from: string, type: string, payload: string | undefined, ttlSeconds?: number) => {
+    const signalId = randomUUID();
+    return rawOrNull(
+      await runScript(redis, 'signalSend', [box, keys.signalSeq, keys.signal(signalId)], [
+        signalId,
+        type,
+        from,
+        target,
+        payload ?? 'null',
+        (ttlSeconds ?? DEFAULT_TTL_SECONDS) * 1000,
+        keys.channels.signals,
+      ]),
+    );
+  };
+
+  /** The oldest matching signal's JSON, or undefined. */
+  const take = async (agentId: string, type: string | undefined, source: string | undefined, consume: boolean) => {
+    const reply = await runScript(redis, 'signalTake', boxes(agentId), [
+      agentId,
+      type ?? '',
+      source ?? '',
+      consume ? '1' : '0',
+      keys.signalPrefix,
+      keys.channels.signals,
+    ]);
+    return typeof reply === 'string' ? reply : undefined;
+  };
+
+  return {
+    'signal.send': (p, ctx) => send(keys.inbox(p.to), p.to, p.from, p.type, ctx.json.payload, p.ttlSeconds),
+    'signal.broadcast': (p, ctx) => send(keys.broadcasts, '*', p.from, p.type, ctx.json.payload, p.ttlSeconds),
+
+    'signal.check': async (p) => rawOrNull(await take(p.agentId, p.type, p.source, p.consume ?? false)),
+
+    'signal.wait': async (p, ctx) =>
+      rawOrNull(await waitUntil(hub.signalWaiters, p.agentId, p.timeoutMs, ctx.signal, () => take(p.agentId, p.type, p.source, p.consume ?? true))),
+
+    'signal.pending': async (p) =>
+      new RawJson(String(await runScript(redis, 'signalPending', boxes(p.agentId), [p.agentId, p.type ?? '', keys.signalPrefix]))),
+
+    'signal.clear': async (p) => ({
+      cleared: Number(
+        await runScript(redis, 'signalClear', boxes(p.agentId), [p.agentId, p.type ?? '', keys.signalPrefix, keys.channels.signals]),
+      ),
+    }),
+  };
+}

@@ -1,0 +1,210 @@
+/** Assembles and runs one daemon: Redis (embedded or given), the event hub, RPC, HTTP/WS, the sweeper. */
+import { randomUUID } from 'node:crypto';
+import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { DEFAULT_MAX_VALUE_BYTES } from '../../protocol/limits';
+import type { DaemonInfo, Health } from '../../protocol/types';
+import { PROTOCOL_VERSION } from '../../protocol/version';
+import { agentHandlers } from '../coordination/agents';
+import { approvalHandlers } from '../coordination/approvals';
+import { signalHandlers } from '../coordination/signals';
+import { Sweeper } from '../coordination/sweeper';
+import type { Deps } from '../deps';
+import { eventHandlers } from '../events/events';
+import { EventHub } from '../events/hub';
+import { InFlight } from '../server/calls';
+import type { Handlers } from '../server/context';
+import { RequestGuard } from '../server/guard';
+import { createHttpServer } from '../server/http';
+import { DaemonMetrics } from '../server/metrics';
+import { RpcDispatcher } from '../server/rpc';
+import { sessionHandlers } from '../server/session';
+import { WsTransport } from '../server/ws';
+import { createKeys } from '../store/keys';
+import { connectRedis, openCommandConnection, type RedisTarget } from '../store/redis';
+import { startEmbeddedRedis, UserError, type EmbeddedRedis } from './embedded-redis';
+import { silentLogger, type Logger } from './logger';
+import { daemonInfoPath, ensureStateDir, loadOrCreateToken } from './state-dir';
+import { DAEMON_VERSION } from './version';
+
+export interface DaemonOptions {
+  stateDir: string;
+  host?: string;
+  /** 0 picks a free port. */
+  port?: number;
+  /** Absent: embedded mode. */
+  redisUrl?: string;
+  /** Key namespace on Redis (several independent Switchboards can share one Redis). */
+  namespace?: string;
+  allowedOrigins?: string[];
+  allowedHosts?: string[];
+  metricsPublic?: boolean;
+  maxValueBytes?: number;
+  log?: Logger;
+}
+
+export interface RunningDaemon {
+  info: DaemonInfo;
+  port: number;
+  token: string;
+  daemonId: string;
+  /** Stops accepting, finishes in-flight replies, closes, removes daemon.json. */
+  stop(): Promise<void>;
+}
+
+export const DEFAULT_PORT = 7420;
+
+export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon> {
+  const log = options.log ?? silentLogger;
+  const host = options.host ?? '127.0.0.1';
+  ensureStateDir(options.stateDir);
+  refuseIfRunning(options.stateDir);
+  const token = loadOrCreateToken(options.stateDir);
+
+  let embedded: EmbeddedRedis | undefined;
+  let target: RedisTarget;
+  if (options.redisUrl) target = { url: options.redisUrl };
+  else {
+    embedded = await startEmbeddedRedis(options.stateDir);
+    target = { path: embedded.socket };
+    log.info(`${embedded.adopted ? 'adopted' : 'started'} embedded Redis at ${embedded.socket}`);
+  }
+
+  const cleanup: (() => Promise<unknown>)[] = [];
+  try {
+    const redis = await openCommandConnection(target);
+    cleanup.push(() => redis.quit().catch(() => redis.disconnect()));
+    redis.on('error', (error: Error) => log.warn(`redis: ${error.message}`));
+    const subscriber = connectRedis(target, 'switchboard-events');
+    subscriber.on('error', (error: Error) => log.warn(`redis subscriber: ${error.message}`));
+    cleanup.push(() => subscriber.quit().catch(() => subscriber.disconnect()));
+
+    const keys = createKeys(options.namespace);
+    const hub = new EventHub(subscriber, keys);
+    await hub.start();
+    const daemonId = randomUUID();
+    const deps: Deps = { redis, keys, hub, daemonId, version: DAEMON_VERSION };
+    const handlers: Handlers = {
+      ...sessionHandlers(deps),
+      ...agentHandlers(deps),
+      ...signalHandlers(deps),
+      ...approvalHandlers(deps),
+      ...eventHandlers(deps),
+    };
+
+    const metrics = new DaemonMetrics({
+      liveAgents: () => redis.zcard(keys.agentsExpiry),
+      pendingApprovals: () => redis.zcard(keys.approvalsPending),
+      subscriptions: () => hub.subscriptionCount,
+    });
+    const inFlight = new InFlight();
+    const dispatcher = new RpcDispatcher(handlers, { maxValueBytes: options.maxValueBytes ?? DEFAULT_MAX_VALUE_BYTES, metrics, log });
+    const guard = new RequestGuard({ token, allowedOrigins: options.allowedOrigins ?? [], allowedHosts: options.allowedHosts ?? [] });
+    const ws = new WsTransport({ dispatcher, hub, metrics, inFlight });
+    const health = (): Health => {
+      const up = redis.status === 'ready' && subscriber.status === 'ready';
+      return { status: up ? 'ok' : 'degraded', redis: up ? 'up' : 'down', version: DAEMON_VERSION };
+    };
+    const server = createHttpServer({
+      guard,
+      dispatcher,
+      metrics,
+      inFlight,
+      metricsPublic: options.metricsPublic ?? false,
+      health,
+      upgrade: (req, socket, head) => ws.upgrade(req, socket, head),
+    });
+    await listen(server, host, options.port ?? DEFAULT_PORT);
+    const port = (server.address() as AddressInfo).port;
+    guard.bind(host, port);
+
+    const sweeper = new Sweeper(redis, keys, log);
+    sweeper.start();
+
+    const urlHost = host.includes(':') ? `[${host}]` : host;
+    const info: DaemonInfo = {
+      pid: process.pid,
+      url: `ws://${urlHost}:${port}/v1`,
+      httpUrl: `http://${urlHost}:${port}`,
+      redis: embedded ? `unix://${embedded.socket}` : redactUrl(options.redisUrl!),
+      version: DAEMON_VERSION,
+      protocolVersion: PROTOCOL_VERSION,
+    };
+    writeDaemonInfo(options.stateDir, info);
+
+    let stopping: Promise<void> | undefined;
+    const stop = () =>
+      (stopping ??= (async () => {
+        server.close();
+        await inFlight.drain(5_000);
+        await ws.close();
+        server.closeAllConnections();
+        await sweeper.stop();
+        for (const step of cleanup.reverse()) await step();
+        await embedded?.stop();
+        removeDaemonInfo(options.stateDir);
+      })());
+    return { info, port, token, daemonId, stop };
+  } catch (error) {
+    for (const step of cleanup.reverse()) await step();
+    await embedded?.stop();
+    throw error;
+  }
+}
+
+function listen(server: import('node:http').Server, host: string, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      reject(error.code === 'EADDRINUSE' ? new UserError(`port ${port} on ${host} is in use: pass --port to pick another`) : error),
+    );
+    server.listen(port, host, () => resolve());
+  });
+}
+
+/** One daemon per state dir: a second would fight over daemon.json and the embedded Redis. */
+function refuseIfRunning(stateDir: string): void {
+  let info: DaemonInfo;
+  try {
+    info = JSON.parse(readFileSync(daemonInfoPath(stateDir), 'utf8')) as DaemonInfo;
+  } catch {
+    return;
+  }
+  if (info.pid !== process.pid && isAlive(info.pid)) {
+    throw new UserError(`a daemon is already running for ${stateDir} (pid ${info.pid}, ${info.url})`);
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function writeDaemonInfo(stateDir: string, info: DaemonInfo): void {
+  const file = daemonInfoPath(stateDir);
+  writeFileSync(`${file}.tmp`, `${JSON.stringify(info, null, 2)}\n`, { mode: 0o600 });
+  renameSync(`${file}.tmp`, file);
+}
+
+function removeDaemonInfo(stateDir: string): void {
+  const file = daemonInfoPath(stateDir);
+  try {
+    if ((JSON.parse(readFileSync(file, 'utf8')) as DaemonInfo).pid === process.pid) rmSync(file);
+  } catch {
+    // already gone
+  }
+}
+
+function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return url;
+  }
+}
+

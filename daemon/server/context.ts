@@ -1,0 +1,19 @@
+import type { MethodName, ParamsOf, ResultOf } from '../../protocol/methods';
+import type { PushTarget } from '../events/hub';
+import type { RawJson } from './raw-json';
+
+/** What a handler knows about the call it serves. */
+export interface CallContext {
+  transport: 'ws' | 'http';
+  /** Aborted when the caller goes away or the daemon shuts down: blocking calls return early. */
+  signal: AbortSignal;
+  /** The caller's WebSocket connection, for subscriptions (absent over HTTP). */
+  target?: PushTarget;
+  /** JSON text of the params' payload fields (payload, context, metadata, data), size-checked once. */
+  json: Partial<Record<string, string>>;
+  /** Per-connection state the `hello` handshake records. */
+  session: { client?: string; protocolVersion?: string };
+}
+
+export type Handler<M extends MethodName> = (params: ParamsOf<M>, ctx: CallContext) => Promise<ResultOf<M> | RawJson>;
+export type Handlers = { [M in MethodName]: Handler<M> };

@@ -1,0 +1,71 @@
+/** Prometheus metrics (GET /metrics), on a registry of the daemon's own so that several daemons can share a process in tests. */
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+export interface MetricSources {
+  liveAgents(): Promise<number>;
+  pendingApprovals(): Promise<number>;
+  subscriptions(): number;
+}
+
+export class DaemonMetrics {
+  readonly registry = new Registry();
+  readonly wsClients: Gauge;
+  private readonly calls: Counter<'method' | 'outcome'>;
+  private readonly duration: Histogram<'method'>;
+  /** Label children cached per method: the hot path does no label hashing. */
+  private readonly children = new Map<string, { ok: Counter.Internal; seconds: Histogram.Internal<'method'> }>();
+
+  constructor(sources: MetricSources) {
+    const registers = [this.registry];
+    collectDefaultMetrics({ register: this.registry, prefix: 'switchboard_process_' });
+    this.calls = new Counter({
+      name: 'switchboard_rpc_calls_total',
+      help: 'RPC calls by method and outcome ("ok" or the JSON-RPC error code)',
+      labelNames: ['method', 'outcome'],
+      registers,
+    });
+    this.duration = new Histogram({
+      name: 'switchboard_rpc_duration_seconds',
+      help: 'RPC call latency by method (blocking calls include their wait)',
+      labelNames: ['method'],
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5, 30, 300, 3600],
+      registers,
+    });
+    this.wsClients = new Gauge({ name: 'switchboard_ws_clients', help: 'Connected WebSocket clients', registers });
+    new Gauge({
+      name: 'switchboard_subscriptions',
+      help: 'Event subscriptions held by this daemon',
+      registers,
+      collect() {
+        this.set(sources.subscriptions());
+      },
+    });
+    new Gauge({
+      name: 'switchboard_agents_live',
+      help: 'Alive agents (all daemons on this Redis)',
+      registers,
+      async collect() {
+        this.set(await sources.liveAgents());
+      },
+    });
+    new Gauge({
+      name: 'switchboard_approvals_pending',
+      help: 'Pending approval requests (all daemons on this Redis)',
+      registers,
+      async collect() {
+        this.set(await sources.pendingApprovals());
+      },
+    });
+  }
+
+  observe(method: string, code: number | undefined, seconds: number): void {
+    let child = this.children.get(method);
+    if (!child) {
+      child = { ok: this.calls.labels(method, 'ok'), seconds: this.duration.labels(method) };
+      this.children.set(method, child);
+    }
+    if (code === undefined) child.ok.inc();
+    else this.calls.labels(method, String(code)).inc();
+    child.seconds.observe(seconds);
+  }
+}

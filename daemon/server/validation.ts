@@ -1,0 +1,76 @@
+/**
+ * Param validation: Ajv compiled from the protocol schemas, with errors that name the field and
+ * the rule, and the byte limit on payload-like values (which JSON Schema cannot express).
+ */
+import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import { ErrorCode, RpcError } from '../../protocol/errors';
+import { schemas, type MethodName } from '../../protocol/schemas';
+
+const ajv = new Ajv({ allErrors: false, strict: true, strictTypes: false });
+
+export const validators = Object.fromEntries(
+  Object.entries(schemas).map(([method, schema]) => [method, ajv.compile(schema)]),
+) as Record<MethodName, ValidateFunction>;
+
+/** Fields whose values are arbitrary JSON, limited in serialized size (SPEC §3). */
+export const PAYLOAD_FIELDS: Partial<Record<MethodName, readonly string[]>> = {
+  'agent.start': ['metadata'],
+  'agent.beat': ['metadata'],
+  'signal.send': ['payload'],
+  'signal.broadcast': ['payload'],
+  'approval.create': ['context'],
+  'approval.request': ['context'],
+  'event.publish': ['data'],
+};
+
+export function validateParams(method: MethodName, params: unknown): void {
+  const validate = validators[method];
+  if (validate(params)) return;
+  const error = validate.errors?.[0];
+  throw error ? describe(error) : new RpcError(ErrorCode.InvalidParams, 'invalid params');
+}
+
+function describe(error: ErrorObject): RpcError {
+  const at = error.instancePath.slice(1).replaceAll('/', '.');
+  const field = (name: string) => (at ? `${at}.${name}` : name);
+  switch (error.keyword) {
+    case 'required': {
+      const name = field(String(error.params.missingProperty));
+      return invalid(name, 'required', `${name} is required`);
+    }
+    case 'additionalProperties': {
+      const name = field(String(error.params.additionalProperty));
+      return invalid(name, 'unknown field', `${name} is not a known field`);
+    }
+    case 'type':
+      if (!at) return invalid('params', 'type', 'params must be an object');
+      return invalid(at, 'type', `${at} ${error.message ?? 'has the wrong type'}`);
+    default:
+      return invalid(at || 'params', error.keyword, `${at || 'params'} ${error.message ?? 'is invalid'}`);
+  }
+}
+
+function invalid(field: string, rule: string, message: string): RpcError {
+  return new RpcError(ErrorCode.InvalidParams, `invalid params: ${message}`, { field, rule });
+}
+
+/** Serializes each payload field once (handlers reuse the text) and enforces the size limit. */
+export function serializePayloads(method: MethodName, params: Record<string, unknown>, maxBytes: number): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const field of PAYLOAD_FIELDS[method] ?? []) {
+    const value = params[field];
+    if (value === undefined) continue;
+    const json = JSON.stringify(value);
+    const bytes = Buffer.byteLength(json);
+    if (bytes > maxBytes) {
+      throw new RpcError(ErrorCode.TooLarge, `${field} is ${bytes} bytes serialized; the limit is ${maxBytes}`, {
+        field,
+        rule: 'maxBytes',
+        limit: maxBytes,
+        size: bytes,
+      });
+    }
+    out[field] = json;
+  }
+  return out;
+}

@@ -1,0 +1,59 @@
+/**
+ * The one place Redis key and channel names are built.
+ *
+ * Each domain lives under one hash tag (`{sb:agents}`, `{sb:signals}`…) so that every key a Lua
+ * script touches sits in the same Redis Cluster slot; scripts that reach per-item keys are given
+ * the item key prefix and build those keys themselves, as BullMQ's scripts do. Pub/sub channels
+ * carry no tag: classic PUBLISH reaches every node of a cluster.
+ */
+export type Keys = ReturnType<typeof createKeys>;
+
+export function createKeys(namespace = 'sb') {
+  const agents = `{${namespace}:agents}`;
+  const signals = `{${namespace}:signals}`;
+  const approvals = `{${namespace}:approvals}`;
+  const events = `{${namespace}:events}`;
+  return {
+    namespace,
+    /** Hash of one agent's AgentStatus fields. */
+    agent: (agentId: string) => `${agents}:agent:${agentId}`,
+    agentPrefix: `${agents}:agent:`,
+    /** Sorted set: alive agent id → deadline (last beat + ttl, epoch ms). The expiry sweeper reads it. */
+    agentsExpiry: `${agents}:expiry`,
+    /** Sorted set: alive agent id → last beat (epoch ms). agent.stale reads it. */
+    agentsBeats: `${agents}:beats`,
+    /** Sorted set: ended or expired agent id → end time (epoch ms), trimmed to the agent.list window. */
+    agentsEnded: `${agents}:ended`,
+
+    /** Hash of one signal (its JSON plus the fields scripts filter on); expires with the signal. */
+    signal: (signalId: string) => `${signals}:signal:${signalId}`,
+    signalPrefix: `${signals}:signal:`,
+    /** Sorted set: signal id → send sequence, for one target agent. */
+    inbox: (agentId: string) => `${signals}:inbox:${agentId}`,
+    /** Sorted set: broadcast signal id → send sequence. */
+    broadcasts: `${signals}:broadcasts`,
+    /** Set of broadcast ids one agent has consumed or cleared. */
+    seen: (agentId: string) => `${signals}:seen:${agentId}`,
+    /** Counter giving signals a total send order (first-in first-out across inbox and broadcasts). */
+    signalSeq: `${signals}:seq`,
+
+    /** Hash of one approval request. */
+    approval: (requestId: string) => `${approvals}:request:${requestId}`,
+    approvalPrefix: `${approvals}:request:`,
+    /** Sorted set: pending request id → expiresAt (epoch ms). */
+    approvalsPending: `${approvals}:pending`,
+
+    /** Stream of published events of one type. */
+    eventStream: (type: string) => `${events}:stream:${type}`,
+    /** Set of event types ever published (for `switchboard events` without --type). */
+    eventTypes: `${events}:types`,
+
+    /** Pub/sub channels: every state change is published on its domain's channel (see daemon/events/frame.ts). */
+    channels: {
+      agents: `${namespace}:ch:agents`,
+      signals: `${namespace}:ch:signals`,
+      approvals: `${namespace}:ch:approvals`,
+      events: `${namespace}:ch:events`,
+    },
+  };
+}

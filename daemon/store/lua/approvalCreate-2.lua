@@ -1,0 +1,29 @@
+--[[
+  Files a pending approval request.
+
+  KEYS[1] request hash
+  KEYS[2] pending index (zset: request id -> expiresAt ms)
+  ARGV[1] requestId
+  ARGV[2] agentId
+  ARGV[3] type
+  ARGV[4] context JSON text
+  ARGV[5] risk
+  ARGV[6] timeout (ms)
+  ARGV[7] approvals channel
+  Returns the Approval JSON; publishes approval.requested.
+  Errors: CONFLICT when the id is taken.
+]]
+--- @include "includes/nowMs"
+--- @include "includes/publishEvent"
+--- @include "includes/approvalJson"
+if redis.call('EXISTS', KEYS[1]) == 1 then
+  return redis.error_reply('CONFLICT approval request "' .. ARGV[1] .. '" already exists')
+end
+local now = nowMs()
+local expiresAt = now + tonumber(ARGV[6])
+redis.call('HSET', KEYS[1], 'requestId', ARGV[1], 'agentId', ARGV[2], 'type', ARGV[3], 'context', ARGV[4],
+  'risk', ARGV[5], 'status', 'pending', 'requestedAt', int(now), 'expiresAt', int(expiresAt))
+redis.call('ZADD', KEYS[2], expiresAt, ARGV[1])
+local json = approvalJson(KEYS[1])
+publishEvent(ARGV[7], 'approval.requested', now, ARGV[1], json)
+return json

@@ -1,0 +1,37 @@
+--[[
+  Records the one answer a request gets. A request whose time ran out is expired here (if the
+  sweeper has not got to it yet) and the late answer refused.
+
+  KEYS[1] request hash
+  KEYS[2] pending index
+  ARGV[1] requestId
+  ARGV[2] "1" approved, "0" rejected
+  ARGV[3] responder
+  ARGV[4] reason, or ""
+  ARGV[5] retention of a decided record (ms)
+  ARGV[6] approvals channel
+  Returns the Approval JSON; publishes approval.approved | approval.rejected.
+  Errors: NOT_FOUND, CONFLICT (already decided or expired).
+]]
+--- @include "includes/decideApproval"
+local f = redis.call('HMGET', KEYS[1], 'status', 'expiresAt', 'responder')
+if not f[1] then
+  return redis.error_reply('NOT_FOUND approval request "' .. ARGV[1] .. '" does not exist')
+end
+local now = nowMs()
+if f[1] == 'pending' and now >= tonumber(f[2]) then
+  decideApproval(KEYS[1], KEYS[2], ARGV[1], 'expired', now, {}, ARGV[5], ARGV[6])
+  f[1] = 'expired'
+end
+if f[1] ~= 'pending' then
+  local by = ''
+  if f[3] then by = ' by ' .. f[3] end
+  return redis.error_reply('CONFLICT approval request "' .. ARGV[1] .. '" is already ' .. f[1] .. by)
+end
+local extra = { 'responder', ARGV[3] }
+if ARGV[4] ~= '' then
+  extra[3] = 'reason'
+  extra[4] = ARGV[4]
+end
+return decideApproval(KEYS[1], KEYS[2], ARGV[1], ARGV[2] == '1' and 'approved' or 'rejected', now, extra,
+  ARGV[5], ARGV[6])

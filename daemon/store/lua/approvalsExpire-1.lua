@@ -1,0 +1,23 @@
+--[[
+  Expiry sweep: pending requests past their expiresAt become "expired" (a rejection), once,
+  whichever daemon runs the sweep.
+
+  KEYS[1] pending index
+  ARGV[1] request key prefix
+  ARGV[2] most requests to expire in one call
+  ARGV[3] retention of a decided record (ms)
+  ARGV[4] approvals channel
+  Returns how many expired.
+]]
+--- @include "includes/decideApproval"
+local now = nowMs()
+local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'LIMIT', 0, tonumber(ARGV[2]))
+for i = 1, #ids do
+  local key = ARGV[1] .. ids[i]
+  if redis.call('HGET', key, 'status') == 'pending' then
+    decideApproval(key, KEYS[1], ids[i], 'expired', now, {}, ARGV[3], ARGV[4])
+  else
+    redis.call('ZREM', KEYS[1], ids[i])
+  end
+end
+return #ids

@@ -1,0 +1,15 @@
+--- @include "includes/nowMs"
+-- Approval JSON of a request hash, or nil. context already holds JSON text and is spliced in.
+local function approvalJson(key)
+  local f = redis.call('HMGET', key, 'requestId', 'agentId', 'type', 'context', 'risk', 'status',
+    'responder', 'reason', 'requestedAt', 'decidedAt', 'expiresAt')
+  if not f[1] then return nil end
+  local json = '{"requestId":' .. cjson.encode(f[1]) .. ',"agentId":' .. cjson.encode(f[2]) ..
+    ',"type":' .. cjson.encode(f[3]) .. ',"context":' .. f[4] .. ',"risk":"' .. f[5] ..
+    '","status":"' .. f[6] .. '"'
+  if f[7] then json = json .. ',"responder":' .. cjson.encode(f[7]) end
+  if f[8] then json = json .. ',"reason":' .. cjson.encode(f[8]) end
+  json = json .. ',"requestedAt":' .. f[9]
+  if f[10] then json = json .. ',"decidedAt":' .. f[10] end
+  return json .. ',"expiresAt":' .. f[11] .. '}'
+end

@@ -1,0 +1,31 @@
+--[[
+  Stores a signal for one agent (or for all, when the box is the broadcast set) and announces it.
+
+  KEYS[1] box: the target's inbox, or the broadcast set (zset: signal id -> send sequence)
+  KEYS[2] send sequence counter
+  KEYS[3] signal hash
+  ARGV[1] signalId
+  ARGV[2] type
+  ARGV[3] source agent id
+  ARGV[4] target agent id, or "*"
+  ARGV[5] payload JSON text
+  ARGV[6] ttl (ms)
+  ARGV[7] signals channel
+  Returns the Signal JSON; publishes signal.sent keyed by the target.
+]]
+--- @include "includes/nowMs"
+--- @include "includes/publishEvent"
+local now = nowMs()
+local ttl = tonumber(ARGV[6])
+local json = '{"signalId":' .. cjson.encode(ARGV[1]) .. ',"type":' .. cjson.encode(ARGV[2]) ..
+  ',"source":' .. cjson.encode(ARGV[3]) .. ',"target":' .. cjson.encode(ARGV[4]) ..
+  ',"payload":' .. ARGV[5] .. ',"sentAt":' .. int(now) .. ',"expiresAt":' .. int(now + ttl) .. '}'
+redis.call('HSET', KEYS[3], 'json', json, 'type', ARGV[2], 'source', ARGV[3], 'target', ARGV[4])
+redis.call('PEXPIRE', KEYS[3], ttl)
+redis.call('ZADD', KEYS[1], redis.call('INCR', KEYS[2]), ARGV[1])
+-- the box lives as long as its longest-lived signal
+if redis.call('PTTL', KEYS[1]) < ttl then
+  redis.call('PEXPIRE', KEYS[1], ttl)
+end
+publishEvent(ARGV[7], 'signal.sent', now, ARGV[4], json)
+return json

@@ -1,0 +1,117 @@
+/**
+ * Param schemas of every RPC method. The daemon validates with them (Ajv), the SDK takes its
+ * param types from them, and scripts/gen-protocol-doc.ts turns them into docs/protocol.md.
+ */
+import Type, { type Static, type TSchema } from 'typebox';
+import { ID_PATTERN, MAX_TIMEOUT_MS, MAX_RECENT_EVENTS } from './limits';
+
+const Id = (description: string) => Type.String({ pattern: ID_PATTERN, description });
+const Json = (description: string) => Type.Unknown({ description: `${description}; any JSON value, at most 64 KiB serialized` });
+const JsonObject = (description: string) =>
+  Type.Record(Type.String(), Type.Unknown(), { description: `${description}; a JSON object, at most 64 KiB serialized` });
+const TimeoutMs = (description: string) =>
+  Type.Integer({ exclusiveMinimum: 0, maximum: MAX_TIMEOUT_MS, description });
+const TtlSeconds = (description: string) => Type.Integer({ minimum: 1, maximum: 86_400, description });
+const Params = <T extends Record<string, TSchema>>(properties: T) => Type.Object(properties, { additionalProperties: false });
+
+export const TOPIC_PATTERN = `^(agents|signals|approvals|outcomes|queues|safety|events:${ID_PATTERN.slice(1, -1)})$`;
+
+export const schemas = {
+  hello: Params({
+    client: Type.String({ minLength: 1, maxLength: 200, description: 'client name and version, e.g. "vscode-switchboard/0.1.0"' }),
+    protocolVersion: Type.String({ pattern: '^[0-9]+(\\.[0-9]+){0,2}$', description: 'protocol version the client speaks, e.g. "1.0"' }),
+  }),
+
+  'agent.start': Params({
+    agentId: Id('agent id'),
+    metadata: Type.Optional(JsonObject('free-form agent metadata (metadata.workflow groups agents in the editor)')),
+    ttlSeconds: Type.Optional(TtlSeconds('seconds without a beat before the agent expires; default 30')),
+  }),
+  'agent.beat': Params({
+    agentId: Id('agent id'),
+    status: Type.Optional(Type.Union([Type.Literal('starting'), Type.Literal('running')], { description: 'default "running"' })),
+    progress: Type.Optional(Type.Number({ minimum: 0, maximum: 1, description: 'fraction done, 0..1' })),
+    currentTask: Type.Optional(
+      Type.Union([Type.String({ maxLength: 1024 }), Type.Null()], { description: 'what the agent is doing now; null clears it' }),
+    ),
+    metadata: Type.Optional(JsonObject('replaces the agent metadata')),
+  }),
+  'agent.stop': Params({
+    agentId: Id('agent id'),
+    finalStatus: Type.Union([Type.Literal('completed'), Type.Literal('failed'), Type.Literal('cancelled')]),
+  }),
+  'agent.get': Params({ agentId: Id('agent id') }),
+  'agent.list': Params({}),
+  'agent.stale': Params({
+    thresholdSeconds: Type.Number({ exclusiveMinimum: 0, maximum: 86_400, description: 'alive agents whose last beat is older than this' }),
+  }),
+
+  'signal.send': Params({
+    from: Id('sending agent id'),
+    to: Id('target agent id'),
+    type: Id('signal type, e.g. "pause"'),
+    payload: Type.Optional(Json('signal payload')),
+    ttlSeconds: Type.Optional(TtlSeconds('seconds the signal waits to be consumed; default 60')),
+  }),
+  'signal.broadcast': Params({
+    from: Id('sending agent id'),
+    type: Id('signal type'),
+    payload: Type.Optional(Json('signal payload')),
+    ttlSeconds: Type.Optional(TtlSeconds('seconds the signal waits to be consumed; default 60')),
+  }),
+  'signal.wait': Params({
+    agentId: Id('agent whose signals to wait for'),
+    type: Type.Optional(Id('only this signal type')),
+    source: Type.Optional(Id('only signals from this agent')),
+    timeoutMs: TimeoutMs('how long to wait; null is returned on timeout'),
+    consume: Type.Optional(Type.Boolean({ description: 'remove the signal when returned; default true' })),
+  }),
+  'signal.check': Params({
+    agentId: Id('agent whose signals to check'),
+    type: Type.Optional(Id('only this signal type')),
+    source: Type.Optional(Id('only signals from this agent')),
+    consume: Type.Optional(Type.Boolean({ description: 'remove the signal when returned; default false' })),
+  }),
+  'signal.pending': Params({ agentId: Id('agent id'), type: Type.Optional(Id('only this signal type')) }),
+  'signal.clear': Params({ agentId: Id('agent id'), type: Type.Optional(Id('only this signal type')) }),
+
+  'approval.create': approvalRequestParams(),
+  'approval.request': approvalRequestParams(),
+  'approval.wait': Params({ requestId: Id('approval request id'), timeoutMs: TimeoutMs('how long to wait for a decision') }),
+  'approval.respond': Params({
+    requestId: Id('approval request id'),
+    approved: Type.Boolean(),
+    responder: Type.String({ minLength: 1, maxLength: 200, description: 'who answered' }),
+    reason: Type.Optional(Type.String({ maxLength: 2000 })),
+  }),
+  'approval.pending': Params({}),
+  'approval.get': Params({ requestId: Id('approval request id') }),
+
+  'event.publish': Params({ type: Id('event type; one Redis Stream per type'), data: Json('event data') }),
+  'event.recent': Params({
+    type: Id('event type'),
+    count: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_RECENT_EVENTS, description: 'default 100' })),
+  }),
+  'event.types': Params({}),
+  subscribe: Params({
+    topics: Type.Array(Type.String({ pattern: TOPIC_PATTERN }), {
+      minItems: 1,
+      maxItems: 64,
+      description: 'agents, signals, approvals, outcomes, queues, safety, or events:<type>',
+    }),
+  }),
+  unsubscribe: Params({ subscriptionId: Type.String({ minLength: 1, maxLength: 64 }) }),
+};
+
+function approvalRequestParams() {
+  return Params({
+    agentId: Id('requesting agent id'),
+    type: Id('kind of action to approve, e.g. "deploy"'),
+    context: Json('what the human needs to decide'),
+    timeoutMs: Type.Optional(TimeoutMs('time to decide before the request expires (rejected); default 300000')),
+    risk: Type.Optional(Type.Union([Type.Literal('low'), Type.Literal('medium'), Type.Literal('high')], { description: 'default "medium"' })),
+  });
+}
+
+export type MethodName = keyof typeof schemas;
+export type ParamsOf<M extends MethodName> = Static<(typeof schemas)[M]>;

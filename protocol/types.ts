@@ -1,0 +1,107 @@
+/** Result shapes of the wire protocol (SPEC §4). Times are epoch milliseconds. */
+
+export type AgentState = 'starting' | 'running' | 'completed' | 'failed' | 'cancelled' | 'expired';
+export type FinalAgentState = 'completed' | 'failed' | 'cancelled';
+
+export interface AgentStatus {
+  agentId: string;
+  status: AgentState;
+  progress: number;
+  currentTask: string | null;
+  metadata: Record<string, unknown>;
+  startedAt: number;
+  lastBeatAt: number;
+  ttlSeconds: number;
+  alive: boolean;
+}
+
+export interface Signal {
+  signalId: string;
+  type: string;
+  source: string;
+  /** An agent id, or "*" for a broadcast. */
+  target: string;
+  payload: unknown;
+  sentAt: number;
+  expiresAt: number;
+}
+
+export type Risk = 'low' | 'medium' | 'high';
+export type ApprovalState = 'pending' | 'approved' | 'rejected' | 'expired';
+
+export interface Approval {
+  requestId: string;
+  agentId: string;
+  type: string;
+  context: unknown;
+  risk: Risk;
+  status: ApprovalState;
+  responder?: string;
+  reason?: string;
+  requestedAt: number;
+  decidedAt?: number;
+  expiresAt: number;
+}
+
+export interface StreamEvent {
+  id: string;
+  type: string;
+  data: unknown;
+  ts: number;
+}
+
+export interface HelloResult {
+  daemonVersion: string;
+  protocolVersion: string;
+  daemonId: string;
+}
+
+export type Topic = 'agents' | 'signals' | 'approvals' | 'outcomes' | 'queues' | 'safety' | `events:${string}`;
+
+/** Params of the `event` notification the daemon pushes to a subscription. */
+export interface PushedEvent<T = unknown> {
+  subscriptionId: string;
+  topic: Topic;
+  type: string;
+  data: T;
+  seq: number;
+  ts: number;
+}
+
+/** Event types pushed on each topic, with the data each carries. */
+export interface TopicEvents {
+  agents: { 'agent.started': AgentStatus; 'agent.beat': AgentStatus; 'agent.stopped': AgentStatus; 'agent.expired': AgentStatus };
+  signals: { 'signal.sent': Signal; 'signal.consumed': SignalConsumed; 'signal.cleared': SignalsCleared };
+  approvals: { 'approval.requested': Approval; 'approval.approved': Approval; 'approval.rejected': Approval; 'approval.expired': Approval };
+}
+
+export interface SignalConsumed {
+  signalId: string;
+  type: string;
+  source: string;
+  target: string;
+  /** The agent that consumed it (differs from target for a broadcast). */
+  by: string;
+}
+
+export interface SignalsCleared {
+  agentId: string;
+  type: string | null;
+  cleared: number;
+}
+
+export interface Health {
+  status: 'ok' | 'degraded';
+  redis: 'up' | 'down';
+  version: string;
+}
+
+/** `<state-dir>/daemon.json`, written when the daemon is ready. */
+export interface DaemonInfo {
+  pid: number;
+  url: string;
+  httpUrl: string;
+  redis: string;
+  version: string;
+  protocolVersion: string;
+}
