@@ -1,0 +1,82 @@
+/** In-process daemons for tests, each with its own temp state dir, on a free port. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import WebSocket from 'ws';
+import { SwitchboardClient, type ClientOptions } from '../../client/client';
+import { startDaemon, type DaemonOptions, type RunningDaemon } from '../../daemon/runtime/daemon';
+import type { MethodName, ParamsOf } from '../../protocol/methods';
+
+export interface TestDaemon {
+  daemon: RunningDaemon;
+  stateDir: string;
+  url: string;
+  httpUrl: string;
+  token: string;
+  /** An SDK client on this daemon (closed by stop()). */
+  client(options?: ClientOptions): Promise<SwitchboardClient>;
+  /** POST /v1/rpc with the token; returns the parsed JSON-RPC reply. */
+  http(body: unknown): Promise<{ status: number; body: any }>;
+  /** One JSON-RPC call over HTTP; returns the reply's result or error. */
+  rpc<M extends MethodName>(method: M, params: ParamsOf<M> | Record<string, unknown>): Promise<any>;
+  /** A raw WebSocket with the token, open. */
+  socket(headers?: Record<string, string>): Promise<WebSocket>;
+  stop(): Promise<void>;
+}
+
+export async function startTestDaemon(redisUrl: string, options: Partial<DaemonOptions> = {}): Promise<TestDaemon> {
+  const stateDir = options.stateDir ?? mkdtempSync(join(tmpdir(), 'sb-state-'));
+  const daemon = await startDaemon({ port: 0, ...options, redisUrl, stateDir });
+  const clients: SwitchboardClient[] = [];
+  const sockets: WebSocket[] = [];
+  const { url, httpUrl } = daemon.info;
+  const token = daemon.token;
+  const http = async (body: unknown) => {
+    const res = await fetch(`${httpUrl}/v1/rpc`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : undefined };
+  };
+  return {
+    daemon,
+    stateDir,
+    url,
+    httpUrl,
+    token,
+    async client(clientOptions = {}) {
+      const client = await SwitchboardClient.connect({ url, token, ...clientOptions });
+      clients.push(client);
+      return client;
+    },
+    http,
+    async rpc(method, params) {
+      const { body } = await http({ jsonrpc: '2.0', id: 1, method, params });
+      return body.error ? { error: body.error } : { result: body.result };
+    },
+    socket(headers = {}) {
+      return new Promise((resolve, reject) => {
+        const ws = new WebSocket(url, { headers: { Authorization: `Bearer ${token}`, ...headers } });
+        sockets.push(ws);
+        ws.once('open', () => resolve(ws));
+        ws.once('error', reject);
+      });
+    },
+    async stop() {
+      for (const client of clients) client.close();
+      for (const ws of sockets) ws.terminate();
+      await daemon.stop();
+      if (!options.stateDir) rmSync(stateDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Sends raw text on a WebSocket and resolves with the next message parsed. */
+export function exchange(ws: WebSocket, text: string): Promise<any> {
+  return new Promise((resolve) => {
+    ws.once('message', (data) => resolve(JSON.parse(data.toString())));
+    ws.send(text);
+  });
+}

@@ -1,0 +1,95 @@
+/** Starts a real redis-server on a free loopback port for a test suite (no persistence unless asked). */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { findOnPath } from '../../daemon/runtime/embedded-redis';
+
+export interface TestRedis {
+  url: string;
+  port: number;
+  dir: string;
+  /** Stops it (SIGTERM; with persistence the AOF is fsynced). */
+  stop(): Promise<void>;
+  /** Starts it again on the same port and data dir. */
+  restart(): Promise<void>;
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export async function startRedis(options: { persistence?: boolean } = {}): Promise<TestRedis> {
+  if (!findOnPath('redis-server')) {
+    throw new Error('redis-server is not installed: the tests need a real one (apt-get install redis-server / brew install redis)');
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'sb-redis-'));
+  const port = await freePort();
+  const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--daemonize', 'no'];
+  args.push('--appendonly', options.persistence ? 'yes' : 'no');
+  let child: ChildProcess = await launch(args);
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    port,
+    dir,
+    async stop() {
+      await terminate(child);
+    },
+    async restart() {
+      await terminate(child);
+      child = await launch(args);
+    },
+  };
+}
+
+/** A redis-server that stops with the suite: `after(() => redis.stop())` plus the data dir removed. */
+export async function startSuiteRedis(options: { persistence?: boolean } = {}): Promise<TestRedis> {
+  const redis = await startRedis(options);
+  const stop = redis.stop;
+  redis.stop = async () => {
+    await stop();
+    rmSync(redis.dir, { recursive: true, force: true });
+  };
+  return redis;
+}
+
+function launch(args: string[]): Promise<ChildProcess> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let log = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      log += chunk.toString();
+      if (/ready to accept connections/i.test(log)) {
+        child.stdout!.resume();
+        resolve(child);
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`redis-server exited (${code}):\n${log}`)));
+  });
+}
+
+async function terminate(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await exited;
+}
+
+/** Empties the Redis between tests of a suite whose state would otherwise leak (e.g. broadcasts). */
+export async function flushRedis(url: string): Promise<void> {
+  const { default: Redis } = await import('ioredis');
+  const redis = new Redis(url);
+  try {
+    await redis.flushall();
+  } finally {
+    redis.disconnect();
+  }
+}
