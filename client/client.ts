@@ -66,7 +66,10 @@ export class SwitchboardClient extends EventEmitter<{ state: [ConnectionState]; 
       requestTimeoutMs,
       onOpen: () => this.onOpen(),
     });
-    this.connection.on('state', (state) => this.emit('state', state));
+    this.connection.on('state', (state) => {
+      this.emit('state', state);
+      if (state === 'open' && this.opens > 1) this.emit('reconnected');
+    });
     this.connection.on('notification', (method, params) => {
       if (method === 'event') this.dispatch(params as PushedEvent);
     });
@@ -134,7 +137,6 @@ export class SwitchboardClient extends EventEmitter<{ state: [ConnectionState]; 
       this.attach(live, subscriptionId);
       live.options.onResync?.();
     }
-    this.emit('reconnected');
   }
 
   private attach(live: LiveSubscription, serverId: string): void {

@@ -5,7 +5,7 @@ import type { AgentStatus } from '../../protocol/types';
 import { startTestDaemon, type TestDaemon } from '../helpers/daemon';
 import { record } from '../helpers/events';
 import { rejectsWith as rejects } from '../helpers/assert-rpc';
-import { startSuiteRedis, type TestRedis } from '../helpers/redis-server';
+import { startRedis, type TestRedis } from '../helpers/redis-server';
 
 describe('agents', () => {
   let redis: TestRedis;
@@ -13,7 +13,7 @@ describe('agents', () => {
   let client: SwitchboardClient;
 
   before(async () => {
-    redis = await startSuiteRedis();
+    redis = await startRedis();
     d = await startTestDaemon(redis.url);
     client = await d.client();
   });

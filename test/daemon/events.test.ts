@@ -5,7 +5,7 @@ import type { StreamEvent } from '../../protocol/types';
 import { rejectsWith } from '../helpers/assert-rpc';
 import { startTestDaemon, type TestDaemon } from '../helpers/daemon';
 import { record } from '../helpers/events';
-import { startSuiteRedis, type TestRedis } from '../helpers/redis-server';
+import { startRedis, type TestRedis } from '../helpers/redis-server';
 
 describe('events and subscriptions', () => {
   let redis: TestRedis;
@@ -13,7 +13,7 @@ describe('events and subscriptions', () => {
   let client: SwitchboardClient;
 
   before(async () => {
-    redis = await startSuiteRedis();
+    redis = await startRedis();
     d = await startTestDaemon(redis.url);
     client = await d.client();
   });

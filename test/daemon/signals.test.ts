@@ -4,7 +4,7 @@ import { ErrorCode } from '../../protocol/errors';
 import type { Signal, SignalConsumed } from '../../protocol/types';
 import { startTestDaemon, type TestDaemon } from '../helpers/daemon';
 import { record } from '../helpers/events';
-import { flushRedis, startSuiteRedis, type TestRedis } from '../helpers/redis-server';
+import { flushRedis, startRedis, type TestRedis } from '../helpers/redis-server';
 
 describe('signals', () => {
   let redis: TestRedis;
@@ -12,7 +12,7 @@ describe('signals', () => {
   let client: SwitchboardClient;
 
   before(async () => {
-    redis = await startSuiteRedis();
+    redis = await startRedis();
     d = await startTestDaemon(redis.url);
     client = await d.client();
   });

@@ -4,7 +4,7 @@ import WebSocket from 'ws';
 import { ErrorCode } from '../../protocol/errors';
 import { PROTOCOL_VERSION } from '../../protocol/version';
 import { exchange, startTestDaemon, type TestDaemon } from '../helpers/daemon';
-import { startSuiteRedis, type TestRedis } from '../helpers/redis-server';
+import { startRedis, type TestRedis } from '../helpers/redis-server';
 
 /** A raw HTTP request (fetch forbids setting Host and Origin). */
 function raw(url: string, options: { method?: string; headers?: Record<string, string>; body?: string }) {
@@ -35,7 +35,7 @@ describe('transports and security', () => {
   const call = { jsonrpc: '2.0', id: 1, method: 'agent.list', params: {} };
 
   before(async () => {
-    redis = await startSuiteRedis();
+    redis = await startRedis();
     d = await startTestDaemon(redis.url, { allowedOrigins: ['vscode-webview://trusted'] });
   });
   after(async () => {

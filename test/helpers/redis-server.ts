@@ -10,8 +10,10 @@ export interface TestRedis {
   url: string;
   port: number;
   dir: string;
-  /** Stops it (SIGTERM; with persistence the AOF is fsynced). */
+  /** Stops it and removes its data dir. */
   stop(): Promise<void>;
+  /** Stops the server only (SIGTERM; with persistence the AOF is fsynced): an outage. */
+  pause(): Promise<void>;
   /** Starts it again on the same port and data dir. */
   restart(): Promise<void>;
 }
@@ -42,23 +44,16 @@ export async function startRedis(options: { persistence?: boolean } = {}): Promi
     dir,
     async stop() {
       await terminate(child);
+      rmSync(dir, { recursive: true, force: true });
+    },
+    async pause() {
+      await terminate(child);
     },
     async restart() {
       await terminate(child);
       child = await launch(args);
     },
   };
-}
-
-/** A redis-server that stops with the suite: `after(() => redis.stop())` plus the data dir removed. */
-export async function startSuiteRedis(options: { persistence?: boolean } = {}): Promise<TestRedis> {
-  const redis = await startRedis(options);
-  const stop = redis.stop;
-  redis.stop = async () => {
-    await stop();
-    rmSync(redis.dir, { recursive: true, force: true });
-  };
-  return redis;
 }
 
 function launch(args: string[]): Promise<ChildProcess> {

@@ -1,0 +1,71 @@
+import assert from 'node:assert/strict';
+import { backoffDelay } from '../../client/backoff';
+import { Heartbeat } from '../../client/heartbeat';
+import type { SwitchboardClient } from '../../client/client';
+import type { AgentStatus } from '../../protocol/types';
+import { startTestDaemon, type TestDaemon } from '../helpers/daemon';
+import { record } from '../helpers/events';
+import { startRedis, type TestRedis } from '../helpers/redis-server';
+
+describe('SDK', () => {
+  describe('backoff', () => {
+    it('doubles from the initial delay up to the cap, jittered within the upper half', () => {
+      const bounds = { initialDelayMs: 100, maxDelayMs: 1000 };
+      assert.equal(backoffDelay(0, bounds, () => 0), 50);
+      assert.equal(backoffDelay(0, bounds, () => 1), 100);
+      assert.equal(backoffDelay(3, bounds, () => 1), 800);
+      assert.equal(backoffDelay(10, bounds, () => 1), 1000);
+      assert.equal(backoffDelay(10, bounds, () => 0), 500);
+    });
+  });
+
+  describe('client against a daemon', () => {
+    let redis: TestRedis;
+    let d: TestDaemon;
+    let client: SwitchboardClient;
+    before(async () => {
+      redis = await startRedis();
+      d = await startTestDaemon(redis.url);
+      client = await d.client();
+    });
+    after(async () => {
+      await d.stop();
+      await redis.stop();
+    });
+
+    it('exposes one camelCase method per RPC method', () => {
+      assert.deepEqual(Object.keys(client.agents).sort(), ['beat', 'get', 'list', 'stale', 'start', 'stop']);
+      assert.deepEqual(Object.keys(client.signals).sort(), ['broadcast', 'check', 'clear', 'pending', 'send', 'wait']);
+      assert.deepEqual(Object.keys(client.approvals).sort(), ['create', 'get', 'pending', 'request', 'respond', 'wait']);
+      assert.deepEqual(Object.keys(client.events).sort(), ['publish', 'recent', 'types']);
+      assert.equal(client.daemon?.daemonId, d.daemon.daemonId, 'said hello on connect');
+    });
+
+    it('Heartbeat starts the agent, beats with its latest report, and stops it', async () => {
+      const log = await record(client, ['agents']);
+      const mine = (type: string) => (e: { type: string; data: unknown }) => e.type === type && (e.data as AgentStatus).agentId === 'hb-agent';
+      const heartbeat = new Heartbeat(client, 'hb-agent', { ttlSeconds: 5, intervalMs: 50, metadata: { workflow: 'demo' } });
+      await heartbeat.start();
+      await heartbeat.update({ progress: 0.4, currentTask: 'Reading' });
+      // the interval keeps beating with that report
+      const beats = await log.count(mine('agent.beat'), 3);
+      assert.ok(beats.slice(1).every((e) => (e.data as AgentStatus).currentTask === 'Reading'));
+      const stopped = await heartbeat.stop('completed');
+      assert.equal(stopped.status, 'completed');
+      assert.deepEqual(stopped.metadata, { workflow: 'demo' });
+    });
+
+    it('Heartbeat registers again when its record is gone', async () => {
+      const heartbeat = new Heartbeat(client, 'hb-lapsed', { intervalMs: 60_000 });
+      await heartbeat.start();
+      const { default: Redis } = await import('ioredis');
+      const raw = new Redis(redis.url);
+      await raw.del('{sb:agents}:agent:hb-lapsed');
+      raw.disconnect();
+      const status = await heartbeat.beat();
+      assert.equal(status.status, 'starting');
+      assert.equal(status.alive, true);
+      await heartbeat.stop();
+    });
+  });
+});

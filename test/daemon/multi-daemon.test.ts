@@ -1,0 +1,65 @@
+import assert from 'node:assert/strict';
+import type { SwitchboardClient } from '../../client/client';
+import type { AgentStatus, Approval, StreamEvent } from '../../protocol/types';
+import { startTestDaemon, type TestDaemon } from '../helpers/daemon';
+import { record } from '../helpers/events';
+import { startRedis, type TestRedis } from '../helpers/redis-server';
+
+describe('two daemons sharing one Redis', () => {
+  let redis: TestRedis;
+  let a: TestDaemon;
+  let b: TestDaemon;
+  let onA: SwitchboardClient;
+  let onB: SwitchboardClient;
+
+  before(async () => {
+    redis = await startRedis();
+    [a, b] = await Promise.all([startTestDaemon(redis.url), startTestDaemon(redis.url)]);
+    [onA, onB] = await Promise.all([a.client(), b.client()]);
+  });
+  after(async () => {
+    await Promise.all([a.stop(), b.stop()]);
+    await redis.stop();
+  });
+
+  it('wakes a signal.wait on one daemon with a signal sent through the other', async () => {
+    const waiting = onB.signals.wait({ agentId: 'cross-agent', timeoutMs: 30_000 });
+    const log = await record(onB, ['signals']);
+    const sent = await onA.signals.send({ from: 'x', to: 'cross-agent', type: 'go' });
+    assert.deepEqual(await waiting, sent);
+    await log.next((e) => e.type === 'signal.consumed');
+  });
+
+  it('resolves an approval.request on one daemon with an answer given on the other', async () => {
+    const logB = await record(onB, ['approvals']);
+    const asking = onA.approvals.request({ agentId: 'cross', type: 'deploy', context: {}, timeoutMs: 60_000 });
+    const requested = await logB.next((e) => e.type === 'approval.requested');
+    const { requestId } = requested.data as Approval;
+    assert.ok((await onB.approvals.pending()).some((p) => p.requestId === requestId));
+    await onB.approvals.respond({ requestId, approved: true, responder: 'reviewer-on-b' });
+    const decided = await asking;
+    assert.equal(decided.status, 'approved');
+    assert.equal(decided.responder, 'reviewer-on-b');
+  });
+
+  it('delivers agent changes and published events to subscribers of both', async () => {
+    const [logA, logB] = await Promise.all([record(onA, ['agents', 'events:cross']), record(onB, ['agents', 'events:cross'])]);
+    await onA.agents.start({ agentId: 'seen-everywhere' });
+    const { id } = await onB.events.publish({ type: 'cross', data: { from: 'b' } });
+    for (const log of [logA, logB]) {
+      await log.next((e) => e.type === 'agent.started' && (e.data as AgentStatus).agentId === 'seen-everywhere');
+      await log.next((e) => e.topic === 'events:cross' && (e.data as StreamEvent).id === id);
+    }
+  });
+
+  it('expires an agent once although both daemons sweep', async () => {
+    const [logA, logB] = await Promise.all([record(onA, ['agents']), record(onB, ['agents'])]);
+    await onA.agents.start({ agentId: 'expire-once', ttlSeconds: 1 });
+    const isMine = (e: { type: string; data: unknown }) => e.type === 'agent.expired' && (e.data as AgentStatus).agentId === 'expire-once';
+    await Promise.all([logA.next(isMine, 5_000), logB.next(isMine, 5_000)]);
+    // Let both sweepers run several more times (250 ms interval): still exactly one expiry each.
+    await new Promise((resolve) => setTimeout(resolve, 800));
+    assert.equal(logA.events.filter(isMine).length, 1);
+    assert.equal(logB.events.filter(isMine).length, 1);
+  });
+});
