@@ -1,0 +1,64 @@
+// What `npm start` and `npm test` need on a fresh machine: node modules, redis-server, the build.
+// Plain Node (no dependencies): it runs before node_modules exists.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
+
+export const root = new URL('..', import.meta.url).pathname;
+
+export function onPath(command) {
+  return (process.env.PATH ?? '').split(delimiter).some((dir) => {
+    try {
+      accessSync(join(dir, command), constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
+
+export function run(command, args, options = {}) {
+  const result = spawnSync(command, args, { stdio: 'inherit', cwd: root, ...options });
+  if (result.status !== 0) {
+    process.stderr.write(`\n${command} ${args.join(' ')} failed (exit ${result.status ?? result.signal})\n`);
+    process.exit(result.status ?? 1);
+  }
+}
+
+/** npm ci when node_modules is missing or older than package-lock.json. */
+export function ensureNodeModules() {
+  const marker = join(root, 'node_modules', '.package-lock.json');
+  if (existsSync(marker) && statSync(marker).mtimeMs >= statSync(join(root, 'package-lock.json')).mtimeMs) return;
+  process.stderr.write('switchboard: installing node modules (npm ci)…\n');
+  run('npm', ['ci', '--no-audit', '--no-fund']);
+}
+
+/** redis-server from Debian's packages when root with apt-get; otherwise one line saying what to install. */
+export function ensureRedisServer() {
+  if (onPath('redis-server')) return;
+  if (process.getuid?.() === 0 && onPath('apt-get')) {
+    process.stderr.write('switchboard: installing redis-server (apt-get)…\n');
+    run('apt-get', ['update', '-qq']);
+    run('apt-get', ['install', '-y', '-qq', 'redis-server'], { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+    // Debian's package starts a system-wide server on 6379; Switchboard runs its own.
+    spawnSync('service', ['redis-server', 'stop'], { stdio: 'ignore' });
+    return;
+  }
+  process.stderr.write('switchboard: redis-server is not installed: apt-get install redis-server (Debian/Ubuntu) or brew install redis (macOS)\n');
+  process.exit(1);
+}
+
+export function build() {
+  run(process.execPath, [join(root, 'esbuild.mjs')]);
+}
+
+export function nodeVersionOk() {
+  const major = Number(process.versions.node.split('.')[0]);
+  if (major < 20) {
+    process.stderr.write(`switchboard: Node ${process.versions.node} is too old: install Node 20 or newer\n`);
+    process.exit(1);
+  }
+}
+
+export const bin = (name) => join(root, 'node_modules', '.bin', name);
+export { execFileSync };

@@ -1,0 +1,53 @@
+import assert from 'node:assert/strict';
+import type { SwitchboardClient } from '../../client/client';
+import { runFleet, type Fleet } from '../../examples/demo-fleet/fleet';
+import type { AgentStatus, Approval, Signal } from '../../protocol/types';
+import { startTestDaemon, type TestDaemon } from '../helpers/daemon';
+import { record } from '../helpers/events';
+import { startRedis, type TestRedis } from '../helpers/redis-server';
+
+describe('demo fleet', function () {
+  this.timeout(30_000);
+  let redis: TestRedis;
+  let d: TestDaemon;
+  let fleetClient: SwitchboardClient;
+  let fleet: Fleet;
+
+  before(async () => {
+    redis = await startRedis();
+    d = await startTestDaemon(redis.url);
+    fleetClient = await d.client();
+  });
+  after(async () => {
+    await fleet?.stop();
+    await d.stop();
+    await redis.stop();
+  });
+
+  it('shows beating agents, signals between them, a failure, an expiry and an approval wait', async () => {
+    const watcher = await d.client();
+    const log = await record(watcher, ['agents', 'signals', 'approvals']);
+    fleet = runFleet(fleetClient, 0.2);
+    const agentEvent = (type: string, agentId: string) => (e: { type: string; data: unknown }) =>
+      e.type === type && (e.data as AgentStatus).agentId === agentId;
+
+    for (const agentId of fleet.agentIds) await log.next(agentEvent('agent.started', agentId));
+    const beat = await log.next((e) => e.type === 'agent.beat' && (e.data as AgentStatus).agentId === 'coder-1' && (e.data as AgentStatus).progress > 0);
+    assert.match((beat.data as AgentStatus).currentTask ?? '', /\(\d\/5\)/);
+    const assigned = await log.next((e) => e.type === 'signal.sent' && (e.data as Signal).type === 'task.assigned');
+    assert.equal((assigned.data as Signal).source, 'planner');
+    await log.next(agentEvent('agent.expired', 'docs-crawler'));
+    const failed = await log.next(agentEvent('agent.stopped', 'flaky-tester'));
+    assert.equal((failed.data as AgentStatus).status, 'failed');
+    const requested = await log.next((e) => e.type === 'approval.requested');
+    const approval = requested.data as Approval;
+    assert.equal(approval.agentId, 'reviewer');
+    assert.equal(approval.type, 'merge');
+
+    // A human answers; the reviewer (blocked in approval.request) moves on and says so.
+    const reviewDecisions = await record(watcher, ['events:review.decision']);
+    await watcher.approvals.respond({ requestId: approval.requestId, approved: true, responder: 'tester' });
+    const decision = await reviewDecisions.next(() => true);
+    assert.deepEqual((decision.data as { data: unknown }).data, { task: (approval.context as { task: string }).task, status: 'approved', by: 'tester' });
+  });
+});
