@@ -17,6 +17,7 @@ const common = {
 const builds = [
   { ...common, entryPoints: { cli: 'cli/main.ts' }, outdir: 'dist' },
   { ...common, entryPoints: { client: 'client/index.ts' }, outdir: 'dist' },
+  { ...common, entryPoints: { 'demo-fleet': 'examples/demo-fleet/main.ts' }, outdir: 'dist' },
 ];
 
 if (watch) {

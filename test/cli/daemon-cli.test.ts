@@ -24,7 +24,7 @@ describe('switchboard daemon (embedded mode)', function () {
     assert.equal(info.httpUrl, daemon.url.replace('ws://', 'http://').replace('/v1', ''));
     assert.equal(info.redis, `unix://${join(stateDir, 'redis.sock')}`);
     assert.equal(info.protocolVersion, PROTOCOL_VERSION);
-    const health = await (await fetch(`${info.httpUrl}/healthz`)).json();
+    const health = (await (await fetch(`${info.httpUrl}/healthz`)).json()) as { redis: string };
     assert.equal(health.redis, 'up');
     assert.ok(existsSync(join(stateDir, 'redis', 'appendonlydir')), 'AOF is on');
 
