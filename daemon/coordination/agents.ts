@@ -1,16 +1,15 @@
 /** agent.* — registration, heartbeats, stop, listing and stale detection. */
-import { RECENTLY_ENDED_MS } from '../../protocol/limits';
 import { RETENTION, type Deps } from '../deps';
 import type { Handlers } from '../server/context';
 import { RawJson, rawOrNull } from '../server/raw-json';
-import { runScript } from '../store/redis';
+import { runScript, toRpcError } from '../store/redis';
 
 type AgentHandlers = Pick<Handlers, 'agent.start' | 'agent.beat' | 'agent.stop' | 'agent.get' | 'agent.list' | 'agent.stale'>;
 
 const DEFAULT_TTL_SECONDS = 30;
 
 export function agentHandlers({ redis, keys }: Deps): AgentHandlers {
-  const indexes = (agentId: string) => [keys.agent(agentId), keys.agentsExpiry, keys.agentsBeats, keys.agentsEnded];
+  const indexes = (agentId: string) => [keys.agent(agentId), keys.agentsExpiry, keys.agentsBeats, keys.agentsEnded, keys.agentsListed];
   return {
     'agent.start': async (p, ctx) =>
       rawOrNull(
@@ -43,12 +42,19 @@ export function agentHandlers({ redis, keys }: Deps): AgentHandlers {
 
     'agent.get': async (p) => rawOrNull(await runScript(redis, 'agentGet', [keys.agent(p.agentId)], [])),
 
-    'agent.list': async () =>
-      new RawJson(String(await runScript(redis, 'agentsList', [keys.agentsExpiry, keys.agentsEnded], [keys.agentPrefix, RECENTLY_ENDED_MS]))),
+    // One HVALS is a consistent snapshot; Redis writes the array itself (a Lua loop over 10 000
+    // values cost five times as much) and the stored JSON is joined here without parsing.
+    'agent.list': async () => {
+      try {
+        return new RawJson(`[${(await redis.hvals(keys.agentsListed)).join(',')}]`);
+      } catch (error) {
+        throw toRpcError(error);
+      }
+    },
 
     'agent.stale': async (p) =>
       new RawJson(
-        String(await runScript(redis, 'agentsStale', [keys.agentsBeats], [keys.agentPrefix, Math.round(p.thresholdSeconds * 1000)])),
+        String(await runScript(redis, 'agentsStale', [keys.agentsBeats, keys.agentsListed], [Math.round(p.thresholdSeconds * 1000)])),
       ),
   };
 }

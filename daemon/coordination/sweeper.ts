@@ -41,7 +41,7 @@ export class Sweeper {
     const { redis, keys } = this;
     while (
       Number(
-        await runScript(redis, 'agentsExpire', [keys.agentsExpiry, keys.agentsBeats, keys.agentsEnded], [
+        await runScript(redis, 'agentsExpire', [keys.agentsExpiry, keys.agentsBeats, keys.agentsEnded, keys.agentsListed], [
           keys.agentPrefix,
           BATCH,
           RETENTION.endedAgentMs,

@@ -26,7 +26,7 @@ export class RpcDispatcher {
     }
     if (!Array.isArray(message)) return this.handleOne(message, ctx);
     if (message.length === 0) return errorReply(null, new RpcError(ErrorCode.InvalidRequest, 'invalid request: empty batch'));
-    // Calls of a batch run together; their Redis commands share auto-pipelined writes.
+    // Calls of a batch run together, their Redis commands in flight at once.
     const replies = (await Promise.all(message.map((m) => this.handleOne(m, ctx)))).filter((r) => r !== undefined);
     return replies.length > 0 ? `[${replies.join(',')}]` : undefined;
   }

@@ -24,6 +24,8 @@ export function createKeys(namespace = 'sb') {
     agentsBeats: `${agents}:beats`,
     /** Sorted set: ended or expired agent id → end time (epoch ms), trimmed to the agent.list window. */
     agentsEnded: `${agents}:ended`,
+    /** Hash: agent id → AgentStatus JSON of every agent agent.list shows (one HVALS lists them all). */
+    agentsListed: `${agents}:listed`,
 
     /** Hash of one signal (its JSON plus the fields scripts filter on); expires with the signal. */
     signal: (signalId: string) => `${signals}:signal:${signalId}`,

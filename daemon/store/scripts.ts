@@ -4,13 +4,12 @@
  * each helper is inlined once, before the first line that needs it.
  */
 import type Redis from 'ioredis';
-import agentBeat from './lua/agentBeat-4.lua';
+import agentBeat from './lua/agentBeat-5.lua';
 import agentGet from './lua/agentGet-1.lua';
-import agentStart from './lua/agentStart-4.lua';
-import agentStop from './lua/agentStop-4.lua';
-import agentsExpire from './lua/agentsExpire-3.lua';
-import agentsList from './lua/agentsList-2.lua';
-import agentsStale from './lua/agentsStale-1.lua';
+import agentStart from './lua/agentStart-5.lua';
+import agentStop from './lua/agentStop-5.lua';
+import agentsExpire from './lua/agentsExpire-4.lua';
+import agentsStale from './lua/agentsStale-2.lua';
 import approvalCreate from './lua/approvalCreate-2.lua';
 import approvalGet from './lua/approvalGet-1.lua';
 import approvalRespond from './lua/approvalRespond-2.lua';
@@ -41,13 +40,12 @@ const includes: Record<string, string> = {
 
 /** name → [source, number of keys] */
 const sources = {
-  agentBeat: [agentBeat, 4],
+  agentBeat: [agentBeat, 5],
   agentGet: [agentGet, 1],
-  agentStart: [agentStart, 4],
-  agentStop: [agentStop, 4],
-  agentsExpire: [agentsExpire, 3],
-  agentsList: [agentsList, 2],
-  agentsStale: [agentsStale, 1],
+  agentStart: [agentStart, 5],
+  agentStop: [agentStop, 5],
+  agentsExpire: [agentsExpire, 4],
+  agentsStale: [agentsStale, 2],
   approvalCreate: [approvalCreate, 2],
   approvalGet: [approvalGet, 1],
   approvalRespond: [approvalRespond, 2],

@@ -157,6 +157,7 @@ describe('agents', () => {
     const lateness = expired.ts - (started.lastBeatAt + 1000);
     assert.ok(lateness >= 0 && lateness <= 1000, `expired ${lateness} ms after its deadline`);
     assert.equal((await client.agents.get({ agentId: 'silent' }))?.status, 'expired');
+    assert.equal((await client.agents.list()).find((x) => x.agentId === 'silent')?.status, 'expired', 'listed as expired');
 
     const revived = await client.agents.beat({ agentId: 'silent' });
     assert.equal(revived.alive, true);

@@ -5,6 +5,7 @@
   KEYS[2] expiry index (zset: id -> deadline ms)
   KEYS[3] beats index (zset: id -> last beat ms)
   KEYS[4] ended index (zset: id -> end ms)
+  KEYS[5] listed (hash: id -> AgentStatus JSON of every agent agent.list shows)
   ARGV[1] agentId
   ARGV[2] ttlSeconds
   ARGV[3] metadata (JSON object text)
@@ -23,5 +24,6 @@ redis.call('ZADD', KEYS[2], now + ttl * 1000, ARGV[1])
 redis.call('ZADD', KEYS[3], now, ARGV[1])
 redis.call('ZREM', KEYS[4], ARGV[1])
 local json = agentJson(KEYS[1])
+redis.call('HSET', KEYS[5], ARGV[1], json)
 publishEvent(ARGV[4], 'agent.started', now, ARGV[1], json)
 return json

@@ -6,6 +6,7 @@
   KEYS[2] expiry index
   KEYS[3] beats index
   KEYS[4] ended index
+  KEYS[5] listed (hash: id -> AgentStatus JSON of every agent agent.list shows)
   ARGV[1] agentId
   ARGV[2] status ("starting" | "running")
   ARGV[3] progress, or "" to keep it
@@ -19,38 +20,46 @@
 --- @include "includes/nowMs"
 --- @include "includes/publishEvent"
 --- @include "includes/agentJson"
-local state = redis.call('HMGET', KEYS[1], 'status', 'alive', 'ttlSeconds')
-if not state[1] then
+-- One read of every field; the new state is built from it, not read back.
+local f = redis.call('HMGET', KEYS[1], unpack(AGENT_FIELDS))
+if not f[1] then
   return redis.error_reply('NOT_FOUND agent "' .. ARGV[1] .. '" is not registered; call agent.start first')
 end
-if state[2] ~= '1' and state[1] ~= 'expired' then
-  return redis.error_reply('CONFLICT agent "' .. ARGV[1] .. '" has stopped (' .. state[1] ..
+local wasAlive = f[9] == '1'
+if not wasAlive and f[2] ~= 'expired' then
+  return redis.error_reply('CONFLICT agent "' .. ARGV[1] .. '" has stopped (' .. f[2] ..
     '); call agent.start to run it again')
 end
 local now = nowMs()
-local fields = { 'status', ARGV[2], 'lastBeatAt', int(now), 'alive', '1' }
+f[2], f[7], f[9] = ARGV[2], int(now), '1'
+local fields = { 'status', f[2], 'lastBeatAt', f[7], 'alive', '1' }
 if ARGV[3] ~= '' then
+  f[3] = ARGV[3]
   fields[#fields + 1] = 'progress'
   fields[#fields + 1] = ARGV[3]
 end
 if ARGV[4] == 'set' then
+  f[4] = ARGV[5]
   fields[#fields + 1] = 'currentTask'
   fields[#fields + 1] = ARGV[5]
 elseif ARGV[4] == 'clear' then
+  f[4] = false
   redis.call('HDEL', KEYS[1], 'currentTask')
 end
 if ARGV[6] ~= '' then
+  f[5] = ARGV[6]
   fields[#fields + 1] = 'metadata'
   fields[#fields + 1] = ARGV[6]
 end
 redis.call('HSET', KEYS[1], unpack(fields))
-if state[2] ~= '1' then
+if not wasAlive then
   redis.call('HDEL', KEYS[1], 'endedAt')
   redis.call('PERSIST', KEYS[1])
   redis.call('ZREM', KEYS[4], ARGV[1])
 end
-redis.call('ZADD', KEYS[2], now + tonumber(state[3]) * 1000, ARGV[1])
+redis.call('ZADD', KEYS[2], now + tonumber(f[8]) * 1000, ARGV[1])
 redis.call('ZADD', KEYS[3], now, ARGV[1])
-local json = agentJson(KEYS[1])
+local json = agentJsonOf(f)
+redis.call('HSET', KEYS[5], ARGV[1], json)
 publishEvent(ARGV[7], 'agent.beat', now, ARGV[1], json)
 return json

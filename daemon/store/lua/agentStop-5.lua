@@ -5,6 +5,7 @@
   KEYS[2] expiry index
   KEYS[3] beats index
   KEYS[4] ended index
+  KEYS[5] listed (hash: id -> AgentStatus JSON of every agent agent.list shows)
   ARGV[1] agentId
   ARGV[2] final status ("completed" | "failed" | "cancelled")
   ARGV[3] retention of the record after it ends (ms)
@@ -23,4 +24,5 @@ end
 if state[2] ~= '1' and state[1] ~= 'expired' then
   return redis.error_reply('CONFLICT agent "' .. ARGV[1] .. '" has already stopped (' .. state[1] .. ')')
 end
-return endAgent(KEYS[1], ARGV[1], ARGV[2], nowMs(), KEYS[2], KEYS[3], KEYS[4], ARGV[3], ARGV[4], 'agent.stopped')
+local idx = { expiry = KEYS[2], beats = KEYS[3], ended = KEYS[4], listed = KEYS[5] }
+return endAgent(KEYS[1], ARGV[1], ARGV[2], nowMs(), idx, ARGV[3], ARGV[4], 'agent.stopped')
