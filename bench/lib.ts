@@ -71,10 +71,10 @@ export class RawClient {
     });
   }
 
-  call(method: string, params: unknown): Promise<any> {
+  call<T = unknown>(method: string, params: unknown): Promise<T> {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
-      this.waiting.set(id, (reply) => (reply.error ? reject(new Error(reply.error.message)) : resolve(reply.result)));
+      this.waiting.set(id, (reply) => (reply.error ? reject(new Error(reply.error.message)) : resolve(reply.result as T)));
       this.ws.send(JSON.stringify({ jsonrpc: '2.0', id, method, params }));
     });
   }
@@ -92,7 +92,7 @@ export class RawClient {
   }
 
   /** Several calls in one frame (a JSON-RPC batch). */
-  batch(calls: [string, unknown][]): Promise<any[]> {
+  batch(calls: [string, unknown][]): Promise<unknown[]> {
     const messages = calls.map(([method, params]) => ({ jsonrpc: '2.0', id: this.nextId++, method, params }));
     const replies = messages.map(
       ({ id }) =>

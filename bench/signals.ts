@@ -17,7 +17,7 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 async function measure(sender: RawClient, waiter: RawClient, rounds: number): Promise<number[]> {
   const latencies: number[] = [];
   for (let i = 0; i < rounds; i++) {
-    const waiting = waiter.call('signal.wait', { agentId: 'bench-waiter', timeoutMs: 5_000 });
+    const waiting = waiter.call<{ payload: unknown } | null>('signal.wait', { agentId: 'bench-waiter', timeoutMs: 5_000 });
     // Let the wait reach the daemon and arm before sending (not part of the measured time).
     await new Promise((resolve) => setTimeout(resolve, 1));
     const sent = process.hrtime.bigint();

@@ -3,9 +3,9 @@ import { backoffDelay } from '../../client/backoff';
 import { Heartbeat } from '../../client/heartbeat';
 import type { SwitchboardClient } from '../../client/client';
 import type { AgentStatus } from '../../protocol/types';
-import { startTestDaemon, type TestDaemon } from '../helpers/daemon';
+import { useDaemon, type TestDaemon } from '../helpers/daemon';
 import { record } from '../helpers/events';
-import { startRedis, type TestRedis } from '../helpers/redis-server';
+import type { TestRedis } from '../helpers/redis-server';
 
 describe('SDK', () => {
   describe('backoff', () => {
@@ -23,15 +23,7 @@ describe('SDK', () => {
     let redis: TestRedis;
     let d: TestDaemon;
     let client: SwitchboardClient;
-    before(async () => {
-      redis = await startRedis();
-      d = await startTestDaemon(redis.url);
-      client = await d.client();
-    });
-    after(async () => {
-      await d.stop();
-      await redis.stop();
-    });
+    useDaemon((env) => ({ redis, d, client } = env));
 
     it('exposes one camelCase method per RPC method', () => {
       assert.deepEqual(Object.keys(client.agents).sort(), ['beat', 'get', 'list', 'stale', 'start', 'stop']);

@@ -2,25 +2,14 @@ import assert from 'node:assert/strict';
 import type { SwitchboardClient } from '../../client/client';
 import { ErrorCode, type RpcError } from '../../protocol/errors';
 import type { AgentStatus } from '../../protocol/types';
-import { startTestDaemon, type TestDaemon } from '../helpers/daemon';
+import { useDaemon, type TestDaemon } from '../helpers/daemon';
 import { record } from '../helpers/events';
 import { rejectsWith as rejects } from '../helpers/assert-rpc';
-import { startRedis, type TestRedis } from '../helpers/redis-server';
 
 describe('agents', () => {
-  let redis: TestRedis;
   let d: TestDaemon;
   let client: SwitchboardClient;
-
-  before(async () => {
-    redis = await startRedis();
-    d = await startTestDaemon(redis.url);
-    client = await d.client();
-  });
-  after(async () => {
-    await d.stop();
-    await redis.stop();
-  });
+  useDaemon((env) => ({ d, client } = env));
 
   it('starts, beats and stops an agent, keeping every field', async () => {
     const started = await client.agents.start({ agentId: 'team/alpha-1', metadata: { workflow: 'review', n: 0.1 }, ttlSeconds: 45 });

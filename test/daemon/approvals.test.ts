@@ -3,24 +3,13 @@ import type { SwitchboardClient } from '../../client/client';
 import { ErrorCode } from '../../protocol/errors';
 import type { Approval } from '../../protocol/types';
 import { rejectsWith } from '../helpers/assert-rpc';
-import { startTestDaemon, type TestDaemon } from '../helpers/daemon';
+import { useDaemon, type TestDaemon } from '../helpers/daemon';
 import { record } from '../helpers/events';
-import { startRedis, type TestRedis } from '../helpers/redis-server';
 
 describe('approvals', () => {
-  let redis: TestRedis;
   let d: TestDaemon;
   let client: SwitchboardClient;
-
-  before(async () => {
-    redis = await startRedis();
-    d = await startTestDaemon(redis.url);
-    client = await d.client();
-  });
-  after(async () => {
-    await d.stop();
-    await redis.stop();
-  });
+  useDaemon((env) => ({ d, client } = env));
 
   it('creates a pending request with defaults and lists it', async () => {
     const created = await client.approvals.create({ agentId: 'deployer', type: 'deploy', context: { env: 'prod', diff: ['a', 'b'] } });

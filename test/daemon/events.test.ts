@@ -3,24 +3,15 @@ import type { SwitchboardClient } from '../../client/client';
 import { ErrorCode } from '../../protocol/errors';
 import type { StreamEvent } from '../../protocol/types';
 import { rejectsWith } from '../helpers/assert-rpc';
-import { startTestDaemon, type TestDaemon } from '../helpers/daemon';
+import { useDaemon, type TestDaemon } from '../helpers/daemon';
 import { record } from '../helpers/events';
-import { startRedis, type TestRedis } from '../helpers/redis-server';
+import type { TestRedis } from '../helpers/redis-server';
 
 describe('events and subscriptions', () => {
   let redis: TestRedis;
   let d: TestDaemon;
   let client: SwitchboardClient;
-
-  before(async () => {
-    redis = await startRedis();
-    d = await startTestDaemon(redis.url);
-    client = await d.client();
-  });
-  after(async () => {
-    await d.stop();
-    await redis.stop();
-  });
+  useDaemon((env) => ({ redis, d, client } = env));
 
   it('publishes to a stream per type and reads the recent ones, newest last', async () => {
     const ids: string[] = [];

@@ -2,25 +2,16 @@ import assert from 'node:assert/strict';
 import type { SwitchboardClient } from '../../client/client';
 import { ErrorCode } from '../../protocol/errors';
 import type { Signal, SignalConsumed } from '../../protocol/types';
-import { startTestDaemon, type TestDaemon } from '../helpers/daemon';
+import { useDaemon, type TestDaemon } from '../helpers/daemon';
 import { record } from '../helpers/events';
-import { flushRedis, startRedis, type TestRedis } from '../helpers/redis-server';
+import { flushRedis, type TestRedis } from '../helpers/redis-server';
 
 describe('signals', () => {
   let redis: TestRedis;
   let d: TestDaemon;
   let client: SwitchboardClient;
-
-  before(async () => {
-    redis = await startRedis();
-    d = await startTestDaemon(redis.url);
-    client = await d.client();
-  });
+  useDaemon((env) => ({ redis, d, client } = env));
   beforeEach(() => flushRedis(redis.url));
-  after(async () => {
-    await d.stop();
-    await redis.stop();
-  });
 
   it('sends a signal that the target checks, then consumes once', async () => {
     const sent = await client.signals.send({ from: 'boss', to: 'worker-1', type: 'pause', payload: { reason: 'rate limit', n: [1, 2] } });

@@ -2,27 +2,16 @@ import assert from 'node:assert/strict';
 import type { SwitchboardClient } from '../../client/client';
 import { runFleet, type Fleet } from '../../examples/demo-fleet/fleet';
 import type { AgentStatus, Approval, Signal } from '../../protocol/types';
-import { startTestDaemon, type TestDaemon } from '../helpers/daemon';
+import { useDaemon, type TestDaemon } from '../helpers/daemon';
 import { record } from '../helpers/events';
-import { startRedis, type TestRedis } from '../helpers/redis-server';
 
 describe('demo fleet', function () {
   this.timeout(30_000);
-  let redis: TestRedis;
   let d: TestDaemon;
   let fleetClient: SwitchboardClient;
-  let fleet: Fleet;
-
-  before(async () => {
-    redis = await startRedis();
-    d = await startTestDaemon(redis.url);
-    fleetClient = await d.client();
-  });
-  after(async () => {
-    await fleet?.stop();
-    await d.stop();
-    await redis.stop();
-  });
+  let fleet: Fleet | undefined;
+  after(() => fleet?.stop()); // before the daemon goes (hooks run in the order they are registered)
+  useDaemon((env) => ({ d, client: fleetClient } = env));
 
   it('shows beating agents, signals between them, a failure, an expiry and an approval wait', async () => {
     const watcher = await d.client();

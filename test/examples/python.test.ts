@@ -2,25 +2,17 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import type { AgentStatus, Approval } from '../../protocol/types';
-import { startTestDaemon, type TestDaemon } from '../helpers/daemon';
+import type { SwitchboardClient } from '../../client/client';
+import { useDaemon, type TestDaemon } from '../helpers/daemon';
 import { record } from '../helpers/events';
-import { startRedis, type TestRedis } from '../helpers/redis-server';
 
 describe('docs/agents.md Python example (examples/python/agent.py)', function () {
   this.timeout(20_000);
-  let redis: TestRedis;
   let d: TestDaemon;
-  before(async () => {
-    redis = await startRedis();
-    d = await startTestDaemon(redis.url);
-  });
-  after(async () => {
-    await d.stop();
-    await redis.stop();
-  });
+  let client: SwitchboardClient;
+  useDaemon((env) => ({ d, client } = env));
 
   it('registers, beats, waits for approval over HTTP long poll, and stops', async () => {
-    const client = await d.client();
     const log = await record(client, ['agents', 'approvals']);
     const python = spawn('python3', [resolve(__dirname, '../../examples/python/agent.py'), 'py-1'], {
       env: { ...process.env, SWITCHBOARD_STATE_DIR: d.stateDir },

@@ -6,6 +6,7 @@ import WebSocket from 'ws';
 import { SwitchboardClient, type ClientOptions } from '../../client/client';
 import { startDaemon, type DaemonOptions, type RunningDaemon } from '../../daemon/runtime/daemon';
 import type { MethodName, ParamsOf } from '../../protocol/methods';
+import { startRedis, type TestRedis } from './redis-server';
 
 export interface TestDaemon {
   daemon: RunningDaemon;
@@ -78,5 +79,29 @@ export function exchange(ws: WebSocket, text: string): Promise<any> {
   return new Promise((resolve) => {
     ws.once('message', (data) => resolve(JSON.parse(data.toString())));
     ws.send(text);
+  });
+}
+
+export interface DaemonEnv {
+  redis: TestRedis;
+  d: TestDaemon;
+  client: SwitchboardClient;
+}
+
+/**
+ * The usual suite: a real redis-server on a free port, one in-process daemon on it and an SDK
+ * client, started before the suite and stopped after it. `ready` receives them.
+ */
+export function useDaemon(ready: (env: DaemonEnv) => void, options: Partial<DaemonOptions> = {}): void {
+  let env: DaemonEnv | undefined;
+  before(async () => {
+    const redis = await startRedis();
+    const d = await startTestDaemon(redis.url, options);
+    env = { redis, d, client: await d.client() };
+    ready(env);
+  });
+  after(async () => {
+    await env?.d.stop();
+    await env?.redis.stop();
   });
 }
