@@ -1,10 +1,11 @@
-// Bundles the daemon CLI, the agent SDK, the extension and the webviews (with source maps).
+// Bundles the daemon CLI, the agent SDK, the demo fleet, the extension and the webviews (with
+// source maps), and copies the webviews' codicons and the activity-bar icon into dist/.
 // `node esbuild.mjs` builds once; `--watch` rebuilds on change.
-import { chmod } from 'node:fs/promises';
+import { chmod, copyFile, mkdir } from 'node:fs/promises';
 import * as esbuild from 'esbuild';
 
 const watch = process.argv.includes('--watch');
-const common = {
+const node = {
   bundle: true,
   sourcemap: true,
   platform: 'node',
@@ -13,13 +14,34 @@ const common = {
   loader: { '.lua': 'text' },
   logLevel: 'warning',
 };
+const webview = { bundle: true, sourcemap: true, platform: 'browser', target: 'es2022', format: 'esm', minify: !watch, logLevel: 'warning' };
 
 const builds = [
-  { ...common, entryPoints: { cli: 'cli/main.ts' }, outdir: 'dist' },
-  { ...common, entryPoints: { client: 'client/index.ts' }, outdir: 'dist' },
-  { ...common, entryPoints: { 'demo-fleet': 'examples/demo-fleet/main.ts' }, outdir: 'dist' },
+  { ...node, entryPoints: { cli: 'cli/main.ts' }, outdir: 'dist' },
+  { ...node, entryPoints: { client: 'client/index.ts' }, outdir: 'dist' },
+  { ...node, entryPoints: { 'demo-fleet': 'examples/demo-fleet/main.ts' }, outdir: 'dist' },
+  { ...node, entryPoints: { extension: 'extension/extension.ts' }, outdir: 'dist', external: ['vscode'] },
+  {
+    ...webview,
+    entryPoints: {
+      approval: 'webview/approval/main.ts',
+      'signal-composer': 'webview/signal-composer/main.ts',
+    },
+    outdir: 'dist/webview',
+  },
 ];
 
+const copies = [
+  ['webview/approval/approval.css', 'dist/webview/approval.css'],
+  ['webview/signal-composer/signal-composer.css', 'dist/webview/signal-composer.css'],
+  ['node_modules/@vscode/codicons/dist/codicon.css', 'dist/webview/codicon.css'],
+  ['node_modules/@vscode/codicons/dist/codicon.ttf', 'dist/webview/codicon.ttf'],
+  ['node_modules/@vscode/codicons/src/icons/radio-tower.svg', 'dist/media/switchboard.svg'],
+];
+
+await mkdir('dist/webview', { recursive: true });
+await mkdir('dist/media', { recursive: true });
+await Promise.all(copies.map(([from, to]) => copyFile(from, to)));
 if (watch) {
   for (const options of builds) await (await esbuild.context(options)).watch();
 } else {

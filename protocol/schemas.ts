@@ -14,7 +14,7 @@ const TimeoutMs = (description: string) =>
 const TtlSeconds = (description: string) => Type.Integer({ minimum: 1, maximum: 86_400, description });
 const Params = <T extends Record<string, TSchema>>(properties: T) => Type.Object(properties, { additionalProperties: false });
 
-export const TOPIC_PATTERN = `^(agents|signals|approvals|outcomes|queues|safety|events:${ID_PATTERN.slice(1, -1)})$`;
+export const TOPIC_PATTERN = `^(agents|signals|approvals|outcomes|queues|safety|events:\\*|events:${ID_PATTERN.slice(1, -1)})$`;
 
 export const schemas = {
   hello: Params({
@@ -97,7 +97,7 @@ export const schemas = {
     topics: Type.Array(Type.String({ pattern: TOPIC_PATTERN }), {
       minItems: 1,
       maxItems: 64,
-      description: 'agents, signals, approvals, outcomes, queues, safety, or events:<type>',
+      description: 'agents, signals, approvals, outcomes, queues, safety, events:<type>, or events:* (every type)',
     }),
   }),
   unsubscribe: Params({ subscriptionId: Type.String({ minLength: 1, maxLength: 64 }) }),

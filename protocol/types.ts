@@ -56,6 +56,7 @@ export interface HelloResult {
   daemonId: string;
 }
 
+/** `events:*` (every event type) is an addition to SPEC §4. */
 export type Topic = 'agents' | 'signals' | 'approvals' | 'outcomes' | 'queues' | 'safety' | `events:${string}`;
 
 /** Params of the `event` notification the daemon pushes to a subscription. */

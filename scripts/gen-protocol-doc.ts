@@ -133,6 +133,7 @@ export function renderProtocolDoc(): string {
     '| `signals` | `signal.cleared` | `{agentId, type, cleared}` |',
     '| `approvals` | `approval.requested`, `approval.approved`, `approval.rejected`, `approval.expired` | Approval |',
     '| `events:<type>` | `<type>` | Event `{id, type, data, ts}` |',
+    '| `events:*` (*extension*: every type) | the event\'s type | Event `{id, type, data, ts}` |',
     '| `outcomes`, `queues`, `safety` | (accepted now; events come with their issues) | |',
     '',
   );

@@ -102,7 +102,9 @@ export class EventHub {
     } else if (topic === 'approvals' && frame.type !== 'approval.requested') {
       this.approvalWaiters.notify(frame.key);
     }
-    this.deliver(topic === 'events:' ? `events:${frame.key}` : topic, frame);
+    if (topic !== 'events:') return this.deliver(topic, frame);
+    this.deliver(`events:${frame.key}`, frame);
+    this.deliver('events:*', frame);
   }
 
   private deliver(topic: string, frame: Frame): void {

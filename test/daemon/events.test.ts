@@ -37,6 +37,14 @@ describe('events and subscriptions', () => {
     assert.ok(log.events.every((e) => e.topic === 'events:build'));
   });
 
+  it('pushes every type to events:* subscribers', async () => {
+    const log = await record(client, ['events:*']);
+    await client.events.publish({ type: 'wild.one', data: 1 });
+    await client.events.publish({ type: 'wild.two', data: 2 });
+    const pushed = await log.count(() => true, 2);
+    assert.deepEqual(pushed.map((e) => [e.topic, e.type, (e.data as StreamEvent).data]), [['events:*', 'wild.one', 1], ['events:*', 'wild.two', 2]]);
+  });
+
   it('keeps each stream capped near 10 000 entries', async function () {
     this.timeout(60_000);
     const batch = Array.from({ length: 10_500 }, (_, i) => ({ jsonrpc: '2.0', id: i, method: 'event.publish', params: { type: 'flood', data: i } }));

@@ -1,0 +1,68 @@
+/** Answering approvals: from the palette (QuickPick, then an optional reason), inline in the view, or a notification. */
+import * as vscode from 'vscode';
+import { ErrorCode, RpcError } from '../../protocol/errors';
+import type { Approval } from '../../protocol/types';
+import type { ExtensionServices } from '../context';
+import { ageText } from '../model/agent-display';
+import { responderName } from '../settings';
+
+/** Arguments a caller (a test, a notification, a view item) may pass to skip the prompts. */
+export interface AnswerArgs {
+  requestId?: string;
+  /** A string skips the reason prompt ("" = no reason). */
+  reason?: string;
+}
+
+export function registerApprovalCommands(services: ExtensionServices): vscode.Disposable[] {
+  const answer = (approved: boolean) => (arg?: AnswerArgs | Approval) => answerApproval(services, approved, arg);
+  return [
+    vscode.commands.registerCommand('switchboard.approve', answer(true)),
+    vscode.commands.registerCommand('switchboard.reject', answer(false)),
+    vscode.commands.registerCommand('switchboard.approval.approve', (item: Approval) => answerApproval(services, true, { requestId: item.requestId, reason: '' })),
+    vscode.commands.registerCommand('switchboard.approval.reject', (item: Approval) => answerApproval(services, false, { requestId: item.requestId })),
+    vscode.commands.registerCommand('switchboard.approval.open', (item: Approval) => services.showApproval(item)),
+  ];
+}
+
+export async function answerApproval(services: ExtensionServices, approved: boolean, arg?: AnswerArgs | Approval): Promise<Approval | undefined> {
+  const verb = approved ? 'Approve' : 'Reject';
+  const requestId = arg?.requestId ?? (await pickApproval(services, verb));
+  if (!requestId) return undefined;
+  const given = arg && 'reason' in arg && typeof arg.reason === 'string' ? arg.reason : undefined;
+  const reason =
+    given ??
+    (await vscode.window.showInputBox({
+      title: `${verb}: reason (optional)`,
+      prompt: 'Why? Recorded with your answer; Enter to skip.',
+      ignoreFocusOut: true,
+    }));
+  if (reason === undefined) return undefined; // Esc
+  try {
+    const decided = await services.client().approvals.respond({ requestId, approved, responder: responderName(), reason: reason || undefined });
+    services.log.info(`${decided.status} ${decided.type} for ${decided.agentId} (${requestId})`);
+    void vscode.window.showInformationMessage(`Switchboard: ${decided.status} "${decided.type}" for ${decided.agentId}.`);
+    return decided;
+  } catch (error) {
+    const message = error instanceof RpcError && error.code === ErrorCode.Conflict ? `already answered: ${error.message}` : (error as Error).message;
+    void vscode.window.showWarningMessage(`Switchboard: could not ${verb.toLowerCase()}: ${message}`);
+    return undefined;
+  }
+}
+
+async function pickApproval(services: ExtensionServices, verb: string): Promise<string | undefined> {
+  const now = Date.now();
+  const items = [...services.store.approvals.values()]
+    .sort((a, b) => a.expiresAt - b.expiresAt)
+    .map((approval) => ({
+      label: `${approval.type} · ${approval.agentId}`,
+      description: `${approval.risk} risk · ${ageText(approval.expiresAt - now)} left`,
+      detail: JSON.stringify(approval.context),
+      requestId: approval.requestId,
+    }));
+  if (items.length === 0) {
+    void vscode.window.showInformationMessage('Switchboard: no approval is waiting.');
+    return undefined;
+  }
+  const picked = await vscode.window.showQuickPick(items, { title: `${verb} Pending Request`, placeHolder: 'Which request?', matchOnDetail: true });
+  return picked?.requestId;
+}

@@ -1,0 +1,153 @@
+/**
+ * The extension's link to the daemon: finds it (setting, or <state-dir>/daemon.json), starts the
+ * bundled one when absent and allowed, connects with the SDK (which reconnects with capped,
+ * jittered backoff and restores subscriptions), and keeps the FleetStore in step: a snapshot,
+ * then pushed deltas; a seq gap or a reconnect means a new snapshot. Events that arrive while a
+ * snapshot is loading are held and applied after it, so nothing older overwrites anything newer.
+ */
+import { EventEmitter } from 'node:events';
+import { backoffDelay } from '../../client/backoff';
+import { SwitchboardClient } from '../../client/client';
+import { discoverDaemon } from '../../client/discovery';
+import type { Logger } from '../../daemon/runtime/logger';
+import type { PushedEvent } from '../../protocol/types';
+import type { FleetStore } from '../model/fleet-store';
+
+export type LinkState = 'connecting' | 'connected' | 'disconnected';
+
+export interface ConnectionSettings {
+  /** switchboard.daemonUrl; empty = discover through the state dir. */
+  daemonUrl?: string;
+  /** Token when daemonUrl points elsewhere (else read from the state dir). */
+  token?: string;
+  stateDir: string;
+  autoStart: boolean;
+}
+
+export interface ConnectionDeps {
+  store: FleetStore;
+  log: Logger;
+  settings(): ConnectionSettings;
+  /** Starts the bundled daemon (resolves once it is ready). */
+  launch(stateDir: string): Promise<unknown>;
+  clientName: string;
+}
+
+const RECENT_EVENTS_PER_TYPE = 50;
+
+export class DaemonConnection extends EventEmitter<{ state: [LinkState]; resynced: [] }> {
+  state: LinkState = 'disconnected';
+  client?: SwitchboardClient;
+  /** Why the last attempt failed (shown in the status bar tooltip and the welcome view). */
+  lastError?: string;
+
+  private attempt = 0;
+  private retryTimer?: NodeJS.Timeout;
+  private held?: PushedEvent[];
+  private stopped = false;
+  private launching?: Promise<unknown>;
+
+  constructor(private readonly deps: ConnectionDeps) {
+    super();
+  }
+
+  /** Connects now, and keeps trying (with backoff) until it does or stop() is called. */
+  async start(): Promise<void> {
+    this.stopped = false;
+    clearTimeout(this.retryTimer);
+    this.attempt = 0;
+    await this.tryConnect();
+  }
+
+  /** Drops the connection and connects again from scratch (the Reconnect command). */
+  async restart(): Promise<void> {
+    this.client?.close();
+    this.client = undefined;
+    await this.start();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    clearTimeout(this.retryTimer);
+    this.client?.close();
+    this.client = undefined;
+    this.setState('disconnected');
+  }
+
+  private async tryConnect(): Promise<void> {
+    if (this.stopped) return;
+    this.setState('connecting');
+    const settings = this.deps.settings();
+    try {
+      let endpoint = this.endpoint(settings);
+      if (!endpoint && settings.autoStart && !settings.daemonUrl) {
+        this.deps.log.info(`no daemon found in ${settings.stateDir}: starting the bundled one`);
+        this.launching ??= this.deps.launch(settings.stateDir).finally(() => (this.launching = undefined));
+        await this.launching;
+        endpoint = this.endpoint(settings);
+      }
+      if (!endpoint) throw new Error(`no daemon found (${settings.stateDir}/daemon.json is missing) and auto-start is off`);
+      const client = await SwitchboardClient.connect({ ...endpoint, clientName: this.deps.clientName, reconnect: { initialDelayMs: 250, maxDelayMs: 10_000 } });
+      if (this.stopped) return client.close();
+      this.client = client;
+      this.attempt = 0;
+      this.lastError = undefined;
+      client.on('state', (state) => {
+        if (this.client !== client) return;
+        if (state === 'open') this.setState('connected');
+        else if (state === 'reconnecting') this.setState('disconnected');
+      });
+      this.held = [];
+      await client.subscribe(['agents', 'approvals', 'signals', 'events:*'], (event) => this.onEvent(event), {
+        onResync: () => void this.resync(),
+      });
+      await this.resync();
+      this.deps.log.info(`connected to ${endpoint.url} (daemon ${client.daemon?.daemonVersion}, ${client.daemon?.daemonId})`);
+      this.setState('connected');
+    } catch (error) {
+      this.lastError = (error as Error).message;
+      this.deps.log.warn(`cannot connect: ${this.lastError}`);
+      this.setState('disconnected');
+      const delay = backoffDelay(this.attempt++, { initialDelayMs: 500, maxDelayMs: 15_000 });
+      this.retryTimer = setTimeout(() => void this.tryConnect(), delay);
+    }
+  }
+
+  private endpoint(settings: ConnectionSettings): { url: string; token: string } | undefined {
+    try {
+      return discoverDaemon({ url: settings.daemonUrl || undefined, token: settings.token || undefined, stateDir: settings.stateDir });
+    } catch {
+      return undefined;
+    }
+  }
+
+  private onEvent(event: PushedEvent): void {
+    if (this.held) this.held.push(event);
+    else this.deps.store.applyEvent(event);
+  }
+
+  /** Loads a snapshot, then applies what arrived meanwhile. */
+  private async resync(): Promise<void> {
+    const client = this.client;
+    if (!client) return;
+    this.held ??= [];
+    try {
+      const [agents, approvals, types] = await Promise.all([client.agents.list(), client.approvals.pending(), client.events.types()]);
+      const recent = await Promise.all(types.map((type) => client.events.recent({ type, count: RECENT_EVENTS_PER_TYPE })));
+      this.deps.store.applySnapshot({ agents, approvals, events: recent.flat().sort((a, b) => a.ts - b.ts) });
+      const held = this.held;
+      this.held = undefined;
+      for (const event of held) this.deps.store.applyEvent(event);
+      this.emit('resynced');
+    } catch (error) {
+      this.held = undefined;
+      this.deps.log.warn(`resync failed: ${(error as Error).message}`);
+    }
+  }
+
+  private setState(state: LinkState): void {
+    if (this.state === state) return;
+    this.state = state;
+    this.emit('state', state);
+  }
+}

@@ -1,0 +1,142 @@
+/** Activation: connection, model, views, commands, webviews, notifications, status bar. */
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import { registerApprovalCommands } from './commands/approval-commands';
+import { registerDaemonCommands } from './commands/daemon-commands';
+import { registerSignalCommands } from './commands/signal-commands';
+import { launchDaemon } from './connection/daemon-launcher';
+import { DaemonConnection } from './connection/daemon-connection';
+import type { ExtensionServices } from './context';
+import { FleetStore } from './model/fleet-store';
+import { ConnectionNotifier, notifyChange } from './notifications';
+import { connectionSettings } from './settings';
+import { StatusBar, showStatusMenu } from './status-bar';
+import { AgentsView } from './views/agents-view';
+import { ApprovalsView } from './views/approvals-view';
+import { EventsView } from './views/events-view';
+import { SignalsView } from './views/signals-view';
+import { ApprovalPanels } from './webviews/approval-panel';
+import { SignalComposerPanel } from './webviews/signal-composer-panel';
+
+/** Relative times (stale agents, approval ages) are redrawn this often from the local clock. */
+const CLOCK_REFRESH_MS = 5_000;
+
+/** What activate() returns: the live model, for integration tests and other extensions. */
+export interface SwitchboardApi {
+  store: FleetStore;
+  connection: DaemonConnection;
+  agentsView: AgentsView;
+}
+
+export function activate(context: vscode.ExtensionContext): SwitchboardApi {
+  const log = vscode.window.createOutputChannel('Switchboard', { log: true });
+  const store = new FleetStore();
+  const cliPath = join(context.extensionPath, 'dist', 'cli.js');
+  const launch = (stateDir: string) => launchDaemon({ cliPath, stateDir });
+  const connection = new DaemonConnection({
+    store,
+    log,
+    settings: connectionSettings,
+    launch,
+    clientName: `vscode-switchboard/${(context.extension.packageJSON as { version: string }).version}`,
+  });
+
+  const services: ExtensionServices = {
+    extension: context,
+    log,
+    store,
+    connection,
+    client: () => {
+      if (!connection.client || connection.state !== 'connected') throw new Error('not connected to the Switchboard daemon');
+      return connection.client;
+    },
+    showApproval: (approval) => approvals.show(approval),
+    showSignalComposer: (target) => composer.show(target),
+  };
+  const approvals = new ApprovalPanels(services);
+  const composer = new SignalComposerPanel(services);
+
+  const agentsView = new AgentsView(store);
+  const agentsTree = vscode.window.createTreeView('switchboard.agents', { treeDataProvider: agentsView, showCollapseAll: true });
+  const approvalsView = new ApprovalsView(store);
+  const approvalsTree = vscode.window.createTreeView('switchboard.approvals', { treeDataProvider: approvalsView });
+  const signalsView = new SignalsView(store);
+  const signalsTree = (signalsView.view = vscode.window.createTreeView('switchboard.signals', { treeDataProvider: signalsView }));
+  const eventsView = new EventsView(store);
+  const eventsTree = (eventsView.view = vscode.window.createTreeView('switchboard.events', { treeDataProvider: eventsView }));
+  void vscode.commands.executeCommand('setContext', 'switchboard.agentsGrouped', true);
+
+  const statusBar = new StatusBar(store, () => connection);
+  const notifier = new ConnectionNotifier();
+  const revealAgent = (agentId: string) => {
+    const node = agentsView.model.agentNode(agentId);
+    if (node) void agentsTree.reveal(node, { select: true, focus: true });
+  };
+
+  const setBadge = () => {
+    approvalsTree.badge = store.approvals.size > 0 ? { value: store.approvals.size, tooltip: `${store.approvals.size} waiting for approval` } : undefined;
+  };
+  const clock = setInterval(() => {
+    agentsView.refreshStale();
+    approvalsView.refreshTimes();
+    statusBar.update();
+  }, CLOCK_REFRESH_MS);
+
+  context.subscriptions.push(
+    log,
+    agentsView,
+    agentsTree,
+    approvalsView,
+    approvalsTree,
+    signalsView,
+    signalsTree,
+    eventsView,
+    eventsTree,
+    statusBar,
+    approvals,
+    composer,
+    { dispose: () => clearInterval(clock) },
+    { dispose: () => connection.stop() },
+    { dispose: () => store.dispose() },
+    store.onDidChange((change) => {
+      statusBar.update();
+      setBadge();
+      notifyChange(services, change, revealAgent);
+    }),
+    ...registerApprovalCommands(services),
+    ...registerSignalCommands(services),
+    ...registerDaemonCommands(services, launch),
+    vscode.commands.registerCommand('switchboard.agents.groupByWorkflow', () => agentsView.setGrouped(true)),
+    vscode.commands.registerCommand('switchboard.agents.showFlat', () => agentsView.setGrouped(false)),
+    vscode.commands.registerCommand('switchboard.statusBarMenu', () => showStatusMenu(connection.state)),
+    vscode.commands.registerCommand('switchboard.signals.filter', async () => {
+      const agentId = await vscode.window.showInputBox({ title: 'Filter signals: agent (empty for all)', value: signalsView.filter.agentId ?? '' });
+      if (agentId === undefined) return;
+      const type = await vscode.window.showInputBox({ title: 'Filter signals: type (empty for all)', value: signalsView.filter.type ?? '' });
+      if (type === undefined) return;
+      signalsView.setFilter({ agentId: agentId || undefined, type: type || undefined });
+    }),
+    vscode.commands.registerCommand('switchboard.events.filter', async () => {
+      const picked = await vscode.window.showQuickPick(['(all types)', ...eventsView.types()], { title: 'Filter events by type' });
+      if (picked !== undefined) eventsView.setType(picked === '(all types)' ? undefined : picked);
+    }),
+    vscode.workspace.onDidChangeConfiguration((event) => {
+      if (event.affectsConfiguration('switchboard.daemonUrl') || event.affectsConfiguration('switchboard.stateDir')) void connection.restart();
+      if (event.affectsConfiguration('switchboard.staleThresholdSeconds')) agentsView.refreshStale();
+    }),
+  );
+
+  connection.on('state', (state) => {
+    void vscode.commands.executeCommand('setContext', 'switchboard.connected', state === 'connected');
+    statusBar.update();
+    notifier.onState(state);
+    log.info(`connection: ${state}`);
+  });
+  void vscode.commands.executeCommand('setContext', 'switchboard.connected', false);
+  void connection.start();
+  return { store, connection, agentsView };
+}
+
+export function deactivate(): void {
+  // Disposables registered on the context close the connection; the daemon keeps running for the agents.
+}

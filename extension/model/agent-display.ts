@@ -1,0 +1,34 @@
+/** How an agent is shown: its display state (stale is derived), description and group. */
+import type { AgentStatus } from '../../protocol/types';
+
+export type AgentDisplayState = AgentStatus['status'] | 'stale';
+
+export function displayState(agent: AgentStatus, staleSeconds: number, now = Date.now()): AgentDisplayState {
+  if (agent.alive && now - agent.lastBeatAt > staleSeconds * 1000) return 'stale';
+  return agent.status;
+}
+
+/** "65% · Analyzing…" */
+export function describeAgent(agent: AgentStatus): string {
+  const percent = `${Math.round(agent.progress * 100)}%`;
+  return agent.currentTask ? `${percent} · ${agent.currentTask}` : percent;
+}
+
+export const NO_WORKFLOW = '(no workflow)';
+
+export function workflowOf(agent: AgentStatus): string {
+  const workflow = agent.metadata.workflow;
+  return typeof workflow === 'string' && workflow !== '' ? workflow : NO_WORKFLOW;
+}
+
+/** Alive before ended, then by id. */
+export function compareAgents(a: AgentStatus, b: AgentStatus): number {
+  return Number(b.alive) - Number(a.alive) || a.agentId.localeCompare(b.agentId);
+}
+
+export function ageText(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m`;
+  return `${Math.floor(s / 3600)}h ${Math.floor((s % 3600) / 60)}m`;
+}

@@ -1,0 +1,176 @@
+/**
+ * What the editor knows of the fleet: a snapshot from the daemon, then the pushed deltas on top.
+ * Plain TypeScript (no vscode import) so it is tested in Node. Changes are coalesced and handed to
+ * listeners at most every `flushMs`, naming what changed, so that 1 000 beats a second become a
+ * few element-level tree refreshes, not thousands.
+ */
+import type { AgentStatus, Approval, PushedEvent, Signal, SignalConsumed, SignalsCleared, StreamEvent } from '../../protocol/types';
+
+export interface FleetChange {
+  /** Agents whose rows changed (ids), or 'all' after a snapshot. */
+  agents: Set<string> | 'all';
+  approvals: boolean;
+  signals: boolean;
+  events: boolean;
+  /** Approvals that arrived since the last flush (for notifications). */
+  newApprovals: Approval[];
+  /** Agents that failed or expired since the last flush (for notifications). */
+  endedBadly: AgentStatus[];
+}
+
+export interface Snapshot {
+  agents: AgentStatus[];
+  approvals: Approval[];
+  events?: StreamEvent[];
+}
+
+/** Signals seen since connecting: pending ones, and the last few consumed. */
+export interface SignalRow {
+  signal: Signal;
+  consumedBy?: string;
+}
+
+const MAX_EVENTS = 500;
+const MAX_RECENT_SIGNALS = 200;
+
+export class FleetStore {
+  readonly agents = new Map<string, AgentStatus>();
+  readonly approvals = new Map<string, Approval>();
+  /** Pending (unconsumed, unexpired) signals by id, plus recently consumed ones. */
+  readonly signals = new Map<string, SignalRow>();
+  /** Newest last. */
+  readonly events: StreamEvent[] = [];
+
+  private pending = emptyChange();
+  private dirty = false;
+  private timer?: ReturnType<typeof setTimeout>;
+  private readonly listeners = new Set<(change: FleetChange) => void>();
+
+  constructor(private readonly flushMs = 100) {}
+
+  onDidChange(listener: (change: FleetChange) => void): { dispose(): void } {
+    this.listeners.add(listener);
+    return { dispose: () => this.listeners.delete(listener) };
+  }
+
+  applySnapshot(snapshot: Snapshot): void {
+    this.agents.clear();
+    for (const agent of snapshot.agents) this.agents.set(agent.agentId, agent);
+    this.approvals.clear();
+    for (const approval of snapshot.approvals) if (approval.status === 'pending') this.approvals.set(approval.requestId, approval);
+    if (snapshot.events) this.events.splice(0, this.events.length, ...snapshot.events.slice(-MAX_EVENTS));
+    this.pending.agents = 'all';
+    this.pending.approvals = this.pending.events = this.pending.signals = true;
+    this.schedule();
+  }
+
+  applyEvent(event: PushedEvent): void {
+    switch (event.topic) {
+      case 'agents':
+        this.applyAgent(event.type, event.data as AgentStatus);
+        break;
+      case 'approvals':
+        this.applyApproval(event.type, event.data as Approval);
+        break;
+      case 'signals':
+        this.applySignal(event.type, event.data);
+        break;
+      default:
+        if (event.topic.startsWith('events:')) this.applyStreamEvent(event.data as StreamEvent);
+    }
+    this.schedule();
+  }
+
+  /** Alive agents whose last beat is older than the threshold. */
+  staleAgents(thresholdSeconds: number, now = Date.now()): AgentStatus[] {
+    return [...this.agents.values()].filter((a) => a.alive && now - a.lastBeatAt > thresholdSeconds * 1000);
+  }
+
+  pendingSignalsFor(agentId: string): Signal[] {
+    const now = Date.now();
+    return [...this.signals.values()]
+      .filter((row) => !row.consumedBy && row.signal.expiresAt > now && (row.signal.target === agentId || row.signal.target === '*'))
+      .map((row) => row.signal);
+  }
+
+  /** Emits the coalesced change now (tests; and the timer). */
+  flush(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    if (!this.dirty) return;
+    const change = this.pending;
+    this.pending = emptyChange();
+    this.dirty = false;
+    for (const listener of this.listeners) listener(change);
+  }
+
+  dispose(): void {
+    clearTimeout(this.timer);
+    this.listeners.clear();
+  }
+
+  private applyAgent(type: string, agent: AgentStatus): void {
+    this.agents.set(agent.agentId, agent);
+    if (this.pending.agents !== 'all') this.pending.agents.add(agent.agentId);
+    if (type === 'agent.expired' || (type === 'agent.stopped' && agent.status === 'failed')) this.pending.endedBadly.push(agent);
+  }
+
+  private applyApproval(type: string, approval: Approval): void {
+    if (type === 'approval.requested') {
+      this.approvals.set(approval.requestId, approval);
+      this.pending.newApprovals.push(approval);
+    } else {
+      this.approvals.delete(approval.requestId);
+      this.pending.newApprovals = this.pending.newApprovals.filter((a) => a.requestId !== approval.requestId);
+    }
+    this.pending.approvals = true;
+  }
+
+  private applySignal(type: string, data: unknown): void {
+    if (type === 'signal.sent') {
+      const signal = data as Signal;
+      this.signals.set(signal.signalId, { signal });
+      this.touchSignalTarget(signal.target);
+    } else if (type === 'signal.consumed') {
+      const consumed = data as SignalConsumed;
+      const row = this.signals.get(consumed.signalId);
+      // A broadcast stays pending for the others; a direct signal is gone.
+      if (row && consumed.target !== '*') row.consumedBy = consumed.by;
+      this.touchSignalTarget(consumed.by);
+    } else if (type === 'signal.cleared') {
+      const cleared = data as SignalsCleared;
+      for (const [id, row] of this.signals) {
+        if (row.signal.target === cleared.agentId && (cleared.type === null || row.signal.type === cleared.type)) this.signals.delete(id);
+      }
+      this.touchSignalTarget(cleared.agentId);
+    }
+    this.trimSignals();
+    this.pending.signals = true;
+  }
+
+  private touchSignalTarget(agentId: string): void {
+    if (this.pending.agents === 'all') return;
+    if (agentId === '*') this.pending.agents = 'all';
+    else if (this.agents.has(agentId)) this.pending.agents.add(agentId);
+  }
+
+  private trimSignals(): void {
+    const consumed = [...this.signals.entries()].filter(([, row]) => row.consumedBy);
+    for (const [id] of consumed.slice(0, Math.max(0, consumed.length - MAX_RECENT_SIGNALS))) this.signals.delete(id);
+  }
+
+  private applyStreamEvent(event: StreamEvent): void {
+    this.events.push(event);
+    if (this.events.length > MAX_EVENTS) this.events.splice(0, this.events.length - MAX_EVENTS);
+    this.pending.events = true;
+  }
+
+  private schedule(): void {
+    this.dirty = true;
+    this.timer ??= setTimeout(() => this.flush(), this.flushMs);
+  }
+}
+
+function emptyChange(): FleetChange {
+  return { agents: new Set(), approvals: false, signals: false, events: false, newApprovals: [], endedBadly: [] };
+}

@@ -1,0 +1,88 @@
+/** The status-bar health item: agent count, stale agents, pending approvals; offline when disconnected. */
+import * as vscode from 'vscode';
+import type { LinkState } from './connection/daemon-connection';
+import type { FleetStore } from './model/fleet-store';
+import { staleThresholdSeconds } from './settings';
+
+export interface StatusSummary {
+  text: string;
+  background?: 'warning' | 'error';
+  tooltip: string;
+}
+
+/** The item's content, from the link state and the fleet (pure, for tests). */
+export function summarize(state: LinkState, store: FleetStore, staleSeconds: number, lastError?: string): StatusSummary {
+  if (state !== 'connected') {
+    return {
+      text: state === 'connecting' ? '$(sync~spin) Switchboard connecting…' : '$(debug-disconnect) Switchboard offline',
+      background: state === 'connecting' ? undefined : 'error',
+      tooltip: `**Switchboard** is ${state === 'connecting' ? 'connecting to' : 'not connected to'} its daemon.${lastError ? `\n\n${lastError}` : ''}`,
+    };
+  }
+  const alive = [...store.agents.values()].filter((a) => a.alive);
+  const stale = store.staleAgents(staleSeconds).length;
+  const approvals = store.approvals.size;
+  const parts = [`${alive.length} agent${alive.length === 1 ? '' : 's'}`];
+  if (stale > 0) parts.push(`${stale} stale`);
+  if (approvals > 0) parts.push(`${approvals} approval${approvals === 1 ? '' : 's'}`);
+  const failed = [...store.agents.values()].filter((a) => a.status === 'failed').length;
+  return {
+    text: `${stale > 0 ? '$(warning)' : approvals > 0 ? '$(bell-dot)' : '$(pulse)'} ${parts.join(' · ')}`,
+    background: stale > 0 ? 'warning' : undefined,
+    tooltip: [
+      '**Switchboard**',
+      '',
+      `- ${alive.length} alive, ${stale} stale (silent > ${staleSeconds}s)`,
+      `- ${failed} failed in the last 10 minutes`,
+      `- ${approvals} approval${approvals === 1 ? '' : 's'} waiting`,
+      '',
+      'Click for actions.',
+    ].join('\n'),
+  };
+}
+
+export class StatusBar implements vscode.Disposable {
+  readonly item = vscode.window.createStatusBarItem('switchboard.health', vscode.StatusBarAlignment.Left, 50);
+
+  constructor(
+    private readonly store: FleetStore,
+    private readonly state: () => { state: LinkState; lastError?: string },
+  ) {
+    this.item.name = 'Switchboard';
+    this.item.command = 'switchboard.statusBarMenu';
+    this.update();
+    this.item.show();
+  }
+
+  update(): void {
+    const { state, lastError } = this.state();
+    const summary = summarize(state, this.store, staleThresholdSeconds(), lastError);
+    this.item.text = summary.text;
+    this.item.tooltip = new vscode.MarkdownString(summary.tooltip, true);
+    this.item.backgroundColor = summary.background ? new vscode.ThemeColor(`statusBarItem.${summary.background}Background`) : undefined;
+  }
+
+  dispose(): void {
+    this.item.dispose();
+  }
+}
+
+/** The quick pick behind a click on the item. */
+export async function showStatusMenu(state: LinkState): Promise<void> {
+  const connected = state === 'connected';
+  const actions = [
+    ...(connected
+      ? [
+          { label: '$(organization) Focus Agents', command: 'switchboard.focusAgents' },
+          { label: '$(check) Approve Pending Request…', command: 'switchboard.approve' },
+          { label: '$(close) Reject Pending Request…', command: 'switchboard.reject' },
+          { label: '$(send) Send Signal…', command: 'switchboard.sendSignal' },
+          { label: '$(broadcast) Broadcast Signal…', command: 'switchboard.broadcastSignal' },
+        ]
+      : [{ label: '$(play) Start Daemon', command: 'switchboard.startDaemon' }]),
+    { label: '$(refresh) Reconnect', command: 'switchboard.reconnect' },
+    { label: '$(output) Show Log', command: 'switchboard.showLog' },
+  ];
+  const picked = await vscode.window.showQuickPick(actions, { title: 'Switchboard' });
+  if (picked) await vscode.commands.executeCommand(picked.command);
+}

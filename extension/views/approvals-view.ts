@@ -1,0 +1,52 @@
+/** The Approvals view: pending requests with risk, requester, age and time left; click opens the approval webview. */
+import * as vscode from 'vscode';
+import type { Approval } from '../../protocol/types';
+import { ageText } from '../model/agent-display';
+import type { FleetStore } from '../model/fleet-store';
+
+const RISK_ICONS: Record<Approval['risk'], [string, string]> = {
+  low: ['shield', 'charts.green'],
+  medium: ['warning', 'editorWarning.foreground'],
+  high: ['flame', 'errorForeground'],
+};
+
+export class ApprovalsView implements vscode.TreeDataProvider<Approval>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private readonly subscription: { dispose(): void };
+
+  constructor(private readonly store: FleetStore) {
+    this.subscription = store.onDidChange((change) => change.approvals && this.changed.fire());
+  }
+
+  /** Ages and time left are relative: redraw them now and then (local clock, no daemon call). */
+  refreshTimes(): void {
+    if (this.store.approvals.size > 0) this.changed.fire();
+  }
+
+  getChildren(element?: Approval): Approval[] {
+    if (element) return [];
+    return [...this.store.approvals.values()].sort((a, b) => a.expiresAt - b.expiresAt);
+  }
+
+  getTreeItem(approval: Approval): vscode.TreeItem {
+    const now = Date.now();
+    const item = new vscode.TreeItem(`${approval.type} · ${approval.agentId}`, vscode.TreeItemCollapsibleState.None);
+    item.id = `approval:${approval.requestId}`;
+    item.description = `${approval.risk} risk · asked ${ageText(now - approval.requestedAt)} ago · ${ageText(approval.expiresAt - now)} left`;
+    const [icon, color] = RISK_ICONS[approval.risk];
+    item.iconPath = new vscode.ThemeIcon(icon, new vscode.ThemeColor(color));
+    item.contextValue = `approval.${approval.status}`;
+    item.tooltip = new vscode.MarkdownString(`**${approval.type}** requested by **${approval.agentId}** (${approval.risk} risk)\n\n`).appendCodeblock(
+      JSON.stringify(approval.context, null, 2),
+      'json',
+    );
+    item.command = { command: 'switchboard.approval.open', title: 'Show Approval', arguments: [approval] };
+    return item;
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+    this.changed.dispose();
+  }
+}

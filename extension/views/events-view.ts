@@ -1,0 +1,51 @@
+/** The Events view: published events, newest first, filterable by type. */
+import * as vscode from 'vscode';
+import type { StreamEvent } from '../../protocol/types';
+import type { FleetStore } from '../model/fleet-store';
+
+const SHOWN = 200;
+
+export class EventsView implements vscode.TreeDataProvider<StreamEvent>, vscode.Disposable {
+  type?: string;
+  /** The tree view showing this provider (its description shows the filter). */
+  view?: vscode.TreeView<StreamEvent>;
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private readonly subscription: { dispose(): void };
+
+  constructor(private readonly store: FleetStore) {
+    this.subscription = store.onDidChange((change) => change.events && this.changed.fire());
+  }
+
+  setType(type: string | undefined): void {
+    this.type = type;
+    if (this.view) this.view.description = type ? `type ${type}` : undefined;
+    this.changed.fire();
+  }
+
+  types(): string[] {
+    return [...new Set(this.store.events.map((e) => e.type))].sort();
+  }
+
+  getChildren(element?: StreamEvent): StreamEvent[] {
+    if (element) return [];
+    const events = this.type ? this.store.events.filter((e) => e.type === this.type) : this.store.events;
+    return events.slice(-SHOWN).reverse();
+  }
+
+  getTreeItem(event: StreamEvent): vscode.TreeItem {
+    const item = new vscode.TreeItem(event.type);
+    item.id = `event:${event.type}:${event.id}`;
+    const data = JSON.stringify(event.data);
+    item.description = `${new Date(event.ts).toLocaleTimeString()} · ${data.length > 80 ? `${data.slice(0, 79)}…` : data}`;
+    item.iconPath = new vscode.ThemeIcon('symbol-event');
+    item.contextValue = 'event';
+    item.tooltip = new vscode.MarkdownString(`**${event.type}** ${event.id}\n\n`).appendCodeblock(JSON.stringify(event.data, null, 2), 'json');
+    return item;
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+    this.changed.dispose();
+  }
+}

@@ -1,0 +1,82 @@
+/**
+ * The host side of a webview's message protocol: answers its requests with the given handlers and
+ * holds notifications until the webview has said `ready` (a message posted before its script
+ * listens would be lost).
+ */
+import { randomBytes } from 'node:crypto';
+import * as vscode from 'vscode';
+import { isMessage, type Protocol } from '../../webview/shared/messages';
+
+export type RequestHandlers<P extends Protocol> = {
+  [M in keyof P['requests']]: (params: P['requests'][M][0]) => Promise<P['requests'][M][1]>;
+};
+
+export class WebviewHost<P extends Protocol> implements vscode.Disposable {
+  readonly ready: Promise<void>;
+  private readonly subscription: vscode.Disposable;
+
+  constructor(
+    private readonly webview: vscode.Webview,
+    handlers: RequestHandlers<P>,
+  ) {
+    let markReady!: () => void;
+    this.ready = new Promise((resolve) => (markReady = resolve));
+    this.subscription = webview.onDidReceiveMessage(async (message: unknown) => {
+      if (!isMessage(message)) return;
+      if (message.kind === 'notification' && message.method === 'ready') return markReady();
+      if (message.kind !== 'request') return;
+      const handler = (handlers as Record<string, (params: unknown) => Promise<unknown>>)[message.method];
+      try {
+        if (!handler) throw new Error(`unknown request "${message.method}"`);
+        await this.webview.postMessage({ kind: 'response', id: message.id, result: await handler(message.params) });
+      } catch (error) {
+        await this.webview.postMessage({ kind: 'response', id: message.id, error: (error as Error).message });
+      }
+    });
+  }
+
+  async notify<M extends keyof P['toWebview'] & string>(method: M, params: P['toWebview'][M]): Promise<void> {
+    await this.ready;
+    await this.webview.postMessage({ kind: 'notification', method, params });
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+  }
+}
+
+/** Where built webview assets live; the only folder a webview may load from. */
+export function webviewRoot(extensionUri: vscode.Uri): vscode.Uri {
+  return vscode.Uri.joinPath(extensionUri, 'dist', 'webview');
+}
+
+/** The page of a webview app: nonce-locked scripts, theme colours only, codicons from the build folder. */
+export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, app: string, title: string): string {
+  const root = webviewRoot(extensionUri);
+  const nonce = randomBytes(16).toString('base64');
+  const script = webview.asWebviewUri(vscode.Uri.joinPath(root, `${app}.js`));
+  const style = webview.asWebviewUri(vscode.Uri.joinPath(root, `${app}.css`));
+  const codicons = webview.asWebviewUri(vscode.Uri.joinPath(root, 'codicon.css'));
+  const csp = [
+    "default-src 'none'",
+    `style-src ${webview.cspSource}`,
+    `font-src ${webview.cspSource}`,
+    `img-src ${webview.cspSource}`,
+    `script-src 'nonce-${nonce}'`,
+  ].join('; ');
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${codicons}" id="vscode-codicon-stylesheet">
+<link rel="stylesheet" href="${style}">
+<title>${title}</title>
+</head>
+<body>
+<main id="app" aria-live="polite"></main>
+<script type="module" nonce="${nonce}" src="${script}"></script>
+</body>
+</html>`;
+}

@@ -1,0 +1,95 @@
+/** The approval webview: the request, readable; a live countdown; a reason; Approve / Reject. Read-only once answered anywhere. */
+import '@vscode-elements/elements/dist/vscode-badge/index.js';
+import '@vscode-elements/elements/dist/vscode-button/index.js';
+import '@vscode-elements/elements/dist/vscode-label/index.js';
+import '@vscode-elements/elements/dist/vscode-textarea/index.js';
+import type { VscodeButton } from '@vscode-elements/elements/dist/vscode-button/vscode-button.js';
+import type { VscodeTextarea } from '@vscode-elements/elements/dist/vscode-textarea/vscode-textarea.js';
+import type { Approval } from '../../protocol/types';
+import { duration, h, renderJson } from '../shared/dom';
+import { HostChannel } from '../shared/host-channel';
+import type { ApprovalProtocol } from './protocol';
+
+const host = new HostChannel<ApprovalProtocol>();
+const app = document.getElementById('app')!;
+let shownId: string | undefined;
+let clockOffset = 0;
+let ticker: ReturnType<typeof setInterval> | undefined;
+
+const parts = {
+  countdown: h('p', { class: 'countdown', id: 'countdown' }),
+  verdict: h('p', { class: 'verdict', id: 'verdict', hidden: true }),
+  reason: h('vscode-textarea', { id: 'reason', rows: '3', placeholder: 'Optional: recorded with your answer', 'aria-label': 'Reason' }) as VscodeTextarea,
+  approve: h('vscode-button', { id: 'approve', icon: 'check' }, 'Approve') as VscodeButton,
+  reject: h('vscode-button', { id: 'reject', icon: 'close', secondary: true }, 'Reject') as VscodeButton,
+  error: h('p', { class: 'error', id: 'error', role: 'alert' }),
+};
+
+host.on('show', ({ approval, now }) => {
+  clockOffset = now - Date.now();
+  if (approval.requestId !== shownId) build(approval);
+  update(approval);
+});
+host.on('decided', ({ approval }) => update(approval));
+
+parts.approve.addEventListener('click', () => void answer(true));
+parts.reject.addEventListener('click', () => void answer(false));
+
+function build(approval: Approval): void {
+  shownId = approval.requestId;
+  app.replaceChildren(
+    h('header', {},
+      h('h1', {}, approval.type),
+      h('vscode-badge', { class: `risk risk-${approval.risk}`, id: 'risk' }, `${approval.risk} risk`),
+    ),
+    h('p', { class: 'meta' }, 'Requested by ', h('strong', { id: 'requester' }, approval.agentId), ` at ${new Date(approval.requestedAt).toLocaleTimeString()}`),
+    parts.countdown,
+    parts.verdict,
+    h('section', { class: 'context', 'aria-label': 'Context' }, h('h2', {}, 'Context'), renderJson(approval.context),
+      h('details', {}, h('summary', {}, 'Raw JSON'), h('pre', {}, JSON.stringify(approval.context, null, 2)))),
+    h('vscode-label', { for: 'reason' }, 'Reason'),
+    parts.reason,
+    h('div', { class: 'actions' }, parts.approve, parts.reject),
+    parts.error,
+  );
+}
+
+function update(approval: Approval): void {
+  const pending = approval.status === 'pending';
+  parts.approve.disabled = parts.reject.disabled = parts.reason.disabled = !pending;
+  app.classList.toggle('decided', !pending);
+  clearInterval(ticker);
+  if (pending) {
+    const tick = () => {
+      const left = approval.expiresAt - (Date.now() + clockOffset);
+      parts.countdown.textContent = left > 0 ? `Expires in ${duration(left)}` : 'Time is up: expiring…';
+      parts.countdown.classList.toggle('urgent', left < 60_000);
+    };
+    tick();
+    ticker = setInterval(tick, 1000);
+    parts.countdown.hidden = false;
+    parts.verdict.hidden = true;
+    return;
+  }
+  parts.countdown.hidden = true;
+  parts.verdict.hidden = false;
+  parts.verdict.className = `verdict verdict-${approval.status}`;
+  parts.verdict.textContent =
+    approval.status === 'expired'
+      ? 'Expired without an answer (treated as rejected).'
+      : `${approval.status === 'approved' ? 'Approved' : 'Rejected'} by ${approval.responder ?? 'someone'}${approval.reason ? `: “${approval.reason}”` : ''}.`;
+  parts.error.textContent = '';
+}
+
+async function answer(approved: boolean): Promise<void> {
+  parts.approve.disabled = parts.reject.disabled = true;
+  parts.error.textContent = '';
+  try {
+    update(await host.request('respond', { approved, reason: parts.reason.value }));
+  } catch (error) {
+    parts.error.textContent = (error as Error).message;
+    parts.approve.disabled = parts.reject.disabled = false;
+  }
+}
+
+host.notify('ready', {});

@@ -1,0 +1,18 @@
+/** Messages of the approval webview. The host waits for `ready` before it posts anything. */
+import type { Approval } from '../../protocol/types';
+
+export interface ApprovalProtocol {
+  requests: {
+    /** Answer the request; resolves with the decided approval, or fails with the reason (e.g. already answered). */
+    respond: [{ approved: boolean; reason: string }, Approval];
+  };
+  toHost: {
+    ready: Record<string, never>;
+  };
+  toWebview: {
+    /** The request to show, and the host's clock (for the countdown). */
+    show: { approval: Approval; now: number };
+    /** It was answered or expired, here or anywhere else: the view turns read-only. */
+    decided: { approval: Approval };
+  };
+}
