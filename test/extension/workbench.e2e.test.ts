@@ -1,0 +1,136 @@
+/**
+ * End to end in a real VS Code (code-server 4.100.3) driven by Chromium: Redis + daemon + the
+ * demo fleet; our .vsix installed; the sidebar, the status bar, and approvals answered through the
+ * command palette and through the approval webview's button, each checked against the daemon.
+ * Screenshots go to test-results/.
+ */
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { Browser, FrameLocator, Page } from 'playwright-core';
+import { SwitchboardClient } from '../../client/client';
+import { runFleet, type Fleet } from '../../examples/demo-fleet/fleet';
+import type { Approval } from '../../protocol/types';
+import { launchChromium, packageVsix, startWorkbench, type Workbench } from '../helpers/code-server';
+import { spawnDaemon, type DaemonProcess } from '../helpers/daemon-process';
+import { record, type EventLog } from '../helpers/events';
+import { startRedis, type TestRedis } from '../helpers/redis-server';
+
+const SHOTS = resolve(__dirname, '../../test-results');
+
+describe('extension in a real VS Code (code-server + Chromium)', function () {
+  this.timeout(180_000);
+  let redis: TestRedis;
+  let stateDir: string;
+  let daemon: DaemonProcess;
+  let client: SwitchboardClient;
+  let fleet: Fleet;
+  let approvals: EventLog;
+  let workbench: Workbench;
+  let browser: Browser;
+  let page: Page;
+
+  before(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    redis = await startRedis();
+    stateDir = mkdtempSync(join(tmpdir(), 'sb-e2e-'));
+    daemon = await spawnDaemon(stateDir, ['--redis', redis.url]);
+    client = await SwitchboardClient.connect({ url: daemon.url, token: daemon.token });
+    approvals = await record(client, ['approvals']);
+    fleet = runFleet(await SwitchboardClient.connect({ url: daemon.url, token: daemon.token }), 0.5);
+    workbench = await startWorkbench({ vsix: packageVsix(), settings: { 'switchboard.stateDir': stateDir, 'switchboard.autoStart': false } });
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await page.goto(workbench.url);
+    await page.locator('.activitybar').waitFor({ timeout: 60_000 });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await workbench?.stop();
+    await fleet?.stop();
+    client?.close();
+    daemon?.child.kill('SIGTERM');
+    await daemon?.exited;
+    await redis?.stop();
+    rmSync(stateDir, { recursive: true, force: true });
+  });
+
+  const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`) });
+  const row = (label: RegExp) => page.getByRole('treeitem', { name: label });
+
+  it('shows the demo agents in the Switchboard sidebar, live', async () => {
+    await page.locator('.activitybar [aria-label^="Switchboard"]').first().click();
+    for (const agentId of ['planner', 'coder-1', 'coder-2', 'reviewer', 'coordinator']) {
+      await row(new RegExp(`^${agentId}, `)).waitFor({ timeout: 30_000 });
+    }
+    await row(/^feature-login\b/).waitFor();
+    // Progress and task come in as the agents beat: a coder row shows "NN% · <task> (k/5)".
+    await row(/^coder-\d, running, \d+% · .+\(\d\/5\)$/).first().waitFor({ timeout: 30_000 });
+    await shot('agents-view');
+  });
+
+  it('shows the fleet in the status bar', async () => {
+    const item = page.locator('.statusbar-item', { hasText: /\d+ agents/ });
+    await item.waitFor({ timeout: 30_000 });
+    assert.match(await item.innerText(), /\d+ agents/);
+  });
+
+  it('approves a pending request from the command palette, and the daemon records it', async () => {
+    const requested = await approvals.next((e) => e.type === 'approval.requested' && (e.data as Approval).agentId === 'reviewer', 60_000);
+    const { requestId } = requested.data as Approval;
+    // A new request pops a notification with its answers.
+    const toast = page.locator('.notification-toast', { hasText: 'reviewer asks to "merge"' }).first();
+    await toast.waitFor({ timeout: 30_000 });
+    for (const button of ['Approve', 'Reject', 'Details']) await toast.getByRole('button', { name: button }).waitFor();
+    await page.keyboard.press('F1');
+    await page.keyboard.type('Switchboard: Approve Pending Request');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Approve Pending Request' }).first().waitFor();
+    await page.keyboard.press('Enter');
+    const choice = page.locator('.quick-input-list .monaco-list-row', { hasText: 'merge · reviewer' }).first();
+    await choice.waitFor();
+    await shot('approve-quick-pick');
+    await choice.click();
+    await page.locator('.quick-input-widget input').waitFor();
+    await page.keyboard.type('ship it');
+    await page.keyboard.press('Enter');
+    const decided = await approvals.next((e) => e.type === 'approval.approved' && (e.data as Approval).requestId === requestId);
+    const approval = decided.data as Approval;
+    assert.equal(approval.reason, 'ship it');
+    assert.match(approval.responder ?? '', /@vscode$/);
+    assert.equal((await client.approvals.get({ requestId }))?.status, 'approved');
+  });
+
+  it('approves from the approval webview, which then turns read-only', async () => {
+    const created = await client.approvals.create({
+      agentId: 'e2e-bot',
+      type: 'deploy',
+      risk: 'high',
+      timeoutMs: 600_000,
+      context: { service: 'api', version: '1.4.2', regions: ['eu-west-1', 'us-east-1'] },
+    });
+    const item = row(/^deploy · e2e-bot/);
+    await item.waitFor({ timeout: 30_000 });
+    await item.click();
+    const frame = webviewContent(page);
+    await frame.locator('#requester', { hasText: 'e2e-bot' }).waitFor();
+    await frame.locator('.json-fields dt', { hasText: 'regions' }).waitFor();
+    await frame.locator('#countdown', { hasText: /Expires in/ }).waitFor();
+    await shot('approval-webview');
+    await frame.locator('#reason').click();
+    await page.keyboard.type('checked the diff');
+    await frame.locator('#approve').click();
+    const decided = await approvals.next((e) => e.type === 'approval.approved' && (e.data as Approval).requestId === created.requestId);
+    assert.equal((decided.data as Approval).reason, 'checked the diff');
+    await frame.locator('#verdict', { hasText: /Approved by .*@vscode/ }).waitFor();
+    assert.equal(await frame.locator('#approve').getAttribute('disabled'), '');
+    await item.waitFor({ state: 'detached' }); // gone from the Approvals view
+    await shot('approval-webview-decided');
+  });
+});
+
+/** The content of the newest webview (VS Code nests it in two iframes); locators on it wait by themselves. */
+function webviewContent(page: Page): FrameLocator {
+  return page.frameLocator('iframe.webview').last().frameLocator('#active-frame');
+}
