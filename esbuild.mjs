@@ -21,6 +21,8 @@ const builds = [
   { ...node, entryPoints: { client: 'client/index.ts' }, outdir: 'dist' },
   { ...node, entryPoints: { 'demo-fleet': 'examples/demo-fleet/main.ts' }, outdir: 'dist' },
   { ...node, entryPoints: { extension: 'extension/extension.ts' }, outdir: 'dist', external: ['vscode'] },
+  // The integration suite VS Code runs inside the extension host (extensionTestsPath); mocha comes from node_modules.
+  { ...node, entryPoints: { 'host-tests': 'test/extension/host/index.ts' }, outdir: 'dist-test', external: ['vscode', 'mocha'] },
   {
     ...webview,
     entryPoints: {

@@ -26,6 +26,7 @@ export interface SwitchboardApi {
   store: FleetStore;
   connection: DaemonConnection;
   agentsView: AgentsView;
+  statusBar: StatusBar;
 }
 
 export function activate(context: vscode.ExtensionContext): SwitchboardApi {
@@ -134,7 +135,7 @@ export function activate(context: vscode.ExtensionContext): SwitchboardApi {
   });
   void vscode.commands.executeCommand('setContext', 'switchboard.connected', false);
   void connection.start();
-  return { store, connection, agentsView };
+  return { store, connection, agentsView, statusBar };
 }
 
 export function deactivate(): void {

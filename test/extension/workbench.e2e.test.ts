@@ -80,10 +80,6 @@ describe('extension in a real VS Code (code-server + Chromium)', function () {
   it('approves a pending request from the command palette, and the daemon records it', async () => {
     const requested = await approvals.next((e) => e.type === 'approval.requested' && (e.data as Approval).agentId === 'reviewer', 60_000);
     const { requestId } = requested.data as Approval;
-    // A new request pops a notification with its answers.
-    const toast = page.locator('.notification-toast', { hasText: 'reviewer asks to "merge"' }).first();
-    await toast.waitFor({ timeout: 30_000 });
-    for (const button of ['Approve', 'Reject', 'Details']) await toast.getByRole('button', { name: button }).waitFor();
     await page.keyboard.press('F1');
     await page.keyboard.type('Switchboard: Approve Pending Request');
     await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Approve Pending Request' }).first().waitFor();
@@ -100,6 +96,17 @@ describe('extension in a real VS Code (code-server + Chromium)', function () {
     assert.equal(approval.reason, 'ship it');
     assert.match(approval.responder ?? '', /@vscode$/);
     assert.equal((await client.approvals.get({ requestId }))?.status, 'approved');
+  });
+
+  it('pops a notification for a new request, answered from its Approve button', async () => {
+    const { requestId } = await client.approvals.create({ agentId: 'e2e-notify', type: 'restart', risk: 'low', context: { service: 'worker' } });
+    const toast = page.locator('.notification-toast', { hasText: 'e2e-notify asks to "restart" (low risk)' });
+    await toast.waitFor({ timeout: 30_000 });
+    for (const button of ['Reject', 'Details']) await toast.getByRole('button', { name: button }).waitFor();
+    await shot('approval-notification');
+    await toast.getByRole('button', { name: 'Approve' }).click();
+    const decided = await approvals.next((e) => e.type === 'approval.approved' && (e.data as Approval).requestId === requestId);
+    assert.match((decided.data as Approval).responder ?? '', /@vscode$/);
   });
 
   it('approves from the approval webview, which then turns read-only', async () => {

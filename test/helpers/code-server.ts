@@ -33,11 +33,14 @@ export interface Workbench {
   port: number;
   folder: string;
   userDataDir: string;
+  /** A local path as the vscode-remote:// URI the workbench uses for it. */
+  remote(path: string): string;
   stop(): Promise<void>;
 }
 
 export interface WorkbenchOptions {
-  vsix: string;
+  /** Installed before start; omit to load the extension from the tree (extensionDevelopmentPath). */
+  vsix?: string;
   /** Extra user settings (switchboard.stateDir, …). */
   settings: Record<string, unknown>;
   env?: NodeJS.ProcessEnv;
@@ -56,7 +59,7 @@ export async function startWorkbench({ vsix, settings, env = process.env }: Work
     join(userDataDir, 'User', 'settings.json'),
     JSON.stringify({ 'security.workspace.trust.enabled': false, 'workbench.startupEditor': 'none', 'workbench.tips.enabled': false, ...settings }, null, 2),
   );
-  execFileSync(process.execPath, [entry, '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir, '--install-extension', vsix], { stdio: 'ignore', env });
+  if (vsix) execFileSync(process.execPath, [entry, '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir, '--install-extension', vsix], { stdio: 'ignore', env });
   const port = await freePort();
   const child = spawn(
     process.execPath,
@@ -66,6 +69,7 @@ export async function startWorkbench({ vsix, settings, env = process.env }: Work
   await waitForLine(child, /HTTP server listening on/);
   return {
     url: `http://127.0.0.1:${port}/?folder=${encodeURIComponent(folder)}`,
+    remote: (path: string) => `vscode-remote://127.0.0.1:${port}${path}`,
     port,
     folder,
     userDataDir,

@@ -1,0 +1,107 @@
+/**
+ * Integration tests inside the real extension host, against the `vscode` API and a real daemon
+ * the driver started and seeded (ids in $SWITCHBOARD_HOST_SEED).
+ */
+import assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { SwitchboardApi } from '../../../extension/extension';
+import type { AgentTreeNode } from '../../../extension/model/agent-tree-model';
+import type { Approval } from '../../../protocol/types';
+
+export interface HostSeed {
+  approvalId: string;
+  rejectId: string;
+  agents: { agentId: string; workflow?: string }[];
+}
+
+export function hostSuites(): void {
+  describe('Switchboard inside the extension host', () => {
+    const seed = JSON.parse(process.env.SWITCHBOARD_HOST_SEED ?? '{}') as HostSeed;
+    let api: SwitchboardApi;
+    const packageJSON = () => vscode.extensions.getExtension('switchboard.switchboard')!.packageJSON as {
+      contributes: { commands: { command: string; category?: string; icon?: string }[]; menus: { commandPalette: { command: string; when: string }[] } };
+    };
+
+    before(async () => {
+      const extension = vscode.extensions.getExtension<SwitchboardApi>('switchboard.switchboard');
+      assert.ok(extension, 'the extension is installed');
+      api = await extension.activate();
+      if (api.connection.state !== 'connected') {
+        await new Promise<void>((resolve) => api.connection.on('state', (s) => s === 'connected' && resolve()));
+      }
+      // The snapshot may still be on its way: wait for the seeded agents.
+      while (seed.agents.some((a) => !api.store.agents.has(a.agentId))) await new Promise((r) => api.store.onDidChange(() => r(undefined)));
+      api.store.flush(); // hand the views what is pending now rather than at the next tick of the throttle
+    });
+
+    it('registers every contributed command, each with the Switchboard category', async () => {
+      const registered = new Set(await vscode.commands.getCommands(true));
+      for (const { command, category } of packageJSON().contributes.commands) {
+        assert.ok(registered.has(command), `${command} is registered`);
+        assert.equal(category, 'Switchboard', command);
+      }
+    });
+
+    it('hides internal commands from the palette', () => {
+      const hidden = new Set(packageJSON().contributes.menus.commandPalette.filter((m) => m.when === 'false').map((m) => m.command));
+      for (const internal of ['switchboard.agent.abort', 'switchboard.approval.approve', 'switchboard.statusBarMenu']) assert.ok(hidden.has(internal), internal);
+      assert.ok(!hidden.has('switchboard.approve'));
+    });
+
+    it('groups the Agents tree by workflow, and lists it flat on toggle', async () => {
+      const labelOf = (node: AgentTreeNode) => api.agentsView.getTreeItem(node).label;
+      const roots = api.agentsView.getChildren();
+      const alpha = roots.find((n) => n.kind === 'group' && n.workflow === 'alpha');
+      assert.ok(alpha, 'a group per workflow');
+      assert.deepEqual(api.agentsView.getChildren(alpha).map(labelOf), ['host-a', 'host-b']);
+      const item = api.agentsView.getTreeItem(api.agentsView.getChildren(alpha)[0]!);
+      assert.equal(item.description, '40% · Indexing');
+      assert.equal(item.contextValue, 'agent.running');
+      assert.equal((item.iconPath as vscode.ThemeIcon).id, 'pulse');
+      await vscode.commands.executeCommand('switchboard.agents.showFlat');
+      assert.ok(api.agentsView.getChildren().every((n) => n.kind === 'agent'));
+      await vscode.commands.executeCommand('switchboard.agents.groupByWorkflow');
+      assert.ok(api.agentsView.getChildren().every((n) => n.kind === 'group'));
+    });
+
+    it('approves through switchboard.approve and rejects through switchboard.reject', async () => {
+      const approved = (await vscode.commands.executeCommand('switchboard.approve', { requestId: seed.approvalId, reason: 'from the host' })) as Approval;
+      assert.equal(approved.status, 'approved');
+      assert.equal(approved.reason, 'from the host');
+      const stored = await api.connection.client!.approvals.get({ requestId: seed.approvalId });
+      assert.equal(stored?.status, 'approved', 'the daemon recorded it');
+      const rejected = (await vscode.commands.executeCommand('switchboard.reject', { requestId: seed.rejectId, reason: '' })) as Approval;
+      assert.equal(rejected.status, 'rejected');
+    });
+
+    it('sends a signal that shows under its agent in the tree', async () => {
+      const changed = new Promise((resolve) => api.store.onDidChange((c) => c.signals && resolve(c)));
+      await vscode.commands.executeCommand('switchboard.sendSignal', { to: 'host-c', type: 'pause', payload: { why: 'test' } });
+      await changed;
+      const node = api.agentsView.model.agentNode('host-c')!;
+      const children = api.agentsView.getChildren(node);
+      assert.ok(children.some((c) => c.kind === 'signal' && c.signal.type === 'pause'));
+      assert.equal(api.agentsView.getTreeItem(node).collapsibleState, vscode.TreeItemCollapsibleState.Collapsed);
+    });
+
+    it('shows the fleet in the status bar', () => {
+      assert.match(api.statusBar.item.text, /^\$\((pulse|bell-dot|warning)\) \d+ agents/);
+      assert.equal(api.statusBar.item.command, 'switchboard.statusBarMenu');
+    });
+
+    it('opens the approval webview in an editor tab', async () => {
+      const approval = await api.connection.client!.approvals.create({ agentId: 'host-a', type: 'publish', context: { doc: 'x' } });
+      const opened = new Promise<vscode.Tab | undefined>((resolve) =>
+        vscode.window.tabGroups.onDidChangeTabs((e) => {
+          const found = e.opened.find((t) => t.label === 'Approve: publish');
+          if (found) resolve(found);
+        }),
+      );
+      await vscode.commands.executeCommand('switchboard.approval.open', approval);
+      const tab = await opened;
+      assert.ok(tab, 'an "Approve: publish" tab');
+      assert.ok(tab.input instanceof vscode.TabInputWebview);
+      assert.match((tab.input as vscode.TabInputWebview).viewType, /switchboard\.approval$/);
+    });
+  });
+}
