@@ -3,7 +3,7 @@ import eslint from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'out/', 'node_modules/', '.cache/', 'test-results/', 'bench/results/'] },
+  { ignores: ['dist/', 'dist-test/', 'out/', 'node_modules/', '.cache/', 'test-results/', 'bench/results/'] },
   eslint.configs.recommended,
   ...tseslint.configs.recommended,
   {

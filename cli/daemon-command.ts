@@ -52,6 +52,24 @@ export function registerDaemonCommand(program: Command): void {
       const stateDir = flags.stateDir ?? defaultStateDir();
       const config = readConfig(stateDir);
       const log = stderrLogger(flags.verbose ?? false);
+      // Handlers first: a signal that comes while the daemon is still starting stops it once it is
+      // up, instead of killing the process and leaving an embedded Redis behind.
+      let stop: (() => Promise<void>) | undefined = undefined;
+      let signalled: string | undefined;
+      const shutdown = (signal: string) => {
+        signalled ??= signal;
+        if (!stop) return;
+        log.info(`${signal}: shutting down`);
+        stop().then(
+          () => process.exit(0),
+          (error: unknown) => {
+            log.error(`shutdown failed: ${(error as Error).message}`);
+            process.exit(1);
+          },
+        );
+      };
+      process.once('SIGINT', () => shutdown('SIGINT'));
+      process.once('SIGTERM', () => shutdown('SIGTERM'));
       const daemon = await startDaemon({
         stateDir,
         host: flags.host,
@@ -64,19 +82,9 @@ export function registerDaemonCommand(program: Command): void {
         maxValueBytes: config.maxValueBytes,
         log,
       });
+      stop = daemon.stop;
+      if (signalled) return shutdown(signalled);
       process.stdout.write(`switchboard ready ${daemon.info.url}\n`);
-      const shutdown = (signal: string) => {
-        log.info(`${signal}: shutting down`);
-        daemon.stop().then(
-          () => process.exit(0),
-          (error: unknown) => {
-            log.error(`shutdown failed: ${(error as Error).message}`);
-            process.exit(1);
-          },
-        );
-      };
-      process.once('SIGINT', () => shutdown('SIGINT'));
-      process.once('SIGTERM', () => shutdown('SIGTERM'));
     });
 }
 

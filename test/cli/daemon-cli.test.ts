@@ -34,6 +34,15 @@ describe('switchboard daemon (embedded mode)', function () {
     assert.ok(!existsSync(join(stateDir, 'redis.sock')), 'embedded Redis stopped');
   });
 
+  it('stops cleanly, Redis included, when SIGTERM comes the moment it is ready', async () => {
+    for (let i = 0; i < 5; i++) {
+      const daemon = await spawnDaemon(stateDir);
+      daemon.child.kill('SIGTERM');
+      assert.equal(await daemon.exited, 0, `run ${i}`);
+      assert.ok(!existsSync(join(stateDir, 'redis.sock')), `run ${i}: embedded Redis stopped`);
+    }
+  });
+
   it('keeps the same token across restarts and refuses a second daemon on the same state dir', async () => {
     const first = await spawnDaemon(stateDir);
     const second = await runCli(['daemon', '--state-dir', stateDir, '--port', '0']);

@@ -26,6 +26,7 @@ describe('extension in a real VS Code (code-server + Chromium)', function () {
   let daemon: DaemonProcess;
   let client: SwitchboardClient;
   let fleet: Fleet;
+  let fleetClient: SwitchboardClient;
   let approvals: EventLog;
   let workbench: Workbench;
   let browser: Browser;
@@ -38,7 +39,8 @@ describe('extension in a real VS Code (code-server + Chromium)', function () {
     daemon = await spawnDaemon(stateDir, ['--redis', redis.url]);
     client = await SwitchboardClient.connect({ url: daemon.url, token: daemon.token });
     approvals = await record(client, ['approvals']);
-    fleet = runFleet(await SwitchboardClient.connect({ url: daemon.url, token: daemon.token }), 0.5);
+    fleetClient = await SwitchboardClient.connect({ url: daemon.url, token: daemon.token });
+    fleet = runFleet(fleetClient, 0.5);
     workbench = await startWorkbench({ vsix: packageVsix(), settings: { 'switchboard.stateDir': stateDir, 'switchboard.autoStart': false } });
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
@@ -50,6 +52,7 @@ describe('extension in a real VS Code (code-server + Chromium)', function () {
     await browser?.close();
     await workbench?.stop();
     await fleet?.stop();
+    fleetClient?.close();
     client?.close();
     daemon?.child.kill('SIGTERM');
     await daemon?.exited;

@@ -45,10 +45,11 @@ app.replaceChildren(
 );
 
 host.on('init', ({ agents, types, target: preselected }) => {
-  setAgents(agents, preselected);
+  const chosen = setAgents(agents, preselected);
   type.replaceChildren(...types.map((t) => h('vscode-option', { value: t }, t)));
   type.value = types[0] ?? '';
-  void showPending();
+  // The select takes new options on its next render: use the choice, not target.value, now.
+  void showPending(chosen);
 });
 host.on('agents', ({ agents }) => setAgents(agents, target.value));
 
@@ -63,12 +64,15 @@ type.addEventListener('change', validate);
 target.addEventListener('change', () => void showPending());
 send.addEventListener('click', () => void submit());
 
-function setAgents(agents: ComposerAgent[], selected?: string): void {
+/** Offers `*` and the agents; keeps (or makes) a choice and returns it. */
+function setAgents(agents: ComposerAgent[], selected?: string): string {
   target.replaceChildren(
     h('vscode-option', { value: '*', description: 'every agent consumes it once' }, '* (broadcast)'),
     ...agents.map((a) => h('vscode-option', { value: a.agentId, description: a.status }, a.agentId)),
   );
-  target.value = selected && (selected === '*' || agents.some((a) => a.agentId === selected)) ? selected : (agents[0]?.agentId ?? '*');
+  const chosen = selected && (selected === '*' || agents.some((a) => a.agentId === selected)) ? selected : (agents[0]?.agentId ?? '*');
+  target.value = chosen;
+  return chosen;
 }
 
 /** Checks the form; shows the first problem under the payload and disables Send. */
@@ -107,8 +111,7 @@ async function submit(): Promise<void> {
   }
 }
 
-async function showPending(): Promise<void> {
-  const agentId = target.value;
+async function showPending(agentId = target.value): Promise<void> {
   if (!agentId || agentId === '*') {
     inspectorTitle.textContent = 'Pending signals';
     pendingList.replaceChildren(h('p', { class: 'hint' }, 'Pick an agent to see the signals waiting for it.'));

@@ -1,0 +1,91 @@
+import assert from 'node:assert/strict';
+import { describeAgent, displayState } from '../../../extension/model/agent-display';
+import { AgentTreeModel, type AgentNode, type GroupNode } from '../../../extension/model/agent-tree-model';
+import { FleetStore } from '../../../extension/model/fleet-store';
+import { agent, pushed } from './fixtures';
+
+describe('Agents tree model', () => {
+  let store: FleetStore;
+  let model: AgentTreeModel;
+  const ids = (nodes: { kind: string }[]) => nodes.map((n) => (n.kind === 'group' ? `[${(n as GroupNode).workflow}]` : (n as AgentNode).agentId));
+
+  beforeEach(() => {
+    store = new FleetStore(10_000);
+    store.applySnapshot({
+      agents: [
+        agent('b2', { metadata: { workflow: 'beta' } }),
+        agent('a2', { metadata: { workflow: 'alpha' }, alive: false, status: 'failed' }),
+        agent('a1', { metadata: { workflow: 'alpha' } }),
+        agent('solo'),
+      ],
+      approvals: [],
+    });
+    model = new AgentTreeModel(store);
+    model.rebuild();
+  });
+  afterEach(() => store.dispose());
+
+  it('groups by workflow, sorted, alive agents first', () => {
+    assert.deepEqual(ids(model.children()), ['[(no workflow)]', '[alpha]', '[beta]']);
+    const alpha = model.children().find((n) => (n as GroupNode).workflow === 'alpha')!;
+    assert.deepEqual(ids(model.children(alpha)), ['a1', 'a2']);
+    model.grouped = false;
+    model.rebuild();
+    assert.deepEqual(ids(model.children()), ['a1', 'b2', 'solo', 'a2']);
+  });
+
+  it('refreshes only the changed row for a beat', () => {
+    store.applyEvent(pushed('agents', 'agent.beat', agent('a1', { metadata: { workflow: 'alpha' }, progress: 0.7 })));
+    const refresh = model.update(['a1']);
+    assert.deepEqual(refresh, [model.agentNode('a1')]);
+  });
+
+  it('refreshes the group when a row moves (ends) or joins it, and the root for a new group', () => {
+    store.applyEvent(pushed('agents', 'agent.stopped', agent('a1', { metadata: { workflow: 'alpha' }, alive: false, status: 'completed' })));
+    const alpha = model.children().find((n) => (n as GroupNode).workflow === 'alpha')!;
+    assert.deepEqual(model.update(['a1']), [alpha], 'the group redraws (and its rows with it)');
+    store.applyEvent(pushed('agents', 'agent.started', agent('a3', { metadata: { workflow: 'alpha' } })));
+    assert.deepEqual(model.update(['a3']), [alpha]);
+    store.applyEvent(pushed('agents', 'agent.started', agent('g1', { metadata: { workflow: 'gamma' } })));
+    assert.equal(model.update(['g1']), undefined, 'a new group: the whole tree');
+    assert.ok(ids(model.children()).includes('[gamma]'));
+  });
+
+  it('moves an agent whose workflow changes, dropping the emptied group', () => {
+    store.applyEvent(pushed('agents', 'agent.beat', agent('b2', { metadata: { workflow: 'alpha' } })));
+    assert.equal(model.update(['b2']), undefined, 'group beta disappeared: the root changes');
+    assert.deepEqual(ids(model.children()), ['[(no workflow)]', '[alpha]']);
+    assert.equal(model.parentOf(model.agentNode('b2')!), model.children()[1]);
+  });
+
+  it('shows pending signals as an agent’s children', () => {
+    const now = Date.now();
+    store.applyEvent(pushed('signals', 'signal.sent', { signalId: 's1', type: 'pause', source: 'x', target: 'solo', payload: null, sentAt: now, expiresAt: now + 60_000 }));
+    model.update(['solo']);
+    const solo = model.agentNode('solo')!;
+    assert.equal(solo.signalCount, 1);
+    assert.deepEqual(model.children(solo).map((n) => n.kind), ['signal']);
+  });
+
+  it('describes rows as "65% · task" and derives stale', () => {
+    assert.equal(describeAgent(agent('x', { progress: 0.654, currentTask: 'Analyzing…' })), '65% · Analyzing…');
+    assert.equal(describeAgent(agent('x', { progress: 1, currentTask: null })), '100%');
+    const now = Date.now();
+    assert.equal(displayState(agent('x', { lastBeatAt: now - 31_000 }), 30, now), 'stale');
+    assert.equal(displayState(agent('x', { lastBeatAt: now - 31_000, alive: false, status: 'expired' }), 30, now), 'expired');
+  });
+
+  it('handles 10 000 agents: snapshot, then a burst of deltas refreshed row by row', () => {
+    const big = new FleetStore(10_000);
+    big.applySnapshot({ agents: Array.from({ length: 10_000 }, (_, i) => agent(`agent-${i}`, { metadata: { workflow: `wf-${i % 25}` } })), approvals: [] });
+    const bigModel = new AgentTreeModel(big);
+    bigModel.rebuild();
+    assert.equal(bigModel.children().length, 25);
+    assert.equal(bigModel.children(bigModel.children()[0]).length, 400);
+    const changed = Array.from({ length: 1000 }, (_, i) => `agent-${i * 7}`);
+    for (const id of changed) big.applyEvent(pushed('agents', 'agent.beat', agent(id, { metadata: { workflow: `wf-${Number(id.slice(6)) % 25}` }, progress: 0.9 })));
+    const refresh = bigModel.update(changed)!;
+    assert.equal(refresh.length, 1000, 'one row per changed agent, no full refresh');
+    big.dispose();
+  });
+});
