@@ -37,6 +37,7 @@ Next, in another terminal:
   npm run cli -- approve <requestId>     answer it (or: reject <requestId> --reason "…")
   npm run cli -- events --follow         every change as it happens
   Your own agents: docs/agents.md (TypeScript SDK, curl, Python)
+  VS Code: npm run package, then install switchboard-0.1.0.vsix (Extensions: Install from VSIX…)
 
 Ctrl-C stops the fleet and the daemon.
 `);

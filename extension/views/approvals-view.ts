@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import type { Approval } from '../../protocol/types';
 import { ageText } from '../model/agent-display';
 import type { FleetStore } from '../model/fleet-store';
+import { StoreListView } from './store-list-view';
 
 const RISK_ICONS: Record<Approval['risk'], [string, string]> = {
   low: ['shield', 'charts.green'],
@@ -10,13 +11,9 @@ const RISK_ICONS: Record<Approval['risk'], [string, string]> = {
   high: ['flame', 'errorForeground'],
 };
 
-export class ApprovalsView implements vscode.TreeDataProvider<Approval>, vscode.Disposable {
-  private readonly changed = new vscode.EventEmitter<void>();
-  readonly onDidChangeTreeData = this.changed.event;
-  private readonly subscription: { dispose(): void };
-
-  constructor(private readonly store: FleetStore) {
-    this.subscription = store.onDidChange((change) => change.approvals && this.changed.fire());
+export class ApprovalsView extends StoreListView<Approval> {
+  constructor(store: FleetStore) {
+    super(store, (change) => change.approvals);
   }
 
   /** Ages and time left are relative: redraw them now and then (local clock, no daemon call). */
@@ -43,10 +40,5 @@ export class ApprovalsView implements vscode.TreeDataProvider<Approval>, vscode.
     );
     item.command = { command: 'switchboard.approval.open', title: 'Show Approval', arguments: [approval] };
     return item;
-  }
-
-  dispose(): void {
-    this.subscription.dispose();
-    this.changed.dispose();
   }
 }

@@ -2,19 +2,17 @@
 import * as vscode from 'vscode';
 import type { StreamEvent } from '../../protocol/types';
 import type { FleetStore } from '../model/fleet-store';
+import { StoreListView } from './store-list-view';
 
 const SHOWN = 200;
 
-export class EventsView implements vscode.TreeDataProvider<StreamEvent>, vscode.Disposable {
+export class EventsView extends StoreListView<StreamEvent> {
   type?: string;
   /** The tree view showing this provider (its description shows the filter). */
   view?: vscode.TreeView<StreamEvent>;
-  private readonly changed = new vscode.EventEmitter<void>();
-  readonly onDidChangeTreeData = this.changed.event;
-  private readonly subscription: { dispose(): void };
 
-  constructor(private readonly store: FleetStore) {
-    this.subscription = store.onDidChange((change) => change.events && this.changed.fire());
+  constructor(store: FleetStore) {
+    super(store, (change) => change.events);
   }
 
   setType(type: string | undefined): void {
@@ -42,10 +40,5 @@ export class EventsView implements vscode.TreeDataProvider<StreamEvent>, vscode.
     item.contextValue = 'event';
     item.tooltip = new vscode.MarkdownString(`**${event.type}** ${event.id}\n\n`).appendCodeblock(JSON.stringify(event.data, null, 2), 'json');
     return item;
-  }
-
-  dispose(): void {
-    this.subscription.dispose();
-    this.changed.dispose();
   }
 }

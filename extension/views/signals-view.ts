@@ -2,22 +2,20 @@
 import * as vscode from 'vscode';
 import { ageText } from '../model/agent-display';
 import type { FleetStore, SignalRow } from '../model/fleet-store';
+import { StoreListView } from './store-list-view';
 
 export interface SignalFilter {
   agentId?: string;
   type?: string;
 }
 
-export class SignalsView implements vscode.TreeDataProvider<SignalRow>, vscode.Disposable {
+export class SignalsView extends StoreListView<SignalRow> {
   filter: SignalFilter = {};
   /** The tree view showing this provider (its description shows the filter). */
   view?: vscode.TreeView<SignalRow>;
-  private readonly changed = new vscode.EventEmitter<void>();
-  readonly onDidChangeTreeData = this.changed.event;
-  private readonly subscription: { dispose(): void };
 
-  constructor(private readonly store: FleetStore) {
-    this.subscription = store.onDidChange((change) => change.signals && this.changed.fire());
+  constructor(store: FleetStore) {
+    super(store, (change) => change.signals);
   }
 
   setFilter(filter: SignalFilter): void {
@@ -49,10 +47,5 @@ export class SignalsView implements vscode.TreeDataProvider<SignalRow>, vscode.D
     item.contextValue = row.consumedBy ? 'signal.consumed' : 'signal.pending';
     item.tooltip = new vscode.MarkdownString(`**${signal.type}** ${signal.signalId}\n\n`).appendCodeblock(JSON.stringify(signal.payload, null, 2), 'json');
     return item;
-  }
-
-  dispose(): void {
-    this.subscription.dispose();
-    this.changed.dispose();
   }
 }

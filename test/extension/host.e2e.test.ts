@@ -13,7 +13,7 @@ import { SwitchboardClient } from '../../client/client';
 import { launchChromium, startWorkbench, type Workbench } from '../helpers/code-server';
 import { spawnDaemon, type DaemonProcess } from '../helpers/daemon-process';
 import { startRedis, type TestRedis } from '../helpers/redis-server';
-import type { HostSeed } from './host/suites';
+import { seedDaemon } from './host/seed';
 
 const ROOT = resolve(__dirname, '../..');
 
@@ -46,16 +46,7 @@ describe('extension integration tests inside the VS Code extension host', functi
     stateDir = mkdtempSync(join(tmpdir(), 'sb-host-'));
     daemon = await spawnDaemon(stateDir, ['--redis', redis.url]);
     const client = await SwitchboardClient.connect({ url: daemon.url, token: daemon.token });
-    const agents = [{ agentId: 'host-a', workflow: 'alpha' }, { agentId: 'host-b', workflow: 'alpha' }, { agentId: 'host-c' }];
-    for (const { agentId, workflow } of agents) {
-      await client.agents.start({ agentId, ttlSeconds: 600, metadata: workflow ? { workflow } : {} });
-      await client.agents.beat({ agentId, progress: 0.4, currentTask: 'Indexing' });
-    }
-    const seed: HostSeed = {
-      agents,
-      approvalId: (await client.approvals.create({ agentId: 'host-a', type: 'deploy', context: { env: 'prod' } })).requestId,
-      rejectId: (await client.approvals.create({ agentId: 'host-b', type: 'drop-table', context: { table: 'users' }, risk: 'high' })).requestId,
-    };
+    const seed = await seedDaemon(client);
     client.close();
 
     const results = join(mkdtempSync(join(tmpdir(), 'sb-host-results-')), 'report.json');

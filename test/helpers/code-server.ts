@@ -3,11 +3,12 @@
  * Node 20) from a cache outside git (scripts/install-code-server.sh), our .vsix installed into a
  * fresh extensions dir, and Debian's Chromium driven by playwright-core.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
+import { terminate, waitForOutput } from './child-process';
 import { freePort } from './redis-server';
 
 const ROOT = resolve(__dirname, '../..');
@@ -66,7 +67,7 @@ export async function startWorkbench({ vsix, settings, env = process.env }: Work
     [entry, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir, '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', folder],
     { env, stdio: ['ignore', 'pipe', 'pipe'] },
   );
-  await waitForLine(child, /HTTP server listening on/);
+  await waitForOutput(child, /HTTP server listening on/, 'code-server');
   return {
     url: `http://127.0.0.1:${port}/?folder=${encodeURIComponent(folder)}`,
     remote: (path: string) => `vscode-remote://127.0.0.1:${port}${path}`,
@@ -83,29 +84,4 @@ export function launchChromium(): Promise<Browser> {
     executablePath: '/usr/bin/chromium',
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
-}
-
-function waitForLine(child: ChildProcess, pattern: RegExp): Promise<void> {
-  return new Promise((resolvePromise, reject) => {
-    let out = '';
-    const onData = (chunk: Buffer) => {
-      out += chunk.toString();
-      if (pattern.test(out)) {
-        child.stdout!.off('data', onData);
-        child.stdout!.resume();
-        child.stderr!.resume();
-        resolvePromise();
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    child.once('exit', (code) => reject(new Error(`code-server exited (${code}):\n${out}`)));
-  });
-}
-
-async function terminate(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((r) => child.once('exit', r));
-  child.kill('SIGTERM');
-  await exited;
 }

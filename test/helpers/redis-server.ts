@@ -5,6 +5,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findOnPath } from '../../daemon/runtime/embedded-redis';
+import { terminate, waitForOutput } from './child-process';
 
 export interface TestRedis {
   url: string;
@@ -56,26 +57,10 @@ export async function startRedis(options: { persistence?: boolean } = {}): Promi
   };
 }
 
-function launch(args: string[]): Promise<ChildProcess> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let log = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      log += chunk.toString();
-      if (/ready to accept connections/i.test(log)) {
-        child.stdout!.resume();
-        resolve(child);
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`redis-server exited (${code}):\n${log}`)));
-  });
-}
-
-async function terminate(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  await exited;
+async function launch(args: string[]): Promise<ChildProcess> {
+  const child = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  await waitForOutput(child, /ready to accept connections/i, 'redis-server');
+  return child;
 }
 
 /** Empties the Redis between tests of a suite whose state would otherwise leak (e.g. broadcasts). */

@@ -77,6 +77,14 @@ describe('FleetStore (extension view model)', () => {
     assert.equal(store.signals.get('s1')?.consumedBy, 'a', 'kept as recently consumed');
   });
 
+  it('forgets signals once they expire', () => {
+    const past = Date.now() - 1_000;
+    store.applyEvent(pushed('signals', 'signal.sent', signal('old', 'a', { sentAt: past - 60_000, expiresAt: past })));
+    store.applyEvent(pushed('signals', 'signal.sent', signal('new', 'a')));
+    assert.deepEqual([...store.signals.keys()], ['new']);
+    assert.deepEqual(store.pendingSignalsFor('a').map((s) => s.signalId), ['new']);
+  });
+
   it('keeps the newest 500 published events', () => {
     for (let i = 0; i < 600; i++) store.applyEvent(pushed('events:*', 'build', { id: `${i}-0`, type: 'build', data: i, ts: i }));
     assert.equal(store.events.length, 500);
