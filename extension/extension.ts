@@ -128,7 +128,9 @@ export function activate(context: vscode.ExtensionContext): SwitchboardApi {
   );
 
   connection.on('state', (state) => {
-    void vscode.commands.executeCommand('setContext', 'switchboard.connected', state === 'connected');
+    const connected = state === 'connected';
+    void vscode.commands.executeCommand('setContext', 'switchboard.connected', connected);
+    for (const view of [agentsView, approvalsView, signalsView, eventsView]) view.setConnected(connected);
     statusBar.update();
     notifier.onState(state);
     log.info(`connection: ${state}`);

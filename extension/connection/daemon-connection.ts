@@ -8,7 +8,7 @@
 import { EventEmitter } from 'node:events';
 import { backoffDelay } from '../../client/backoff';
 import { SwitchboardClient } from '../../client/client';
-import { discoverDaemon } from '../../client/discovery';
+import { discoverDaemon, type DiscoveryOptions, type Endpoint } from '../../client/discovery';
 import type { Logger } from '../../daemon/runtime/logger';
 import type { PushedEvent } from '../../protocol/types';
 import type { FleetStore } from '../model/fleet-store';
@@ -87,7 +87,13 @@ export class DaemonConnection extends EventEmitter<{ state: [LinkState]; resynce
         endpoint = this.endpoint(settings);
       }
       if (!endpoint) throw new Error(`no daemon found (${settings.stateDir}/daemon.json is missing) and auto-start is off`);
-      const client = await SwitchboardClient.connect({ ...endpoint, clientName: this.deps.clientName, reconnect: { initialDelayMs: 250, maxDelayMs: 10_000 } });
+      // Discovery inputs, not the resolved URL: every redial reads daemon.json again, so a daemon
+      // restarted on another port is found.
+      const client = await SwitchboardClient.connect({
+        ...this.discovery(settings),
+        clientName: this.deps.clientName,
+        reconnect: { initialDelayMs: 250, maxDelayMs: 10_000 },
+      });
       if (this.stopped) return client.close();
       this.client = client;
       this.attempt = 0;
@@ -113,9 +119,13 @@ export class DaemonConnection extends EventEmitter<{ state: [LinkState]; resynce
     }
   }
 
-  private endpoint(settings: ConnectionSettings): { url: string; token: string } | undefined {
+  private discovery(settings: ConnectionSettings): DiscoveryOptions {
+    return { url: settings.daemonUrl || undefined, token: settings.token || undefined, stateDir: settings.stateDir };
+  }
+
+  private endpoint(settings: ConnectionSettings): Endpoint | undefined {
     try {
-      return discoverDaemon({ url: settings.daemonUrl || undefined, token: settings.token || undefined, stateDir: settings.stateDir });
+      return discoverDaemon(this.discovery(settings));
     } catch {
       return undefined;
     }

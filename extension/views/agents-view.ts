@@ -18,6 +18,8 @@ const ICONS: Record<AgentDisplayState, [string, string?]> = {
 
 export class AgentsView implements vscode.TreeDataProvider<AgentTreeNode>, vscode.Disposable {
   readonly model: AgentTreeModel;
+  /** While disconnected the view is empty, so that its welcome content (Start Daemon / Connect / Show Log) shows. */
+  private connected = false;
   private readonly changed = new vscode.EventEmitter<AgentTreeNode | AgentTreeNode[] | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   /** Each agent's display state as last drawn, to redraw only rows that turned stale (or back). */
@@ -33,6 +35,12 @@ export class AgentsView implements vscode.TreeDataProvider<AgentTreeNode>, vscod
         else if (change.agents.size > 0) this.fire(this.model.update(change.agents));
       }),
     );
+  }
+
+  setConnected(connected: boolean): void {
+    if (this.connected === connected) return;
+    this.connected = connected;
+    this.fire(undefined);
   }
 
   setGrouped(grouped: boolean): void {
@@ -55,7 +63,7 @@ export class AgentsView implements vscode.TreeDataProvider<AgentTreeNode>, vscod
   }
 
   getChildren(element?: AgentTreeNode): AgentTreeNode[] {
-    return this.model.children(element);
+    return this.connected ? this.model.children(element) : [];
   }
 
   getParent(element: AgentTreeNode): AgentTreeNode | undefined {

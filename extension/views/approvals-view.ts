@@ -21,8 +21,7 @@ export class ApprovalsView extends StoreListView<Approval> {
     if (this.store.approvals.size > 0) this.changed.fire();
   }
 
-  getChildren(element?: Approval): Approval[] {
-    if (element) return [];
+  protected rows(): Approval[] {
     return [...this.store.approvals.values()].sort((a, b) => a.expiresAt - b.expiresAt);
   }
 

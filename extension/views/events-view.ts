@@ -25,8 +25,7 @@ export class EventsView extends StoreListView<StreamEvent> {
     return [...new Set(this.store.events.map((e) => e.type))].sort();
   }
 
-  getChildren(element?: StreamEvent): StreamEvent[] {
-    if (element) return [];
+  protected rows(): StreamEvent[] {
     const events = this.type ? this.store.events.filter((e) => e.type === this.type) : this.store.events;
     return events.slice(-SHOWN).reverse();
   }

@@ -25,8 +25,7 @@ export class SignalsView extends StoreListView<SignalRow> {
     this.changed.fire();
   }
 
-  getChildren(element?: SignalRow): SignalRow[] {
-    if (element) return [];
+  protected rows(): SignalRow[] {
     const { agentId, type } = this.filter;
     const now = Date.now();
     return [...this.store.signals.values()]

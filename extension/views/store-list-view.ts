@@ -6,6 +6,8 @@ export abstract class StoreListView<T> implements vscode.TreeDataProvider<T>, vs
   protected readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeTreeData = this.changed.event;
   private readonly subscription: { dispose(): void };
+  /** While disconnected the view is empty (its welcome content shows instead of stale rows). */
+  protected connected = false;
 
   constructor(
     protected readonly store: FleetStore,
@@ -14,7 +16,18 @@ export abstract class StoreListView<T> implements vscode.TreeDataProvider<T>, vs
     this.subscription = store.onDidChange((change) => concerns(change) && this.changed.fire());
   }
 
-  abstract getChildren(element?: T): T[];
+  setConnected(connected: boolean): void {
+    if (this.connected === connected) return;
+    this.connected = connected;
+    this.changed.fire();
+  }
+
+  getChildren(element?: T): T[] {
+    return this.connected && !element ? this.rows() : [];
+  }
+
+  /** The rows to show while connected. */
+  protected abstract rows(): T[];
   abstract getTreeItem(element: T): vscode.TreeItem;
 
   dispose(): void {

@@ -140,6 +140,54 @@ describe('extension in a real VS Code (code-server + Chromium)', function () {
   });
 });
 
+describe('extension in a real VS Code: the daemon goes away and comes back', function () {
+  this.timeout(180_000);
+  let redis: TestRedis;
+  let stateDir: string;
+  let daemon: DaemonProcess;
+  let workbench: Workbench;
+  let browser: Browser;
+  let page: Page;
+
+  before(async () => {
+    redis = await startRedis();
+    stateDir = mkdtempSync(join(tmpdir(), 'sb-e2e-offline-'));
+    daemon = await spawnDaemon(stateDir, ['--redis', redis.url]);
+    const client = await SwitchboardClient.connect({ url: daemon.url, token: daemon.token });
+    await client.agents.start({ agentId: 'survivor', ttlSeconds: 600 });
+    client.close();
+    workbench = await startWorkbench({ vsix: packageVsix(), settings: { 'switchboard.stateDir': stateDir, 'switchboard.autoStart': false } });
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await page.goto(workbench.url);
+    await page.locator('.activitybar [aria-label^="Switchboard"]').first().click();
+    await page.getByRole('treeitem', { name: /^survivor, / }).waitFor({ timeout: 60_000 });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await workbench?.stop();
+    daemon?.child.kill('SIGTERM');
+    await daemon?.exited;
+    await redis?.stop();
+    rmSync(stateDir, { recursive: true, force: true });
+  });
+
+  it('goes offline (status bar, welcome view with Start Daemon / Connect / Show Log) and reconnects to the restarted daemon', async () => {
+    daemon.child.kill('SIGTERM');
+    await daemon.exited;
+    await page.locator('.statusbar-item', { hasText: 'Switchboard offline' }).waitFor({ timeout: 30_000 });
+    for (const button of ['Start Daemon', 'Connect', 'Show Log']) await page.getByRole('button', { name: button }).first().waitFor();
+    await page.locator('.notification-toast', { hasText: 'lost the daemon' }).waitFor();
+    await page.screenshot({ path: join(SHOTS, 'offline.png') });
+    // A new daemon on the same state dir, on another port: found again through daemon.json.
+    daemon = await spawnDaemon(stateDir, ['--redis', redis.url]);
+    await page.getByRole('treeitem', { name: /^survivor, / }).waitFor({ timeout: 60_000 });
+    await page.locator('.statusbar-item', { hasText: /1 agent/ }).waitFor();
+    await page.locator('.notification-toast', { hasText: 'reconnected' }).waitFor();
+  });
+});
+
 /** The content of the newest webview (VS Code nests it in two iframes); locators on it wait by themselves. */
 function webviewContent(page: Page): FrameLocator {
   return page.frameLocator('iframe.webview').last().frameLocator('#active-frame');
