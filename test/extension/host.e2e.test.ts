@@ -5,14 +5,10 @@
  * driver waits for it and fails with every failed host test's message.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync, watch } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, watch } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { SwitchboardClient } from '../../client/client';
-import { launchChromium, startWorkbench, type Workbench } from '../helpers/code-server';
-import { spawnDaemon, type DaemonProcess } from '../helpers/daemon-process';
-import { startRedis, type TestRedis } from '../helpers/redis-server';
+import { useE2eEnv } from '../helpers/e2e-env';
 import { seedDaemon } from './host/seed';
 
 const ROOT = resolve(__dirname, '../..');
@@ -25,43 +21,27 @@ interface MochaReport {
 
 describe('extension integration tests inside the VS Code extension host', function () {
   this.timeout(180_000);
-  let redis: TestRedis;
-  let stateDir: string;
-  let daemon: DaemonProcess;
-  let workbench: Workbench;
-  let browser: Browser;
-
-  after(async () => {
-    await browser?.close();
-    await workbench?.stop();
-    daemon?.child.kill('SIGTERM');
-    await daemon?.exited;
-    await redis?.stop();
-    if (stateDir) rmSync(stateDir, { recursive: true, force: true });
-  });
+  const env = useE2eEnv();
 
   it('passes every host suite test', async () => {
     assert.ok(existsSync(join(ROOT, 'dist-test/host-tests.js')), 'dist-test/host-tests.js is built (npm test builds it)');
-    redis = await startRedis();
-    stateDir = mkdtempSync(join(tmpdir(), 'sb-host-'));
-    daemon = await spawnDaemon(stateDir, ['--redis', redis.url]);
-    const client = await SwitchboardClient.connect({ url: daemon.url, token: daemon.token });
+    await env.startDaemon();
+    const client = await env.client();
     const seed = await seedDaemon(client);
-    client.close();
 
     const results = join(mkdtempSync(join(tmpdir(), 'sb-host-results-')), 'report.json');
-    workbench = await startWorkbench({
-      settings: { 'switchboard.stateDir': stateDir, 'switchboard.autoStart': false },
-      env: { ...process.env, SWITCHBOARD_HOST_RESULTS: results, SWITCHBOARD_HOST_SEED: JSON.stringify(seed) },
-    });
-    const payload = [
-      ['extensionDevelopmentPath', workbench.remote(ROOT)],
-      ['extensionTestsPath', workbench.remote(join(ROOT, 'dist-test/host-tests.js'))],
-    ];
     const reportWritten = fileAppears(results, 150_000);
-    browser = await launchChromium();
-    const page = await browser.newPage();
-    await page.goto(`${workbench.url}&payload=${encodeURIComponent(JSON.stringify(payload))}`);
+    // The workbench URL's payload names the extension under development and the test module (as remote URIs).
+    await env.openWorkbench({
+      env: { ...process.env, SWITCHBOARD_HOST_RESULTS: results, SWITCHBOARD_HOST_SEED: JSON.stringify(seed) },
+      query: (workbench) =>
+        `&payload=${encodeURIComponent(
+          JSON.stringify([
+            ['extensionDevelopmentPath', workbench.remote(ROOT)],
+            ['extensionTestsPath', workbench.remote(join(ROOT, 'dist-test/host-tests.js'))],
+          ]),
+        )}`,
+    });
     await reportWritten;
 
     const report = JSON.parse(readFileSync(results, 'utf8')) as MochaReport;

@@ -5,59 +5,36 @@
  * Screenshots go to test-results/.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { Browser, FrameLocator, Page } from 'playwright-core';
-import { SwitchboardClient } from '../../client/client';
+import type { FrameLocator, Page } from 'playwright-core';
+import type { SwitchboardClient } from '../../client/client';
 import { runFleet, type Fleet } from '../../examples/demo-fleet/fleet';
 import type { Approval } from '../../protocol/types';
-import { launchChromium, packageVsix, startWorkbench, type Workbench } from '../helpers/code-server';
-import { spawnDaemon, type DaemonProcess } from '../helpers/daemon-process';
+import { packageVsix } from '../helpers/code-server';
+import { useE2eEnv } from '../helpers/e2e-env';
 import { record, type EventLog } from '../helpers/events';
-import { startRedis, type TestRedis } from '../helpers/redis-server';
 
 const SHOTS = resolve(__dirname, '../../test-results');
 
 describe('extension in a real VS Code (code-server + Chromium)', function () {
   this.timeout(180_000);
-  let redis: TestRedis;
-  let stateDir: string;
-  let daemon: DaemonProcess;
+  let fleet: Fleet | undefined;
+  // Registered first, so it runs first: the fleet's loops end before the environment closes their client.
+  after(() => fleet?.stop());
+  const env = useE2eEnv();
   let client: SwitchboardClient;
-  let fleet: Fleet;
-  let fleetClient: SwitchboardClient;
   let approvals: EventLog;
-  let workbench: Workbench;
-  let browser: Browser;
   let page: Page;
 
   before(async () => {
     mkdirSync(SHOTS, { recursive: true });
-    redis = await startRedis();
-    stateDir = mkdtempSync(join(tmpdir(), 'sb-e2e-'));
-    daemon = await spawnDaemon(stateDir, ['--redis', redis.url]);
-    client = await SwitchboardClient.connect({ url: daemon.url, token: daemon.token });
+    await env.startDaemon();
+    client = await env.client();
     approvals = await record(client, ['approvals']);
-    fleetClient = await SwitchboardClient.connect({ url: daemon.url, token: daemon.token });
-    fleet = runFleet(fleetClient, 0.5);
-    workbench = await startWorkbench({ vsix: packageVsix(), settings: { 'switchboard.stateDir': stateDir, 'switchboard.autoStart': false } });
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    await page.goto(workbench.url);
+    fleet = runFleet(await env.client(), 0.5);
+    page = await env.openWorkbench({ vsix: packageVsix() });
     await page.locator('.activitybar').waitFor({ timeout: 60_000 });
-  });
-
-  after(async () => {
-    await browser?.close();
-    await workbench?.stop();
-    await fleet?.stop();
-    fleetClient?.close();
-    client?.close();
-    daemon?.child.kill('SIGTERM');
-    await daemon?.exited;
-    await redis?.stop();
-    rmSync(stateDir, { recursive: true, force: true });
   });
 
   const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`) });
@@ -142,46 +119,25 @@ describe('extension in a real VS Code (code-server + Chromium)', function () {
 
 describe('extension in a real VS Code: the daemon goes away and comes back', function () {
   this.timeout(180_000);
-  let redis: TestRedis;
-  let stateDir: string;
-  let daemon: DaemonProcess;
-  let workbench: Workbench;
-  let browser: Browser;
+  const env = useE2eEnv();
   let page: Page;
 
   before(async () => {
-    redis = await startRedis();
-    stateDir = mkdtempSync(join(tmpdir(), 'sb-e2e-offline-'));
-    daemon = await spawnDaemon(stateDir, ['--redis', redis.url]);
-    const client = await SwitchboardClient.connect({ url: daemon.url, token: daemon.token });
-    await client.agents.start({ agentId: 'survivor', ttlSeconds: 600 });
-    client.close();
-    workbench = await startWorkbench({ vsix: packageVsix(), settings: { 'switchboard.stateDir': stateDir, 'switchboard.autoStart': false } });
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    await page.goto(workbench.url);
+    await env.startDaemon();
+    await (await env.client()).agents.start({ agentId: 'survivor', ttlSeconds: 600 });
+    page = await env.openWorkbench({ vsix: packageVsix() });
     await page.locator('.activitybar [aria-label^="Switchboard"]').first().click();
     await page.getByRole('treeitem', { name: /^survivor, / }).waitFor({ timeout: 60_000 });
   });
 
-  after(async () => {
-    await browser?.close();
-    await workbench?.stop();
-    daemon?.child.kill('SIGTERM');
-    await daemon?.exited;
-    await redis?.stop();
-    rmSync(stateDir, { recursive: true, force: true });
-  });
-
   it('goes offline (status bar, welcome view with Start Daemon / Connect / Show Log) and reconnects to the restarted daemon', async () => {
-    daemon.child.kill('SIGTERM');
-    await daemon.exited;
+    await env.stopDaemon();
     await page.locator('.statusbar-item', { hasText: 'Switchboard offline' }).waitFor({ timeout: 30_000 });
     for (const button of ['Start Daemon', 'Connect', 'Show Log']) await page.getByRole('button', { name: button }).first().waitFor();
     await page.locator('.notification-toast', { hasText: 'lost the daemon' }).waitFor();
     await page.screenshot({ path: join(SHOTS, 'offline.png') });
     // A new daemon on the same state dir, on another port: found again through daemon.json.
-    daemon = await spawnDaemon(stateDir, ['--redis', redis.url]);
+    await env.startDaemon();
     await page.getByRole('treeitem', { name: /^survivor, / }).waitFor({ timeout: 60_000 });
     await page.locator('.statusbar-item', { hasText: /1 agent/ }).waitFor();
     await page.locator('.notification-toast', { hasText: 'reconnected' }).waitFor();
