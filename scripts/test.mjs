@@ -1,7 +1,7 @@
 // `npm test`: installs what is missing, then type-checks, lints, builds and runs every test:
 // the daemon against a real redis-server, the webviews in Chromium, and the extension in a real
 // VS Code (code-server, cached outside git). Extra arguments go to mocha (`npm test -- --grep signals`).
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { bin, build, ensureNodeModules, ensureRedisServer, nodeVersionOk, root, run } from './ensure.mjs';
 
@@ -14,4 +14,20 @@ run(bin('tsc'), ['-p', 'tsconfig.json', '--noEmit']);
 run(bin('tsc'), ['-p', 'webview/tsconfig.json', '--noEmit']);
 run(bin('eslint'), ['.']);
 build();
-run(bin('mocha'), ['test/**/*.test.ts', ...process.argv.slice(2)], { env: { ...process.env, SWITCHBOARD_CODE_SERVER: codeServer } });
+
+// mocha, with its output passed through and its counts repeated as one plain closing line.
+const mocha = spawn(bin('mocha'), ['test/**/*.test.ts', ...process.argv.slice(2)], {
+  cwd: root,
+  env: { ...process.env, SWITCHBOARD_CODE_SERVER: codeServer },
+  stdio: ['ignore', 'pipe', 'inherit'],
+});
+let output = '';
+mocha.stdout.on('data', (chunk) => {
+  output += chunk;
+  process.stdout.write(chunk);
+});
+mocha.on('close', (code, signal) => {
+  const count = (word) => Number(new RegExp(`(\\d+) ${word}`).exec(output)?.[1] ?? 0);
+  process.stdout.write(`\nmocha: ${count('passing')} passed, ${count('failing')} failed\n`);
+  process.exit(code ?? (signal ? 1 : 0));
+});
