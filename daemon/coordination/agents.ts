@@ -7,6 +7,9 @@ import { runScript, toRpcError } from '../store/redis';
 type AgentHandlers = Pick<Handlers, 'agent.start' | 'agent.beat' | 'agent.stop' | 'agent.get' | 'agent.list' | 'agent.stale'>;
 
 const DEFAULT_TTL_SECONDS = 30;
+const OPEN_BRACKET = Buffer.from('[');
+const COMMA = Buffer.from(',');
+const CLOSE_BRACKET = Buffer.from(']');
 
 export function agentHandlers({ redis, keys }: Deps): AgentHandlers {
   const indexes = (agentId: string) => [keys.agent(agentId), keys.agentsExpiry, keys.agentsBeats, keys.agentsEnded, keys.agentsListed];
@@ -43,13 +46,16 @@ export function agentHandlers({ redis, keys }: Deps): AgentHandlers {
     'agent.get': async (p) => rawOrNull(await runScript(redis, 'agentGet', [keys.agent(p.agentId)], [])),
 
     // One HVALS is a consistent snapshot; Redis writes the array itself (a Lua loop over 10 000
-    // values cost five times as much) and the stored JSON is joined here without parsing.
+    // values cost five times as much) and the stored JSON is joined here as bytes, never parsed
+    // or turned into 10 000 JS strings.
     'agent.list': async () => {
+      let values: Buffer[];
       try {
-        return new RawJson(`[${(await redis.hvals(keys.agentsListed)).join(',')}]`);
+        values = await redis.hvalsBuffer(keys.agentsListed);
       } catch (error) {
         throw toRpcError(error);
       }
+      return new RawJson(Buffer.concat([OPEN_BRACKET, ...values.flatMap((v, i) => (i === 0 ? [v] : [COMMA, v])), CLOSE_BRACKET]));
     },
 
     'agent.stale': async (p) =>

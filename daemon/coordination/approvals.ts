@@ -54,7 +54,7 @@ export function approvalHandlers({ redis, keys, hub }: Deps): ApprovalHandlers {
 
     'approval.request': async (p, ctx) => {
       const created = (await create(p, ctx)) as RawJson;
-      const { requestId } = JSON.parse(created.json) as Approval;
+      const { requestId } = JSON.parse(String(created.json)) as Approval;
       return waitForDecision(requestId, (p.timeoutMs ?? DEFAULT_TIMEOUT_MS) + EXPIRY_GRACE_MS, ctx);
     },
 

@@ -3,7 +3,8 @@
  * splices it into the reply instead of parsing and re-serializing it.
  */
 export class RawJson {
-  constructor(readonly json: string) {}
+  /** JSON text, as a string or as UTF-8 bytes (large replies skip a round trip through JS strings). */
+  constructor(readonly json: string | Buffer) {}
 }
 
 /** A script reply that is JSON text or nil. */

@@ -17,7 +17,7 @@ export class RpcDispatcher {
   ) {}
 
   /** One WebSocket message or HTTP body → the reply text, or undefined when there is nothing to answer (notifications only). */
-  async handle(text: string, ctx: Omit<CallContext, 'json'>): Promise<string | undefined> {
+  async handle(text: string, ctx: Omit<CallContext, 'json'>): Promise<Reply | undefined> {
     let message: unknown;
     try {
       message = JSON.parse(text);
@@ -28,10 +28,10 @@ export class RpcDispatcher {
     if (message.length === 0) return errorReply(null, new RpcError(ErrorCode.InvalidRequest, 'invalid request: empty batch'));
     // Calls of a batch run together, their Redis commands in flight at once.
     const replies = (await Promise.all(message.map((m) => this.handleOne(m, ctx)))).filter((r) => r !== undefined);
-    return replies.length > 0 ? `[${replies.join(',')}]` : undefined;
+    return replies.length > 0 ? joinReplies(replies) : undefined;
   }
 
-  private async handleOne(message: unknown, ctx: Omit<CallContext, 'json'>): Promise<string | undefined> {
+  private async handleOne(message: unknown, ctx: Omit<CallContext, 'json'>): Promise<Reply | undefined> {
     if (!isRecord(message)) return errorReply(null, invalidRequest('a request must be a JSON object'));
     const id = message.id;
     if (id !== undefined && id !== null && typeof id !== 'string' && typeof id !== 'number') {
@@ -87,9 +87,20 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function resultReply(id: Id, result: unknown): string {
-  const body = result instanceof RawJson ? result.json : JSON.stringify(result ?? null);
-  return `{"jsonrpc":"2.0","id":${JSON.stringify(id)},"result":${body}}`;
+/** A reply's text; large raw results stay bytes end to end. */
+export type Reply = string | Buffer;
+
+function resultReply(id: Id, result: unknown): Reply {
+  const head = `{"jsonrpc":"2.0","id":${JSON.stringify(id)},"result":`;
+  if (result instanceof RawJson && Buffer.isBuffer(result.json)) return Buffer.concat([Buffer.from(head), result.json, CLOSE_BRACE]);
+  return `${head}${result instanceof RawJson ? result.json : JSON.stringify(result ?? null)}}`;
+}
+
+const CLOSE_BRACE = Buffer.from('}');
+
+function joinReplies(replies: Reply[]): Reply {
+  if (replies.every((r) => typeof r === 'string')) return `[${replies.join(',')}]`;
+  return Buffer.concat(['[', ...replies.flatMap((r, i) => (i === 0 ? [r] : [',', r])), ']'].map((r) => (typeof r === 'string' ? Buffer.from(r) : r)));
 }
 
 export function errorReply(id: Id, error: RpcError): string {

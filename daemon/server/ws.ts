@@ -73,7 +73,7 @@ export class WsTransport {
       void inFlight
         .run(() => dispatcher.handle(text, { transport: 'ws', signal, target, session }))
         .then((reply) => {
-          if (reply !== undefined && ws.readyState === ws.OPEN) ws.send(reply);
+          if (reply !== undefined && ws.readyState === ws.OPEN) ws.send(reply, { binary: false });
         });
     });
     ws.on('close', () => {
