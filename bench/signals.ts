@@ -47,8 +47,8 @@ async function main(): Promise<void> {
   const [a, b] = await Promise.all(dirs.map((dir) => spawnDaemon(dir, ['--redis', redis.url])));
   try {
     const [senderA, waiterA, waiterB] = await Promise.all([RawClient.open(a!.url, a!.token), RawClient.open(a!.url, a!.token), RawClient.open(b!.url, b!.token)]);
-    await measure(senderA, waiterA, 200); // warm-up
-    await measure(senderA, waiterB, 200);
+    await measure(senderA, waiterA, 1000); // warm-up (JIT, connection buffers): the first runs were slower
+    await measure(senderA, waiterB, 1000);
     const runs: { sameDaemon: { p50Ms: number; p99Ms: number }; acrossDaemons: { p50Ms: number; p99Ms: number }; redisRttMs: number }[] = [];
     for (let run = 0; run < RUNS; run++) {
       const same = await measure(senderA, waiterA, ROUNDS);
