@@ -2,7 +2,7 @@
 import { RETENTION, type Deps } from '../deps';
 import type { Handlers } from '../server/context';
 import { RawJson, rawOrNull } from '../server/raw-json';
-import { runScript, toRpcError } from '../store/redis';
+import { redisCall, runScript } from '../store/redis';
 
 type AgentHandlers = Pick<Handlers, 'agent.start' | 'agent.beat' | 'agent.stop' | 'agent.get' | 'agent.list' | 'agent.stale'>;
 
@@ -49,12 +49,7 @@ export function agentHandlers({ redis, keys }: Deps): AgentHandlers {
     // values cost five times as much) and the stored JSON is joined here as bytes, never parsed
     // or turned into 10 000 JS strings.
     'agent.list': async () => {
-      let values: Buffer[];
-      try {
-        values = await redis.hvalsBuffer(keys.agentsListed);
-      } catch (error) {
-        throw toRpcError(error);
-      }
+      const values = await redisCall(() => redis.hvalsBuffer(keys.agentsListed));
       return new RawJson(Buffer.concat([OPEN_BRACKET, ...values.flatMap((v, i) => (i === 0 ? [v] : [COMMA, v])), CLOSE_BRACKET]));
     },
 

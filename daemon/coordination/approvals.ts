@@ -1,6 +1,7 @@
 /** approval.* — human gates. State lives in Redis (AOF in embedded mode), so requests and answers survive restarts. */
 import { randomUUID } from 'node:crypto';
 import { ErrorCode, RpcError } from '../../protocol/errors';
+import type { ParamsOf } from '../../protocol/methods';
 import type { Approval } from '../../protocol/types';
 import { RETENTION, type Deps } from '../deps';
 import { waitUntil } from '../events/waiters';
@@ -34,9 +35,9 @@ export function approvalHandlers({ redis, keys, hub }: Deps): ApprovalHandlers {
     return new RawJson(decided ?? (await get(requestId)) ?? latest!);
   };
 
-  const create: ApprovalHandlers['approval.create'] = async (p, ctx) => {
-    const requestId = randomUUID();
-    return rawOrNull(
+  /** Files the request under a new id; answers the Approval JSON. */
+  const create = async (p: ParamsOf<'approval.create'>, ctx: CallContext, requestId = randomUUID()): Promise<RawJson> =>
+    rawOrNull(
       await runScript(redis, 'approvalCreate', [keys.approval(requestId), keys.approvalsPending], [
         requestId,
         p.agentId,
@@ -47,14 +48,13 @@ export function approvalHandlers({ redis, keys, hub }: Deps): ApprovalHandlers {
         keys.channels.approvals,
       ]),
     );
-  };
 
   return {
-    'approval.create': create,
+    'approval.create': (p, ctx) => create(p, ctx),
 
     'approval.request': async (p, ctx) => {
-      const created = (await create(p, ctx)) as RawJson;
-      const { requestId } = JSON.parse(String(created.json)) as Approval;
+      const requestId = randomUUID();
+      await create(p, ctx, requestId);
       return waitForDecision(requestId, (p.timeoutMs ?? DEFAULT_TIMEOUT_MS) + EXPIRY_GRACE_MS, ctx);
     },
 

@@ -38,27 +38,19 @@ export class Sweeper {
 
   /** Runs until nothing more is due. */
   async sweep(): Promise<void> {
-    const { redis, keys } = this;
-    while (
-      Number(
-        await runScript(redis, 'agentsExpire', [keys.agentsExpiry, keys.agentsBeats, keys.agentsEnded, keys.agentsListed], [
-          keys.agentPrefix,
-          BATCH,
-          RETENTION.endedAgentMs,
-          RECENTLY_ENDED_MS,
-          keys.channels.agents,
-        ]),
-      ) === BATCH
-    );
-    while (
-      Number(
-        await runScript(redis, 'approvalsExpire', [keys.approvalsPending], [
-          keys.approvalPrefix,
-          BATCH,
-          RETENTION.decidedApprovalMs,
-          keys.channels.approvals,
-        ]),
-      ) === BATCH
-    );
+    const { keys } = this;
+    await this.drain('agentsExpire', [keys.agentsExpiry, keys.agentsBeats, keys.agentsEnded, keys.agentsListed], [
+      keys.agentPrefix,
+      BATCH,
+      RETENTION.endedAgentMs,
+      RECENTLY_ENDED_MS,
+      keys.channels.agents,
+    ]);
+    await this.drain('approvalsExpire', [keys.approvalsPending], [keys.approvalPrefix, BATCH, RETENTION.decidedApprovalMs, keys.channels.approvals]);
+  }
+
+  /** Calls an expiry script (whose ARGV[2] is the batch size) while it reports a full batch. */
+  private async drain(script: 'agentsExpire' | 'approvalsExpire', scriptKeys: string[], args: (string | number)[]): Promise<void> {
+    while (Number(await runScript(this.redis, script, scriptKeys, args)) === BATCH);
   }
 }

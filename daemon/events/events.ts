@@ -4,7 +4,7 @@ import { EVENT_STREAM_MAXLEN } from '../../protocol/limits';
 import type { Deps } from '../deps';
 import type { Handlers } from '../server/context';
 import { RawJson } from '../server/raw-json';
-import { runScript, toRpcError } from '../store/redis';
+import { redisCall, runScript } from '../store/redis';
 
 type EventHandlers = Pick<Handlers, 'event.publish' | 'event.recent' | 'event.types' | 'subscribe' | 'unsubscribe'>;
 
@@ -24,12 +24,7 @@ export function eventHandlers({ redis, keys, hub }: Deps): EventHandlers {
     }),
 
     'event.recent': async (p) => {
-      let entries: [string, string[]][];
-      try {
-        entries = await redis.xrevrange(keys.eventStream(p.type), '+', '-', 'COUNT', p.count ?? DEFAULT_RECENT);
-      } catch (error) {
-        throw toRpcError(error);
-      }
+      const entries = await redisCall(() => redis.xrevrange(keys.eventStream(p.type), '+', '-', 'COUNT', p.count ?? DEFAULT_RECENT));
       const type = JSON.stringify(p.type);
       // Stored data is JSON text already: splice it, newest last.
       const events = entries.reverse().map(([id, fields]) => {
@@ -39,13 +34,7 @@ export function eventHandlers({ redis, keys, hub }: Deps): EventHandlers {
       return new RawJson(`[${events.join(',')}]`);
     },
 
-    'event.types': async () => {
-      try {
-        return (await redis.smembers(keys.eventTypes)).sort();
-      } catch (error) {
-        throw toRpcError(error);
-      }
-    },
+    'event.types': async () => (await redisCall(() => redis.smembers(keys.eventTypes))).sort(),
 
     subscribe: async (p, ctx) => {
       if (!ctx.target) {

@@ -47,6 +47,15 @@ export async function runScript(redis: Redis, name: ScriptName, keys: string[], 
   }
 }
 
+/** Runs plain Redis commands, turning connection failures into -32005 like runScript does. */
+export async function redisCall<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    throw toRpcError(error);
+  }
+}
+
 const SCRIPT_ERRORS: Record<string, number> = { NOT_FOUND: ErrorCode.NotFound, CONFLICT: ErrorCode.Conflict };
 
 export function toRpcError(error: unknown): unknown {

@@ -1,16 +1,15 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DaemonInfo } from '../../protocol/types';
 import { PROTOCOL_VERSION } from '../../protocol/version';
 import { runCli, spawnDaemon } from '../helpers/daemon-process';
+import { tempDirPerTest } from '../helpers/temp-dir';
 
 describe('switchboard daemon (embedded mode)', function () {
   this.timeout(20_000);
   let stateDir: string;
-  beforeEach(() => (stateDir = mkdtempSync(join(tmpdir(), 'sb-cli-'))));
-  afterEach(() => rmSync(stateDir, { recursive: true, force: true }));
+  tempDirPerTest('sb-cli-', (dir) => (stateDir = dir));
 
   it('starts its own Redis, writes token (0600), daemon.json and the ready line, and cleans up on SIGTERM', async () => {
     const daemon = await spawnDaemon(stateDir);

@@ -1,9 +1,7 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { SwitchboardClient } from '../../client/client';
 import type { AgentStatus } from '../../protocol/types';
+import { tempDirPerTest } from '../helpers/temp-dir';
 import { spawnDaemon } from '../helpers/daemon-process';
 import { record } from '../helpers/events';
 import { startRedis, type TestRedis } from '../helpers/redis-server';
@@ -11,8 +9,7 @@ import { startRedis, type TestRedis } from '../helpers/redis-server';
 describe('daemon and Redis restarts', function () {
   this.timeout(30_000);
   let stateDir: string;
-  beforeEach(() => (stateDir = mkdtempSync(join(tmpdir(), 'sb-restart-'))));
-  afterEach(() => rmSync(stateDir, { recursive: true, force: true }));
+  tempDirPerTest('sb-restart-', (dir) => (stateDir = dir));
 
   it('keeps approvals and answers across kill -9 of a daemon (shared Redis)', async () => {
     const redis: TestRedis = await startRedis();
