@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import Type from 'typebox';
 import Ajv from 'ajv';
+import { LIMITS, type DaemonLimits } from '../protocol/limits';
 import { DEFAULT_PORT, startDaemon } from '../daemon/runtime/daemon';
-import { UserError } from '../daemon/runtime/embedded-redis';
+import { DEFAULT_REDIS_MAXMEMORY, REDIS_MAXMEMORY_PATTERN, UserError } from '../daemon/runtime/embedded-redis';
 import { stderrLogger } from '../daemon/runtime/logger';
 import { defaultStateDir } from '../daemon/runtime/state-dir';
 
@@ -15,7 +16,18 @@ const ConfigFile = Type.Object(
     allowedOrigins: Type.Optional(Type.Array(Type.String())),
     allowedHosts: Type.Optional(Type.Array(Type.String())),
     metricsPublic: Type.Optional(Type.Boolean()),
+    /** Kept from before `limits` existed; `limits.maxValueBytes` wins. */
     maxValueBytes: Type.Optional(Type.Integer({ minimum: 1024, maximum: 1024 * 1024 })),
+    limits: Type.Optional(
+      Type.Object(
+        Object.fromEntries(Object.keys(LIMITS).map((name) => [name, Type.Optional(Type.Integer({ minimum: 1 }))])) as Record<
+          keyof DaemonLimits,
+          Type.TOptional<Type.TInteger>
+        >,
+        { additionalProperties: false },
+      ),
+    ),
+    redisMaxMemory: Type.Optional(Type.String({ pattern: REDIS_MAXMEMORY_PATTERN.source })),
   },
   { additionalProperties: false },
 );
@@ -25,6 +37,7 @@ interface DaemonFlags {
   host: string;
   port: string;
   redis?: string;
+  redisMaxmemory?: string;
   stateDir?: string;
   namespace: string;
   allowOrigin: string[];
@@ -40,6 +53,7 @@ export function registerDaemonCommand(program: Command): void {
     .option('--host <address>', 'address to bind', '127.0.0.1')
     .option('--port <port>', 'port to bind (0 = any free port)', String(DEFAULT_PORT))
     .option('--redis <url>', 'use this Redis instead of an embedded one (also SWITCHBOARD_REDIS_URL)')
+    .option('--redis-maxmemory <size>', `embedded Redis memory cap, e.g. 512mb (default ${DEFAULT_REDIS_MAXMEMORY}); past it writes are refused, nothing is evicted`)
     .option('--state-dir <dir>', 'token, daemon.json and embedded Redis data (default $XDG_STATE_HOME/switchboard)')
     .option('--namespace <name>', 'Redis key namespace', 'sb')
     .option('--allow-origin <origin>', 'accept requests carrying this Origin (repeatable)', collect, [])
@@ -49,6 +63,9 @@ export function registerDaemonCommand(program: Command): void {
     .action(async (flags: DaemonFlags) => {
       const port = Number(flags.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UserError(`--port must be an integer 0..65535, not "${flags.port}"`);
+      if (flags.redisMaxmemory !== undefined && !REDIS_MAXMEMORY_PATTERN.test(flags.redisMaxmemory)) {
+        throw new UserError(`--redis-maxmemory must be a size like 512mb or 1gb (digits, then b, kb, mb or gb), not "${flags.redisMaxmemory}"`);
+      }
       const stateDir = flags.stateDir ?? defaultStateDir();
       const config = readConfig(stateDir);
       const log = stderrLogger(flags.verbose ?? false);
@@ -75,11 +92,12 @@ export function registerDaemonCommand(program: Command): void {
         host: flags.host,
         port,
         redisUrl: flags.redis ?? (process.env.SWITCHBOARD_REDIS_URL || undefined),
+        redisMaxMemory: flags.redisMaxmemory ?? config.redisMaxMemory,
         namespace: flags.namespace,
         allowedOrigins: [...(config.allowedOrigins ?? []), ...flags.allowOrigin],
         allowedHosts: [...(config.allowedHosts ?? []), ...flags.allowHost],
         metricsPublic: flags.metricsPublic ?? config.metricsPublic ?? false,
-        maxValueBytes: config.maxValueBytes,
+        limits: { ...(config.maxValueBytes === undefined ? {} : { maxValueBytes: config.maxValueBytes }), ...config.limits },
         log,
       });
       stop = daemon.stop;

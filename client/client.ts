@@ -4,7 +4,8 @@ import { BLOCKING_METHODS, METHOD_NAMES, type MethodName, type ParamsOf, type Re
 import type { HelloResult, PushedEvent, Topic } from '../protocol/types';
 import { PROTOCOL_VERSION } from '../protocol/version';
 import type { BackoffOptions } from './backoff';
-import { RpcConnection, type ConnectionState } from './connection';
+import { randomUUID } from 'node:crypto';
+import { ConnectionError, RpcConnection, type ConnectionState } from './connection';
 import { discoverDaemon, type DiscoveryOptions } from './discovery';
 
 export interface ClientOptions extends DiscoveryOptions {
@@ -17,8 +18,8 @@ export interface ClientOptions extends DiscoveryOptions {
 }
 
 type CallFn<M extends MethodName> = {} extends ParamsOf<M>
-  ? (params?: ParamsOf<M>) => Promise<ResultOf<M>>
-  : (params: ParamsOf<M>) => Promise<ResultOf<M>>;
+  ? <P extends ParamsOf<M> = ParamsOf<M> & { limit?: undefined }>(params?: P) => Promise<ResultOf<M, P>>
+  : <P extends ParamsOf<M>>(params: P) => Promise<ResultOf<M, P>>;
 type Namespace<D extends string> = {
   [M in Extract<MethodName, `${D}.${string}`> as M extends `${D}.${infer Verb}` ? Verb : never]: CallFn<M>;
 };
@@ -80,6 +81,10 @@ export class SwitchboardClient extends EventEmitter<{ state: [ConnectionState]; 
     this.agents = namespace('agent') as Namespace<'agent'>;
     this.signals = namespace('signal') as Namespace<'signal'>;
     this.approvals = namespace('approval') as Namespace<'approval'>;
+    // A request survives a dropped connection or a daemon restart: the retry carries the same
+    // idempotency key, so the daemon answers with the request filed the first time.
+    this.approvals.request = ((params: ParamsOf<'approval.request'>) =>
+      this.resumable('approval.request', { clientRequestId: randomUUID(), ...params })) as Namespace<'approval'>['request'];
     this.events = namespace('event') as Namespace<'event'>;
   }
 
@@ -94,11 +99,37 @@ export class SwitchboardClient extends EventEmitter<{ state: [ConnectionState]; 
     return this.connection.state;
   }
 
-  call<M extends MethodName>(method: M, params: ParamsOf<M>): Promise<ResultOf<M>> {
+  call<M extends MethodName, P extends ParamsOf<M> = ParamsOf<M>>(method: M, params: P): Promise<ResultOf<M, P>> {
     const timeoutMs = BLOCKING_METHODS.has(method) ? blockingTimeout(params) : undefined;
     return this.connection.call(method, params, { timeoutMs: timeoutMs && timeoutMs + (this.options.requestTimeoutMs ?? 30_000) }) as Promise<
-      ResultOf<M>
+      ResultOf<M, P>
     >;
+  }
+
+  /** Calls again with the same params after each reconnect until the call is answered or the client closes. */
+  private async resumable<M extends MethodName>(method: M, params: ParamsOf<M>): Promise<ResultOf<M>> {
+    for (;;) {
+      try {
+        return await this.call(method, params);
+      } catch (error) {
+        if (!(error instanceof ConnectionError) || this.state === 'closed') throw error;
+        await this.reopened();
+      }
+    }
+  }
+
+  /** Resolves when the connection is open again; rejects if the client closes first. */
+  private reopened(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const onState = (state: ConnectionState) => {
+        if (state !== 'open' && state !== 'closed') return;
+        this.off('state', onState);
+        if (state === 'open') resolve();
+        else reject(new ConnectionError('the client is closed'));
+      };
+      if (this.state === 'open') return resolve();
+      this.on('state', onState);
+    });
   }
 
   /** Subscribes to topics; kept across reconnects (with onResync called, since pushes may have been missed). */

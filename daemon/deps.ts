@@ -1,4 +1,5 @@
 import type Redis from 'ioredis';
+import type { DaemonLimits } from '../protocol/limits';
 import type { EventHub } from './events/hub';
 import type { Keys } from './store/keys';
 
@@ -9,6 +10,7 @@ export interface Deps {
   hub: EventHub;
   daemonId: string;
   version: string;
+  limits: DaemonLimits;
 }
 
 /** How long records stay readable after they end (agent.get / approval.get). */

@@ -11,3 +11,47 @@ export const RECENTLY_ENDED_MS = 10 * 60 * 1000;
 export const MAX_RECENT_EVENTS = 1000;
 /** event.publish keeps roughly this many entries per type (approximate trimming). */
 export const EVENT_STREAM_MAXLEN = 10_000;
+
+/** Most items one page of a paginated listing may ask for (`limit`). */
+export const MAX_PAGE_LIMIT = 1000;
+
+/**
+ * The daemon's configurable limits (SPEC §3, and the hardening the spec leaves to the daemon): one
+ * table that gives each its default and meaning. Each is settable in `<state-dir>/config.json`
+ * under `limits`, reported by `hello`, counted in /metrics when it refuses something
+ * (`switchboard_limit_hits_total`), and listed in docs/protocol.md.
+ */
+export const LIMITS = {
+  maxValueBytes: { default: DEFAULT_MAX_VALUE_BYTES, unit: 'bytes', means: 'largest serialized payload / context / metadata / data value (-32004)' },
+  maxReplyBytes: {
+    default: 16 * 1024 * 1024,
+    unit: 'bytes',
+    means: 'largest reply to one message (-32004); a batch answers the calls past it with -32004 and does not run those not yet started',
+  },
+  maxInFlightPerConnection: {
+    default: 16,
+    unit: 'messages',
+    means: 'messages of one WebSocket connection handled at once; past it the daemon stops reading that socket until one is answered',
+  },
+  maxBufferedBytesPerConnection: {
+    default: 8 * 1024 * 1024,
+    unit: 'bytes',
+    means: 'replies queued for a WebSocket peer that does not read; past it the daemon stops reading that socket until they drain',
+  },
+  maxSubscriptionsPerConnection: { default: 64, unit: 'subscriptions', means: 'subscriptions one WebSocket connection may hold (-32006)' },
+  maxJsonDepth: { default: 64, unit: 'levels', means: 'deepest nesting of arrays and objects inside one request (-32602)' },
+  redisCommandTimeoutMs: {
+    default: 3_000,
+    unit: 'ms',
+    means: 'a Redis command not answered within this fails the call with -32005 and turns /healthz degraded',
+  },
+  eventRetentionMs: {
+    default: 7 * 24 * 60 * 60 * 1000,
+    unit: 'ms',
+    means: 'an event type not published for this long loses its stream and leaves event.types',
+  },
+} as const satisfies Record<string, { default: number; unit: string; means: string }>;
+
+export type DaemonLimits = { [K in keyof typeof LIMITS]: number };
+
+export const DEFAULT_LIMITS = Object.fromEntries(Object.entries(LIMITS).map(([name, limit]) => [name, limit.default])) as DaemonLimits;

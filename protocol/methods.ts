@@ -1,6 +1,6 @@
 /** Every RPC method with its params and result types: the one table the daemon, SDK and CLI share. */
 import type { MethodName, ParamsOf } from './schemas';
-import type { AgentStatus, Approval, HelloResult, Signal, StreamEvent } from './types';
+import type { AgentStatus, Approval, HelloResult, Page, Signal, StreamEvent } from './types';
 
 interface Results {
   hello: HelloResult;
@@ -30,8 +30,22 @@ interface Results {
   unsubscribe: { unsubscribed: boolean };
 }
 
+/** Listings that answer one Page instead of the whole array when called with `limit`: method → item. */
+interface PagedItems {
+  'agent.stale': AgentStatus;
+  'signal.pending': Signal;
+  'approval.pending': Approval;
+  'event.types': string;
+}
+
 export type { MethodName, ParamsOf };
-export type ResultOf<M extends MethodName> = Results[M];
+export type PagedMethod = keyof PagedItems;
+/** The result of a call with these params: a Page for a paged listing given `limit`, else Results[M]. */
+export type ResultOf<M extends MethodName, P = ParamsOf<M>> = M extends PagedMethod
+  ? P extends { limit: number }
+    ? Page<PagedItems[M]>
+    : Results[M]
+  : Results[M];
 
 /** Blocking methods: the SDK gives them no client-side deadline shorter than their own timeout. */
 export const BLOCKING_METHODS: ReadonlySet<string> = new Set(['signal.wait', 'approval.request', 'approval.wait']);

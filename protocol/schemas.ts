@@ -3,7 +3,7 @@
  * param types from them, and scripts/gen-protocol-doc.ts turns them into docs/protocol.md.
  */
 import Type, { type Static, type TSchema } from 'typebox';
-import { ID_PATTERN, MAX_TIMEOUT_MS, MAX_RECENT_EVENTS } from './limits';
+import { ID_PATTERN, MAX_PAGE_LIMIT, MAX_TIMEOUT_MS, MAX_RECENT_EVENTS } from './limits';
 
 const Id = (description: string) => Type.String({ pattern: ID_PATTERN, description });
 const Json = (description: string) => Type.Unknown({ description: `${description}; any JSON value, at most 64 KiB serialized` });
@@ -13,6 +13,18 @@ const TimeoutMs = (description: string) =>
   Type.Integer({ exclusiveMinimum: 0, maximum: MAX_TIMEOUT_MS, description });
 const TtlSeconds = (description: string) => Type.Integer({ minimum: 1, maximum: 86_400, description });
 const Params = <T extends Record<string, TSchema>>(properties: T) => Type.Object(properties, { additionalProperties: false });
+/** A listing that can grow: without `limit` the whole list (as an array), with it one Page. */
+const Paged = <T extends Record<string, TSchema>>(properties: T) =>
+  Type.Object(
+    {
+      ...properties,
+      limit: Type.Optional(
+        Type.Integer({ minimum: 1, maximum: MAX_PAGE_LIMIT, description: 'answer one page {items, nextCursor} of at most this many' }),
+      ),
+      cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 300, description: 'nextCursor of the previous page (needs limit)' })),
+    },
+    { additionalProperties: false, dependencies: { cursor: ['limit'] } },
+  );
 
 export const TOPIC_PATTERN = `^(agents|signals|approvals|outcomes|queues|safety|events:\\*|events:${ID_PATTERN.slice(1, -1)})$`;
 
@@ -42,7 +54,7 @@ export const schemas = {
   }),
   'agent.get': Params({ agentId: Id('agent id') }),
   'agent.list': Params({}),
-  'agent.stale': Params({
+  'agent.stale': Paged({
     thresholdSeconds: Type.Number({ exclusiveMinimum: 0, maximum: 86_400, description: 'alive agents whose last beat is older than this' }),
   }),
 
@@ -72,7 +84,7 @@ export const schemas = {
     source: Type.Optional(Id('only signals from this agent')),
     consume: Type.Optional(Type.Boolean({ description: 'remove the signal when returned; default false' })),
   }),
-  'signal.pending': Params({ agentId: Id('agent id'), type: Type.Optional(Id('only this signal type')) }),
+  'signal.pending': Paged({ agentId: Id('agent id'), type: Type.Optional(Id('only this signal type')) }),
   'signal.clear': Params({ agentId: Id('agent id'), type: Type.Optional(Id('only this signal type')) }),
 
   'approval.create': approvalRequestParams(),
@@ -84,7 +96,7 @@ export const schemas = {
     responder: Type.String({ minLength: 1, maxLength: 200, description: 'who answered' }),
     reason: Type.Optional(Type.String({ maxLength: 2000 })),
   }),
-  'approval.pending': Params({}),
+  'approval.pending': Paged({}),
   'approval.get': Params({ requestId: Id('approval request id') }),
 
   'event.publish': Params({ type: Id('event type; one Redis Stream per type'), data: Json('event data') }),
@@ -92,7 +104,7 @@ export const schemas = {
     type: Id('event type'),
     count: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_RECENT_EVENTS, description: 'default 100' })),
   }),
-  'event.types': Params({}),
+  'event.types': Paged({}),
   subscribe: Params({
     topics: Type.Array(Type.String({ pattern: TOPIC_PATTERN }), {
       minItems: 1,
@@ -110,6 +122,9 @@ function approvalRequestParams() {
     context: Json('what the human needs to decide'),
     timeoutMs: Type.Optional(TimeoutMs('time to decide before the request expires (rejected); default 300000')),
     risk: Type.Optional(Type.Union([Type.Literal('low'), Type.Literal('medium'), Type.Literal('high')], { description: 'default "medium"' })),
+    clientRequestId: Type.Optional(
+      Id('idempotency key: the same agentId and clientRequestId give the same request, so a call retried after a dropped connection resumes it'),
+    ),
   });
 }
 

@@ -1,4 +1,5 @@
 /** Result shapes of the wire protocol (SPEC §4). Times are epoch milliseconds. */
+import type { DaemonLimits } from './limits';
 
 export type AgentState = 'starting' | 'running' | 'completed' | 'failed' | 'cancelled' | 'expired';
 export type FinalAgentState = 'completed' | 'failed' | 'cancelled';
@@ -54,6 +55,8 @@ export interface HelloResult {
   daemonVersion: string;
   protocolVersion: string;
   daemonId: string;
+  /** The limits this daemon enforces (docs/protocol.md "Limits"), so a client can size its calls. */
+  limits: DaemonLimits;
 }
 
 /** `events:*` (every event type) is an addition to SPEC §4. */
@@ -105,4 +108,13 @@ export interface DaemonInfo {
   redis: string;
   version: string;
   protocolVersion: string;
+}
+
+/**
+ * One page of a paginated listing (agent.stale, approval.pending, signal.pending, event.types
+ * called with `limit`). Pass `nextCursor` back as `cursor` for the next page; null means the end.
+ */
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
 }

@@ -2,6 +2,7 @@
 import { RETENTION, type Deps } from '../deps';
 import type { Handlers } from '../server/context';
 import { RawJson, rawOrNull } from '../server/raw-json';
+import { answerListing, toScriptPage } from '../store/pages';
 import { redisCall, runScript } from '../store/redis';
 
 type AgentHandlers = Pick<Handlers, 'agent.start' | 'agent.beat' | 'agent.stop' | 'agent.get' | 'agent.list' | 'agent.stale'>;
@@ -11,7 +12,7 @@ const OPEN_BRACKET = Buffer.from('[');
 const COMMA = Buffer.from(',');
 const CLOSE_BRACKET = Buffer.from(']');
 
-export function agentHandlers({ redis, keys }: Deps): AgentHandlers {
+export function agentHandlers({ redis, keys, limits }: Deps): AgentHandlers {
   const indexes = (agentId: string) => [keys.agent(agentId), keys.agentsExpiry, keys.agentsBeats, keys.agentsEnded, keys.agentsListed];
   return {
     'agent.start': async (p, ctx) =>
@@ -53,9 +54,14 @@ export function agentHandlers({ redis, keys }: Deps): AgentHandlers {
       return new RawJson(Buffer.concat([OPEN_BRACKET, ...values.flatMap((v, i) => (i === 0 ? [v] : [COMMA, v])), CLOSE_BRACKET]));
     },
 
-    'agent.stale': async (p) =>
-      new RawJson(
-        String(await runScript(redis, 'agentsStale', [keys.agentsBeats, keys.agentsListed], [Math.round(p.thresholdSeconds * 1000)])),
+    'agent.stale': (p) =>
+      answerListing(
+        p,
+        async (cursor, limit) =>
+          toScriptPage(
+            await runScript(redis, 'agentsStale', [keys.agentsBeats, keys.agentsListed], [Math.round(p.thresholdSeconds * 1000), cursor, limit]),
+          ),
+        limits.maxReplyBytes,
       ),
   };
 }

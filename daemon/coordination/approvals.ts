@@ -1,5 +1,5 @@
 /** approval.* — human gates. State lives in Redis (AOF in embedded mode), so requests and answers survive restarts. */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { ErrorCode, RpcError } from '../../protocol/errors';
 import type { ParamsOf } from '../../protocol/methods';
 import type { Approval } from '../../protocol/types';
@@ -7,6 +7,7 @@ import { RETENTION, type Deps } from '../deps';
 import { waitUntil } from '../events/waiters';
 import type { CallContext, Handlers } from '../server/context';
 import { RawJson, rawOrNull } from '../server/raw-json';
+import { answerListing, toScriptPage } from '../store/pages';
 import { runScript } from '../store/redis';
 
 type ApprovalHandlers = Pick<
@@ -18,7 +19,7 @@ const DEFAULT_TIMEOUT_MS = 300_000;
 /** approval.request waits this much past the expiry for the sweeper's verdict (it sweeps every 250 ms). */
 const EXPIRY_GRACE_MS = 2_000;
 
-export function approvalHandlers({ redis, keys, hub }: Deps): ApprovalHandlers {
+export function approvalHandlers({ redis, keys, hub, limits }: Deps): ApprovalHandlers {
   const get = async (requestId: string): Promise<string | undefined> => {
     const reply = await runScript(redis, 'approvalGet', [keys.approval(requestId)], []);
     return typeof reply === 'string' ? reply : undefined;
@@ -35,9 +36,10 @@ export function approvalHandlers({ redis, keys, hub }: Deps): ApprovalHandlers {
     return new RawJson(decided ?? (await get(requestId)) ?? latest!);
   };
 
-  /** Files the request under a new id; answers the Approval JSON. */
-  const create = async (p: ParamsOf<'approval.create'>, ctx: CallContext, requestId = randomUUID()): Promise<RawJson> =>
-    rawOrNull(
+  /** Files the request (or, with an idempotency key, finds the one filed before); answers its id and Approval JSON. */
+  const create = async (p: ParamsOf<'approval.create'>, ctx: CallContext): Promise<{ requestId: string; json: RawJson }> => {
+    const requestId = p.clientRequestId === undefined ? randomUUID() : idempotentRequestId(p.agentId, p.clientRequestId);
+    const json = rawOrNull(
       await runScript(redis, 'approvalCreate', [keys.approval(requestId), keys.approvalsPending], [
         requestId,
         p.agentId,
@@ -46,15 +48,17 @@ export function approvalHandlers({ redis, keys, hub }: Deps): ApprovalHandlers {
         p.risk ?? 'medium',
         p.timeoutMs ?? DEFAULT_TIMEOUT_MS,
         keys.channels.approvals,
+        p.clientRequestId === undefined ? '0' : '1',
       ]),
     );
+    return { requestId, json };
+  };
 
   return {
-    'approval.create': (p, ctx) => create(p, ctx),
+    'approval.create': async (p, ctx) => (await create(p, ctx)).json,
 
     'approval.request': async (p, ctx) => {
-      const requestId = randomUUID();
-      await create(p, ctx, requestId);
+      const { requestId } = await create(p, ctx);
       return waitForDecision(requestId, (p.timeoutMs ?? DEFAULT_TIMEOUT_MS) + EXPIRY_GRACE_MS, ctx);
     },
 
@@ -72,9 +76,23 @@ export function approvalHandlers({ redis, keys, hub }: Deps): ApprovalHandlers {
         ]),
       ),
 
-    'approval.pending': async () =>
-      new RawJson(String(await runScript(redis, 'approvalsPending', [keys.approvalsPending], [keys.approvalPrefix]))),
+    'approval.pending': (p) =>
+      answerListing(
+        p,
+        async (cursor, limit) =>
+          toScriptPage(await runScript(redis, 'approvalsPending', [keys.approvalsPending], [keys.approvalPrefix, cursor, limit])),
+        limits.maxReplyBytes,
+      ),
 
     'approval.get': async (p) => rawOrNull((await get(p.requestId)) ?? null),
   };
+}
+
+/**
+ * The request id an idempotency key stands for: a UUID-shaped digest of the agent and its key, so
+ * a retry finds the request without a second index in Redis.
+ */
+export function idempotentRequestId(agentId: string, clientRequestId: string): string {
+  const hex = createHash('sha256').update(`${agentId}\n${clientRequestId}`).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${((parseInt(hex[16]!, 16) & 3) | 8).toString(16)}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }

@@ -1,9 +1,11 @@
 /** signal.* — direct and broadcast signals between agents; signal.wait wakes on push. */
 import { randomUUID } from 'node:crypto';
 import type { Deps } from '../deps';
+import { ANY_SIGNAL_TYPE } from '../events/hub';
 import { waitUntil } from '../events/waiters';
 import type { Handlers } from '../server/context';
-import { RawJson, rawOrNull } from '../server/raw-json';
+import { rawOrNull } from '../server/raw-json';
+import { answerListing, toScriptPage } from '../store/pages';
 import { runScript } from '../store/redis';
 
 type SignalHandlers = Pick<
@@ -13,8 +15,8 @@ type SignalHandlers = Pick<
 
 const DEFAULT_TTL_SECONDS = 60;
 
-export function signalHandlers({ redis, keys, hub }: Deps): SignalHandlers {
-  const boxes = (agentId: string) => [keys.inbox(agentId), keys.broadcasts, keys.seen(agentId)];
+export function signalHandlers({ redis, keys, hub, limits }: Deps): SignalHandlers {
+  const boxes = (agentId: string) => [keys.inbox(agentId), keys.broadcasts, keys.seen(agentId), keys.floors(agentId)];
 
   const send = async (box: string, target: string, from: string, type: string, payload: string | undefined, ttlSeconds?: number) => {
     const signalId = randomUUID();
@@ -51,10 +53,19 @@ export function signalHandlers({ redis, keys, hub }: Deps): SignalHandlers {
     'signal.check': async (p) => rawOrNull(await take(p.agentId, p.type, p.source, p.consume ?? false)),
 
     'signal.wait': async (p, ctx) =>
-      rawOrNull(await waitUntil(hub.signalWaiters, p.agentId, p.timeoutMs, ctx.signal, () => take(p.agentId, p.type, p.source, p.consume ?? true))),
+      rawOrNull(
+        await waitUntil(hub.signalWaiters.inGroup(p.type ?? ANY_SIGNAL_TYPE), p.agentId, p.timeoutMs, ctx.signal, () =>
+          take(p.agentId, p.type, p.source, p.consume ?? true),
+        ),
+      ),
 
-    'signal.pending': async (p) =>
-      new RawJson(String(await runScript(redis, 'signalPending', boxes(p.agentId), [p.agentId, p.type ?? '', keys.signalPrefix]))),
+    'signal.pending': (p) =>
+      answerListing(
+        p,
+        async (cursor, limit) =>
+          toScriptPage(await runScript(redis, 'signalPending', boxes(p.agentId), [p.agentId, p.type ?? '', keys.signalPrefix, cursor, limit])),
+        limits.maxReplyBytes,
+      ),
 
     'signal.clear': async (p) => ({
       cleared: Number(

@@ -1,6 +1,7 @@
 /**
- * Expires agents whose deadline passed and approvals whose time ran out. Every daemon sweeps; the
- * scripts are atomic, so each expiry happens (and is published) once whichever daemon gets there.
+ * Expires agents whose deadline passed, approvals whose time ran out and event types past their
+ * retention. Every daemon sweeps; the scripts are atomic, so each expiry happens (and is published)
+ * once whichever daemon gets there.
  */
 import type Redis from 'ioredis';
 import { RECENTLY_ENDED_MS } from '../../protocol/limits';
@@ -10,11 +11,16 @@ import type { Keys } from '../store/keys';
 import { runScript } from '../store/redis';
 
 export const SWEEP_INTERVAL_MS = 250;
+/** While sweeps keep failing (Redis down), a reminder at most this often instead of a line per sweep. */
+export const SWEEP_FAILURE_LOG_MS = 30_000;
 const BATCH = 500;
 
 export class Sweeper {
   private timer?: NodeJS.Timeout;
   private running?: Promise<void>;
+  /** Sweeps failed in a row, and when the last of them was logged. */
+  private failures = 0;
+  private failureLoggedAt = 0;
 
   constructor(
     private readonly redis: Redis,
@@ -26,7 +32,10 @@ export class Sweeper {
   start(): void {
     this.timer = setInterval(() => {
       this.running ??= this.sweep()
-        .catch((error: unknown) => this.log.warn(`expiry sweep failed: ${(error as Error).message}`))
+        .then(
+          () => this.succeeded(),
+          (error: unknown) => this.failed(error as Error),
+        )
         .finally(() => (this.running = undefined));
     }, this.intervalMs);
   }
@@ -34,6 +43,21 @@ export class Sweeper {
   async stop(): Promise<void> {
     clearInterval(this.timer);
     await this.running;
+  }
+
+  private failed(error: Error): void {
+    this.failures++;
+    const now = Date.now();
+    if (this.failures > 1 && now - this.failureLoggedAt < SWEEP_FAILURE_LOG_MS) return;
+    this.failureLoggedAt = now;
+    const count = this.failures > 1 ? ` (${this.failures} sweeps in a row)` : '';
+    this.log.warn(`expiry sweep failed${count}: ${error.message}`);
+  }
+
+  private succeeded(): void {
+    if (this.failures === 0) return;
+    this.log.warn(`expiry sweep works again after ${this.failures} failed sweeps`);
+    this.failures = 0;
   }
 
   /** Runs until nothing more is due. */
@@ -47,10 +71,12 @@ export class Sweeper {
       keys.channels.agents,
     ]);
     await this.drain('approvalsExpire', [keys.approvalsPending], [keys.approvalPrefix, BATCH, RETENTION.decidedApprovalMs, keys.channels.approvals]);
+    // Each publish set its type's end of retention (from the publishing daemon's eventRetentionMs).
+    await this.drain('eventTypesExpire', [keys.eventTypesExpiry, keys.eventTypes], [keys.eventStreamPrefix, BATCH]);
   }
 
   /** Calls an expiry script (whose ARGV[2] is the batch size) while it reports a full batch. */
-  private async drain(script: 'agentsExpire' | 'approvalsExpire', scriptKeys: string[], args: (string | number)[]): Promise<void> {
+  private async drain(script: 'agentsExpire' | 'approvalsExpire' | 'eventTypesExpire', scriptKeys: string[], args: (string | number)[]): Promise<void> {
     while (Number(await runScript(this.redis, script, scriptKeys, args)) === BATCH);
   }
 }

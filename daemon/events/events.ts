@@ -4,21 +4,23 @@ import { EVENT_STREAM_MAXLEN } from '../../protocol/limits';
 import type { Deps } from '../deps';
 import type { Handlers } from '../server/context';
 import { RawJson } from '../server/raw-json';
+import { answerListing, toScriptPage } from '../store/pages';
 import { redisCall, runScript } from '../store/redis';
 
 type EventHandlers = Pick<Handlers, 'event.publish' | 'event.recent' | 'event.types' | 'subscribe' | 'unsubscribe'>;
 
 const DEFAULT_RECENT = 100;
 
-export function eventHandlers({ redis, keys, hub }: Deps): EventHandlers {
+export function eventHandlers({ redis, keys, hub, limits }: Deps): EventHandlers {
   return {
     'event.publish': async (p, ctx) => ({
       id: String(
-        await runScript(redis, 'eventPublish', [keys.eventStream(p.type), keys.eventTypes], [
+        await runScript(redis, 'eventPublish', [keys.eventStream(p.type), keys.eventTypes, keys.eventTypesExpiry], [
           p.type,
           ctx.json.data ?? 'null',
           EVENT_STREAM_MAXLEN,
           keys.channels.events,
+          limits.eventRetentionMs,
         ]),
       ),
     }),
@@ -34,11 +36,24 @@ export function eventHandlers({ redis, keys, hub }: Deps): EventHandlers {
       return new RawJson(`[${events.join(',')}]`);
     },
 
-    'event.types': async () => (await redisCall(() => redis.smembers(keys.eventTypes))).sort(),
+    'event.types': (p) =>
+      answerListing(
+        p,
+        async (cursor, limit) => toScriptPage(await runScript(redis, 'eventTypes', [keys.eventTypes], [cursor, limit])),
+        limits.maxReplyBytes,
+      ),
 
     subscribe: async (p, ctx) => {
       if (!ctx.target) {
         throw new RpcError(ErrorCode.InvalidRequest, 'subscribe needs a WebSocket connection (ws://HOST:PORT/v1); HTTP cannot carry pushes');
+      }
+      const limit = limits.maxSubscriptionsPerConnection;
+      if (hub.subscriptionsOf(ctx.target) >= limit) {
+        throw new RpcError(ErrorCode.RateLimited, `this connection already holds ${limit} subscriptions (maxSubscriptionsPerConnection): unsubscribe one, or subscribe to several topics at once`, {
+          field: 'topics',
+          rule: 'maxSubscriptionsPerConnection',
+          limit,
+        });
       }
       return { subscriptionId: hub.subscribe(ctx.target, p.topics) };
     },

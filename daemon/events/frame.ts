@@ -1,6 +1,6 @@
 /**
  * What a Lua script publishes on a domain channel: "type\nts\nkey\njson" (see
- * store/lua/includes/publishEvent.lua). The key (agent id, signal target, request id, event type)
+ * store/lua/includes/publishEvent.lua). The key (agent id, "<signal target> <type>", request id, event type)
  * lets the daemon route and wake waiters without parsing the JSON, which it forwards as is.
  */
 export interface Frame {

@@ -14,6 +14,9 @@ export interface PushTarget {
   push(frame: string): boolean;
 }
 
+/** The signalWaiters group of signal.wait calls with no type filter ('*' is never a type). */
+export const ANY_SIGNAL_TYPE = '*';
+
 interface Subscription {
   id: string;
   topics: string[];
@@ -22,12 +25,13 @@ interface Subscription {
 }
 
 export class EventHub {
-  /** signal.wait callers, keyed by agent id. */
+  /** signal.wait callers, keyed by agent id, grouped by the type they wait for (ANY_SIGNAL_TYPE: none). */
   readonly signalWaiters = new Waiters();
   /** approval.wait / approval.request callers, keyed by request id. */
   readonly approvalWaiters = new Waiters();
 
   private readonly subscriptions = new Map<string, Subscription>();
+  private readonly byTarget = new Map<PushTarget, Set<Subscription>>();
   private readonly byTopic = new Map<string, Set<Subscription>>();
   private readonly topicOfChannel: Map<string, string>;
   private nextId = 1;
@@ -61,6 +65,9 @@ export class EventHub {
   subscribe(target: PushTarget, topics: string[]): string {
     const subscription: Subscription = { id: `sub-${this.nextId++}`, topics: [...new Set(topics)], seq: 0, target };
     this.subscriptions.set(subscription.id, subscription);
+    let own = this.byTarget.get(target);
+    if (!own) this.byTarget.set(target, (own = new Set()));
+    own.add(subscription);
     for (const topic of subscription.topics) {
       let set = this.byTopic.get(topic);
       if (!set) this.byTopic.set(topic, (set = new Set()));
@@ -74,6 +81,9 @@ export class EventHub {
     const subscription = this.subscriptions.get(subscriptionId);
     if (!subscription || subscription.target !== target) return false;
     this.subscriptions.delete(subscriptionId);
+    const own = this.byTarget.get(target);
+    own?.delete(subscription);
+    if (own?.size === 0) this.byTarget.delete(target);
     for (const topic of subscription.topics) {
       const set = this.byTopic.get(topic);
       set?.delete(subscription);
@@ -83,9 +93,12 @@ export class EventHub {
   }
 
   dropTarget(target: PushTarget): void {
-    for (const subscription of [...this.subscriptions.values()]) {
-      if (subscription.target === target) this.unsubscribe(target, subscription.id);
-    }
+    for (const subscription of [...(this.byTarget.get(target) ?? [])]) this.unsubscribe(target, subscription.id);
+  }
+
+  /** How many subscriptions one connection holds. */
+  subscriptionsOf(target: PushTarget): number {
+    return this.byTarget.get(target)?.size ?? 0;
   }
 
   get subscriptionCount(): number {
@@ -97,14 +110,27 @@ export class EventHub {
     const frame = parseFrame(message);
     if (topic === undefined || frame === undefined) return;
     if (topic === 'signals' && frame.type === 'signal.sent') {
-      if (frame.key === '*') this.signalWaiters.notifyAll();
-      else this.signalWaiters.notify(frame.key);
+      this.wakeSignalWaiters(frame.key);
     } else if (topic === 'approvals' && frame.type !== 'approval.requested') {
       this.approvalWaiters.notify(frame.key);
     }
     if (topic !== 'events:') return this.deliver(topic, frame);
     this.deliver(`events:${frame.key}`, frame);
     this.deliver('events:*', frame);
+  }
+
+  /**
+   * A signal.sent frame is keyed "<target> <type>" (target "*" for a broadcast): it wakes the
+   * waiters of that type or of any type — of its target, or of every agent for a broadcast — and
+   * no others, so a broadcast nobody waits for costs no take.
+   */
+  private wakeSignalWaiters(key: string): void {
+    const space = key.indexOf(' ');
+    const target = key.slice(0, space);
+    for (const group of [key.slice(space + 1), ANY_SIGNAL_TYPE]) {
+      if (target === '*') this.signalWaiters.notifyGroup(group);
+      else this.signalWaiters.notify(target, group);
+    }
   }
 
   private deliver(topic: string, frame: Frame): void {

@@ -9,18 +9,28 @@ export interface Armed {
   disarm(): void;
 }
 
+/**
+ * Waiters by key (agent id, request id) within groups; signal.wait groups them by the type it
+ * waits for, so a signal wakes only the callers it may satisfy (see EventHub).
+ */
 export class Waiters {
-  private readonly armed = new Map<string, Set<() => void>>();
+  /** group → key → wake-ups */
+  private readonly armed = new Map<string, Map<string, Set<() => void>>>();
 
-  arm(key: string): Armed {
+  arm(key: string, group = ''): Armed {
     let wake!: () => void;
     const woken = new Promise<void>((resolve) => (wake = resolve));
-    let set = this.armed.get(key);
-    if (!set) this.armed.set(key, (set = new Set()));
+    let keys = this.armed.get(group);
+    if (!keys) this.armed.set(group, (keys = new Map()));
+    let set = keys.get(key);
+    if (!set) keys.set(key, (set = new Set()));
     set.add(wake);
     const disarm = () => {
-      const current = this.armed.get(key);
-      if (current?.delete(wake) && current.size === 0) this.armed.delete(key);
+      const groupKeys = this.armed.get(group);
+      const current = groupKeys?.get(key);
+      if (!groupKeys || !current?.delete(wake) || current.size > 0) return;
+      groupKeys.delete(key);
+      if (groupKeys.size === 0) this.armed.delete(group);
     };
     return {
       disarm,
@@ -41,29 +51,49 @@ export class Waiters {
     };
   }
 
-  notify(key: string): void {
-    const set = this.armed.get(key);
-    if (!set) return;
-    this.armed.delete(key);
+  /** An Armable that arms keys within one group. */
+  inGroup(group: string): Armable {
+    return { arm: (key) => this.arm(key, group) };
+  }
+
+  notify(key: string, group = ''): void {
+    const keys = this.armed.get(group);
+    const set = keys?.get(key);
+    if (!keys || !set) return;
+    keys.delete(key);
+    if (keys.size === 0) this.armed.delete(group);
     for (const wake of set) wake();
   }
 
+  /** Wakes every key of one group. */
+  notifyGroup(group: string): void {
+    const keys = this.armed.get(group);
+    if (!keys) return;
+    this.armed.delete(group);
+    for (const set of keys.values()) for (const wake of set) wake();
+  }
+
   notifyAll(): void {
-    const sets = [...this.armed.values()];
+    const groups = [...this.armed.values()];
     this.armed.clear();
-    for (const set of sets) for (const wake of set) wake();
+    for (const keys of groups) for (const set of keys.values()) for (const wake of set) wake();
   }
 
   get size(): number {
     let n = 0;
-    for (const set of this.armed.values()) n += set.size;
+    for (const keys of this.armed.values()) for (const set of keys.values()) n += set.size;
     return n;
   }
 }
 
+/** What waitUntil arms before each attempt: a Waiters, or one group of it. */
+export interface Armable {
+  arm(key: string): Armed;
+}
+
 /** Repeats `attempt` until it yields a value, waking on `key`, until `timeoutMs` has passed (then undefined). */
 export async function waitUntil<T>(
-  waiters: Waiters,
+  waiters: Armable,
   key: string,
   timeoutMs: number,
   signal: AbortSignal,

@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { DEFAULT_MAX_VALUE_BYTES } from '../../protocol/limits';
+import { DEFAULT_LIMITS, type DaemonLimits } from '../../protocol/limits';
 import type { DaemonInfo, Health } from '../../protocol/types';
 import { PROTOCOL_VERSION } from '../../protocol/version';
 import { agentHandlers } from '../coordination/agents';
@@ -21,7 +21,8 @@ import { RpcDispatcher } from '../server/rpc';
 import { sessionHandlers } from '../server/session';
 import { WsTransport } from '../server/ws';
 import { createKeys } from '../store/keys';
-import { connectRedis, openCommandConnection, type RedisTarget } from '../store/redis';
+import { connectRedis, openCommandConnection, RedisConnectError, redactUrl, type RedisTarget } from '../store/redis';
+import { RedisHealth } from '../store/redis-health';
 import { startEmbeddedRedis, UserError, type EmbeddedRedis } from './embedded-redis';
 import { silentLogger, type Logger } from './logger';
 import { daemonInfoPath, ensureStateDir, loadOrCreateToken } from './state-dir';
@@ -34,12 +35,15 @@ export interface DaemonOptions {
   port?: number;
   /** Absent: embedded mode. */
   redisUrl?: string;
+  /** maxmemory of the embedded Redis (default DEFAULT_REDIS_MAXMEMORY); writes past it are refused. */
+  redisMaxMemory?: string;
   /** Key namespace on Redis (several independent Switchboards can share one Redis). */
   namespace?: string;
   allowedOrigins?: string[];
   allowedHosts?: string[];
   metricsPublic?: boolean;
-  maxValueBytes?: number;
+  /** Overrides of DEFAULT_LIMITS. */
+  limits?: Partial<DaemonLimits>;
   log?: Logger;
 }
 
@@ -56,23 +60,26 @@ export const DEFAULT_PORT = 7420;
 
 export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon> {
   const log = options.log ?? silentLogger;
+  const limits: DaemonLimits = { ...DEFAULT_LIMITS, ...options.limits };
   const host = options.host ?? '127.0.0.1';
   ensureStateDir(options.stateDir);
-  refuseIfRunning(options.stateDir);
+  await refuseIfRunning(options.stateDir, log);
   const token = loadOrCreateToken(options.stateDir);
 
   let embedded: EmbeddedRedis | undefined;
   let target: RedisTarget;
   if (options.redisUrl) target = { url: options.redisUrl };
   else {
-    embedded = await startEmbeddedRedis(options.stateDir);
+    embedded = await startEmbeddedRedis(options.stateDir, { maxMemory: options.redisMaxMemory, log });
     target = { path: embedded.socket };
     log.info(`${embedded.adopted ? 'adopted' : 'started'} embedded Redis at ${embedded.socket}`);
   }
 
   const cleanup: (() => Promise<unknown>)[] = [];
   try {
-    const redis = await openCommandConnection(target);
+    const redis = await openCommandConnection(target, limits.redisCommandTimeoutMs).catch((error: unknown) => {
+      throw error instanceof RedisConnectError ? new UserError(error.message) : error;
+    });
     cleanup.push(() => redis.quit().catch(() => redis.disconnect()));
     redis.on('error', (error: Error) => log.warn(`redis: ${error.message}`));
     const subscriber = connectRedis(target, 'switchboard-events');
@@ -83,7 +90,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     const hub = new EventHub(subscriber, keys);
     await hub.start();
     const daemonId = randomUUID();
-    const deps: Deps = { redis, keys, hub, daemonId, version: DAEMON_VERSION };
+    const deps: Deps = { redis, keys, hub, daemonId, version: DAEMON_VERSION, limits };
     const handlers: Handlers = {
       ...sessionHandlers(deps),
       ...agentHandlers(deps),
@@ -98,11 +105,14 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
       subscriptions: () => hub.subscriptionCount,
     });
     const inFlight = new InFlight();
-    const dispatcher = new RpcDispatcher(handlers, { maxValueBytes: options.maxValueBytes ?? DEFAULT_MAX_VALUE_BYTES, metrics, log });
+    const dispatcher = new RpcDispatcher(handlers, { limits, metrics, log });
     const guard = new RequestGuard({ token, allowedOrigins: options.allowedOrigins ?? [], allowedHosts: options.allowedHosts ?? [] });
-    const ws = new WsTransport({ dispatcher, hub, metrics, inFlight });
+    const ws = new WsTransport({ dispatcher, hub, metrics, inFlight, limits, log });
+    const redisHealth = new RedisHealth([redis, subscriber], redis);
+    redisHealth.start();
+    cleanup.push(async () => redisHealth.stop());
     const health = (): Health => {
-      const up = redis.status === 'ready' && subscriber.status === 'ready';
+      const up = redisHealth.up;
       return { status: up ? 'ok' : 'degraded', redis: up ? 'up' : 'down', version: DAEMON_VERSION };
     };
     const server = createHttpServer({
@@ -161,16 +171,42 @@ function listen(server: import('node:http').Server, host: string, port: number):
   });
 }
 
-/** One daemon per state dir: a second would fight over daemon.json and the embedded Redis. */
-function refuseIfRunning(stateDir: string): void {
+/**
+ * One daemon per state dir: a second would fight over daemon.json and the embedded Redis. A live
+ * pid is not proof (pids are reused after a reboot or a kill -9): the daemon must also answer
+ * /healthz at its URL; if nothing listens there, or something else does, the file is stale.
+ */
+async function refuseIfRunning(stateDir: string, log: Logger): Promise<void> {
   let info: DaemonInfo;
   try {
     info = JSON.parse(readFileSync(daemonInfoPath(stateDir), 'utf8')) as DaemonInfo;
   } catch {
     return;
   }
-  if (info.pid !== process.pid && isAlive(info.pid)) {
-    throw new UserError(`a daemon is already running for ${stateDir} (pid ${info.pid}, ${info.url})`);
+  if (info.pid === process.pid || !isAlive(info.pid)) return;
+  const answer = await probeHealth(info.httpUrl);
+  if (answer === 'stale') {
+    log.warn(`ignoring stale ${daemonInfoPath(stateDir)}: pid ${info.pid} is alive but no daemon answers at ${info.httpUrl}`);
+    return;
+  }
+  const why = answer === 'daemon' ? '' : ` (it did not answer /healthz within ${HEALTH_PROBE_MS} ms; if no daemon runs, remove daemon.json)`;
+  throw new UserError(`a daemon is already running for ${stateDir} (pid ${info.pid}, ${info.url})${why}`);
+}
+
+const HEALTH_PROBE_MS = 500;
+
+/**
+ * 'daemon' if a Switchboard daemon answers /healthz (with its version, healthy or not), 'stale' if
+ * the connection is refused or something else answers, 'silent' on a timeout: a daemon whose
+ * event loop is busy accepts but answers late, and must not get a twin on the same Redis.
+ */
+async function probeHealth(httpUrl: string): Promise<'daemon' | 'stale' | 'silent'> {
+  try {
+    const res = await fetch(`${httpUrl}/healthz`, { signal: AbortSignal.timeout(HEALTH_PROBE_MS) });
+    const body = (await res.json().catch(() => undefined)) as Partial<Health> | undefined;
+    return typeof body?.version === 'string' ? 'daemon' : 'stale';
+  } catch (error) {
+    return (error as Error).name === 'TimeoutError' ? 'silent' : 'stale';
   }
 }
 
@@ -197,14 +233,3 @@ function removeDaemonInfo(stateDir: string): void {
     // already gone
   }
 }
-
-function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return url;
-  }
-}
-

@@ -7,6 +7,8 @@ export interface CallContext {
   transport: 'ws' | 'http';
   /** Aborted when the caller goes away or the daemon shuts down: blocking calls return early. */
   signal: AbortSignal;
+  /** Aborted only when the caller goes away (its connection closed): the call counts as aborted. */
+  caller: AbortSignal;
   /** The caller's WebSocket connection, for subscriptions (absent over HTTP). */
   target?: PushTarget;
   /** JSON text of the params' payload fields (payload, context, metadata, data), size-checked once. */

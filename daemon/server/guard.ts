@@ -51,9 +51,12 @@ export class RequestGuard {
     return undefined;
   }
 
+  /** The auth scheme is case-insensitive (RFC 9110 §11.1): `bearer`, `BEARER` and extra spaces are fine. */
   private hasToken(header: string | undefined): boolean {
-    if (!header?.startsWith('Bearer ')) return false;
-    const given = Buffer.from(header.slice(7).trim());
+    // split, not one regex with lazy groups: linear on a 16 KB header of spaces
+    const [scheme, token, ...extra] = (header ?? '').trim().split(/\s+/);
+    if (scheme?.toLowerCase() !== 'bearer' || token === undefined || extra.length) return false;
+    const given = Buffer.from(token);
     return given.length === this.token.length && timingSafeEqual(given, this.token);
   }
 }

@@ -68,7 +68,7 @@ async function route(deps: HttpDeps, req: IncomingMessage, res: ServerResponse):
     const caller = new AbortController();
     res.on('close', () => caller.abort());
     const signal = AbortSignal.any([caller.signal, deps.inFlight.shutdown.signal]);
-    const reply = await deps.inFlight.run(() => deps.dispatcher.handle(body, { transport: 'http', signal, session: {} }));
+    const reply = await deps.inFlight.run(() => deps.dispatcher.handle(body, { transport: 'http', signal, caller: caller.signal, session: {} }));
     return reply === undefined ? send(res, 204, 'text/plain', '') : send(res, 200, 'application/json', reply);
   }
   send(res, 404, 'text/plain', 'not found: try POST /v1/rpc, GET /healthz or GET /metrics\n');

@@ -1,5 +1,6 @@
 /** Prometheus metrics (GET /metrics), on a registry of the daemon's own so that several daemons can share a process in tests. */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { DaemonLimits } from '../../protocol/limits';
 
 export interface MetricSources {
   liveAgents(): Promise<number>;
@@ -11,6 +12,7 @@ export class DaemonMetrics {
   readonly registry = new Registry();
   readonly wsClients: Gauge;
   private readonly calls: Counter<'method' | 'outcome'>;
+  private readonly limits: Counter<'limit'>;
   private readonly duration: Histogram<'method'>;
   /** Label children cached per method: the hot path does no label hashing. */
   private readonly children = new Map<string, { ok: Counter.Internal; seconds: Histogram.Internal<'method'> }>();
@@ -20,7 +22,7 @@ export class DaemonMetrics {
     collectDefaultMetrics({ register: this.registry, prefix: 'switchboard_process_' });
     this.calls = new Counter({
       name: 'switchboard_rpc_calls_total',
-      help: 'RPC calls by method and outcome ("ok" or the JSON-RPC error code)',
+      help: 'RPC calls by method and outcome ("ok", "aborted" when the caller left first, or the JSON-RPC error code)',
       labelNames: ['method', 'outcome'],
       registers,
     });
@@ -29,6 +31,12 @@ export class DaemonMetrics {
       help: 'RPC call latency by method (blocking calls include their wait)',
       labelNames: ['method'],
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5, 30, 300, 3600],
+      registers,
+    });
+    this.limits = new Counter({
+      name: 'switchboard_limit_hits_total',
+      help: 'Requests refused or held back by a configured limit (docs/protocol.md "Limits")',
+      labelNames: ['limit'],
       registers,
     });
     this.wsClients = new Gauge({ name: 'switchboard_ws_clients', help: 'Connected WebSocket clients', registers });
@@ -45,7 +53,7 @@ export class DaemonMetrics {
       help: 'Alive agents (all daemons on this Redis)',
       registers,
       async collect() {
-        this.set(await sources.liveAgents());
+        await setFrom(this, sources.liveAgents);
       },
     });
     new Gauge({
@@ -53,19 +61,33 @@ export class DaemonMetrics {
       help: 'Pending approval requests (all daemons on this Redis)',
       registers,
       async collect() {
-        this.set(await sources.pendingApprovals());
+        await setFrom(this, sources.pendingApprovals);
       },
     });
   }
 
-  observe(method: string, code: number | undefined, seconds: number): void {
+  /** outcome: "ok", "aborted", or the error code. */
+  observe(method: string, outcome: string, seconds: number): void {
     let child = this.children.get(method);
     if (!child) {
       child = { ok: this.calls.labels(method, 'ok'), seconds: this.duration.labels(method) };
       this.children.set(method, child);
     }
-    if (code === undefined) child.ok.inc();
-    else this.calls.labels(method, String(code)).inc();
+    if (outcome === 'ok') child.ok.inc();
+    else this.calls.labels(method, outcome).inc();
     child.seconds.observe(seconds);
+  }
+
+  limitHit(limit: keyof DaemonLimits): void {
+    this.limits.labels(limit).inc();
+  }
+}
+
+/** Sets a gauge from Redis; while Redis does not answer, /metrics still answers (with the last value), and /healthz says why. */
+async function setFrom(gauge: Gauge, read: () => Promise<number>): Promise<void> {
+  try {
+    gauge.set(await read());
+  } catch {
+    // keep the last value
   }
 }

@@ -4,7 +4,7 @@ import { PROTOCOL_VERSION, majorOf } from '../../protocol/version';
 import type { Deps } from '../deps';
 import type { Handlers } from './context';
 
-export function sessionHandlers({ daemonId, version }: Deps): Pick<Handlers, 'hello'> {
+export function sessionHandlers({ daemonId, version, limits }: Deps): Pick<Handlers, 'hello'> {
   return {
     hello: async (p, ctx) => {
       if (majorOf(p.protocolVersion) !== majorOf(PROTOCOL_VERSION)) {
@@ -16,7 +16,7 @@ export function sessionHandlers({ daemonId, version }: Deps): Pick<Handlers, 'he
       }
       ctx.session.client = p.client;
       ctx.session.protocolVersion = p.protocolVersion;
-      return { daemonVersion: version, protocolVersion: PROTOCOL_VERSION, daemonId };
+      return { daemonVersion: version, protocolVersion: PROTOCOL_VERSION, daemonId, limits };
     },
   };
 }

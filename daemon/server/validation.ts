@@ -42,6 +42,10 @@ function describe(error: ErrorObject): RpcError {
       const name = field(String(error.params.additionalProperty));
       return invalid(name, 'unknown field', `${name} is not a known field`);
     }
+    case 'dependencies': {
+      const name = field(String(error.params.property));
+      return invalid(name, 'dependencies', `${name} needs ${field(String(error.params.missingProperty))}`);
+    }
     case 'type':
       if (!at) return invalid('params', 'type', 'params must be an object');
       return invalid(at, 'type', `${at} ${error.message ?? 'has the wrong type'}`);
@@ -65,7 +69,7 @@ export function serializePayloads(method: MethodName, params: Record<string, unk
     if (bytes > maxBytes) {
       throw new RpcError(ErrorCode.TooLarge, `${field} is ${bytes} bytes serialized; the limit is ${maxBytes}`, {
         field,
-        rule: 'maxBytes',
+        rule: 'maxValueBytes',
         limit: maxBytes,
         size: bytes,
       });

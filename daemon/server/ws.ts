@@ -4,9 +4,13 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { MAX_FRAME_BYTES } from '../../protocol/limits';
 import type { EventHub, PushTarget } from '../events/hub';
+import type { DaemonLimits } from '../../protocol/limits';
+import { ErrorCode, RpcError } from '../../protocol/errors';
+import type { Logger } from '../runtime/logger';
 import type { InFlight } from './calls';
 import type { DaemonMetrics } from './metrics';
-import type { RpcDispatcher } from './rpc';
+import { errorReply, type RpcDispatcher } from './rpc';
+import { ConnectionFlow } from './ws-flow';
 
 /** A subscriber further behind than this loses pushes (its seq shows the gap, and it resyncs). */
 const PUSH_HIGH_WATER_BYTES = 8 * 1024 * 1024;
@@ -17,6 +21,8 @@ export interface WsDeps {
   hub: EventHub;
   metrics: DaemonMetrics;
   inFlight: InFlight;
+  limits: DaemonLimits;
+  log: Logger;
 }
 
 export class WsTransport {
@@ -54,7 +60,7 @@ export class WsTransport {
   }
 
   private accept(ws: WebSocket): void {
-    const { dispatcher, hub, metrics, inFlight } = this.deps;
+    const { dispatcher, hub, metrics, inFlight, limits, log } = this.deps;
     metrics.wsClients.inc();
     this.alive.add(ws);
     ws.on('pong', () => this.alive.add(ws));
@@ -68,14 +74,25 @@ export class WsTransport {
       },
     };
     const session = {};
-    ws.on('message', (data, isBinary) => {
-      const text = isBinary ? Buffer.from(data as Buffer).toString('utf8') : data.toString();
-      void inFlight
-        .run(() => dispatcher.handle(text, { transport: 'ws', signal, target, session }))
-        .then((reply) => {
-          if (reply !== undefined && ws.readyState === ws.OPEN) ws.send(reply, { binary: false });
+    const handle = (text: string) =>
+      inFlight
+        .run(() => dispatcher.handle(text, { transport: 'ws', signal, caller: closed.signal, target, session }))
+        .catch((error: unknown) => {
+          // The dispatcher answers every failure it knows; this is the last guard that keeps one message from ending the process.
+          log.error(`WebSocket message failed: ${(error as Error)?.stack ?? String(error)}`);
+          return errorReply(null, new RpcError(ErrorCode.InternalError, 'internal error'));
         });
-    });
+    const flow = new ConnectionFlow(
+      {
+        pause: () => ws.pause(),
+        resume: () => ws.resume(),
+        send: (data, sent) => (ws.readyState === ws.OPEN ? ws.send(data, { binary: false }, sent) : sent()),
+      },
+      { maxInFlight: limits.maxInFlightPerConnection, maxBuffered: limits.maxBufferedBytesPerConnection },
+      handle,
+      (limit) => metrics.limitHit(limit),
+    );
+    ws.on('message', (data, isBinary) => flow.receive(isBinary ? Buffer.from(data as Buffer).toString('utf8') : data.toString()));
     ws.on('close', () => {
       metrics.wsClients.dec();
       closed.abort();

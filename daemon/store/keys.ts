@@ -30,12 +30,20 @@ export function createKeys(namespace = 'sb') {
     /** Hash of one signal (its JSON plus the fields scripts filter on); expires with the signal. */
     signal: (signalId: string) => `${signals}:signal:${signalId}`,
     signalPrefix: `${signals}:signal:`,
-    /** Sorted set: signal id → send sequence, for one target agent. */
+    /**
+     * Sorted set: "<signal id>#<type>" → send sequence, for one target agent. Beside it (and beside
+     * `broadcasts`) the scripts keep `<box>#<type>`, the same entries of one type only.
+     */
     inbox: (agentId: string) => `${signals}:inbox:${agentId}`,
-    /** Sorted set: broadcast signal id → send sequence. */
+    /** Sorted set: "<broadcast signal id>#<type>" → send sequence. */
     broadcasts: `${signals}:broadcasts`,
     /** Set of broadcast ids one agent has consumed or cleared. */
     seen: (agentId: string) => `${signals}:seen:${agentId}`,
+    /**
+     * Hash: broadcast index ("*" for all, else a type) → the send sequence up to which every
+     * broadcast there is seen by, sent by, or expired for one agent; its scans start above it.
+     */
+    floors: (agentId: string) => `${signals}:floors:${agentId}`,
     /** Counter giving signals a total send order (first-in first-out across inbox and broadcasts). */
     signalSeq: `${signals}:seq`,
 
@@ -45,10 +53,17 @@ export function createKeys(namespace = 'sb') {
     /** Sorted set: pending request id → expiresAt (epoch ms). */
     approvalsPending: `${approvals}:pending`,
 
-    /** Stream of published events of one type. */
+    /** Stream of published events of one type; it expires eventRetentionMs after the type's last publish. */
     eventStream: (type: string) => `${events}:stream:${type}`,
-    /** Set of event types ever published (for `switchboard events` without --type). */
-    eventTypes: `${events}:types`,
+    eventStreamPrefix: `${events}:stream:`,
+    /**
+     * Sorted set of the event types published within their retention, every score 0 so that it is
+     * ordered by name (event.types; `switchboard events` without --type). Not `:types`: that key
+     * held a plain set before types expired.
+     */
+    eventTypes: `${events}:typeNames`,
+    /** Sorted set: event type → end of its retention (last publish + eventRetentionMs, epoch ms). The sweeper reads it. */
+    eventTypesExpiry: `${events}:typeExpiry`,
 
     /** Pub/sub channels: every state change is published on its domain's channel (see daemon/events/frame.ts). */
     channels: {

@@ -18,9 +18,11 @@ const baseOptions: RedisOptions = {
   lazyConnect: true,
 };
 
+const DEFAULT_URL = 'redis://127.0.0.1:6379';
+
 export function connectRedis(target: RedisTarget, name: string, extra: RedisOptions = {}): Redis {
   const options: RedisOptions = { ...baseOptions, connectionName: name, ...extra };
-  return target.path ? new Redis({ ...options, path: target.path }) : new Redis(target.url ?? 'redis://127.0.0.1:6379', options);
+  return target.path ? new Redis({ ...options, path: target.path }) : new Redis(target.url ?? DEFAULT_URL, options);
 }
 
 /**
@@ -28,11 +30,47 @@ export function connectRedis(target: RedisTarget, name: string, extra: RedisOpti
  * deferring every write to the next tick cost more latency than the batching saved
  * (bench/heartbeat.ts: about 17k beats/s with it, 23k without, on the 2-core reference machine).
  */
-export async function openCommandConnection(target: RedisTarget): Promise<Redis> {
-  const redis = connectRedis(target, 'switchboard');
+export async function openCommandConnection(target: RedisTarget, commandTimeoutMs: number): Promise<Redis> {
+  // A stalled Redis (paused, swapping, a slow script of another client) answers -32005 after the
+  // timeout instead of holding every call; the late reply is dropped.
+  const redis = connectRedis(target, 'switchboard', { commandTimeout: commandTimeoutMs });
   defineScripts(redis);
-  await redis.connect();
+  await connectOrExplain(redis, target);
   return redis;
+}
+
+/** Start-up could not reach or log in to Redis; the message says why, so no stack is needed. */
+export class RedisConnectError extends Error {}
+
+/**
+ * Connects, or fails with Redis's own reason (WRONGPASS, NOAUTH, ECONNREFUSED…) instead of
+ * ioredis's bare "Connection is closed.", and ends the reconnect loop.
+ */
+async function connectOrExplain(redis: Redis, target: RedisTarget): Promise<void> {
+  let lastError: Error | undefined;
+  const remember = (error: Error) => (lastError = error);
+  redis.on('error', remember);
+  try {
+    await redis.connect();
+  } catch (error) {
+    redis.disconnect();
+    const where = target.path ? `unix://${target.path}` : redactUrl(target.url ?? DEFAULT_URL);
+    throw new RedisConnectError(`cannot connect to Redis at ${where}: ${(lastError ?? (error as Error)).message}`);
+  } finally {
+    redis.off('error', remember);
+  }
+}
+
+/** The URL without its secrets (userinfo password, `?password=`), for daemon.json and messages. */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    for (const key of [...parsed.searchParams.keys()]) if (/pass/i.test(key)) parsed.searchParams.set(key, '***');
+    return parsed.toString();
+  } catch {
+    return url;
+  }
 }
 
 type ScriptFn = (...args: (string | number)[]) => Promise<unknown>;
@@ -56,14 +94,25 @@ export async function redisCall<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
-const SCRIPT_ERRORS: Record<string, number> = { NOT_FOUND: ErrorCode.NotFound, CONFLICT: ErrorCode.Conflict };
+const SCRIPT_ERRORS: Record<string, number> = { NOT_FOUND: ErrorCode.NotFound, CONFLICT: ErrorCode.Conflict, INVALID: ErrorCode.InvalidParams };
 
 export function toRpcError(error: unknown): unknown {
   if (error instanceof RpcError) return error;
   const message = error instanceof Error ? error.message : String(error);
-  const match = /^(?:ERR )?(NOT_FOUND|CONFLICT) (.*)$/s.exec(message);
+  // noeviction: Redis refuses a write (a whole script, before its first write) rather than evict.
+  if (/\bOOM command not allowed\b/.test(message)) {
+    return new RpcError(ErrorCode.RedisUnavailable, 'Redis is out of memory (maxmemory reached): the write was refused and nothing changed', {
+      rule: 'maxmemory',
+    });
+  }
+  const match = /^(?:ERR )?(NOT_FOUND|CONFLICT|INVALID) (.*)$/s.exec(message);
   const code = match ? SCRIPT_ERRORS[match[1]!] : undefined;
-  if (match && code !== undefined) return new RpcError(code, match[2]!.replace(/ script: \w+, on @user_script.*$/s, ''));
+  if (match && code !== undefined) {
+    const text = match[2]!.replace(/ script: \w+, on @user_script.*$/s, '');
+    if (code !== ErrorCode.InvalidParams) return new RpcError(code, text);
+    // INVALID replies start with the param they refuse: "INVALID cursor "x" is not …"
+    return new RpcError(code, `invalid params: ${text}`, { field: text.split(' ', 1)[0], rule: 'format' });
+  }
   if (error instanceof Error && error.name !== 'ReplyError') {
     return new RpcError(ErrorCode.RedisUnavailable, `Redis unavailable: ${message}`);
   }

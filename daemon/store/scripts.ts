@@ -15,11 +15,13 @@ import approvalGet from './lua/approvalGet-1.lua';
 import approvalRespond from './lua/approvalRespond-2.lua';
 import approvalsExpire from './lua/approvalsExpire-1.lua';
 import approvalsPending from './lua/approvalsPending-1.lua';
-import eventPublish from './lua/eventPublish-2.lua';
-import signalClear from './lua/signalClear-3.lua';
-import signalPending from './lua/signalPending-3.lua';
+import eventPublish from './lua/eventPublish-3.lua';
+import eventTypes from './lua/eventTypes-1.lua';
+import eventTypesExpire from './lua/eventTypesExpire-2.lua';
+import signalClear from './lua/signalClear-4.lua';
+import signalPending from './lua/signalPending-4.lua';
 import signalSend from './lua/signalSend-3.lua';
-import signalTake from './lua/signalTake-3.lua';
+import signalTake from './lua/signalTake-4.lua';
 import agentJson from './lua/includes/agentJson.lua';
 import approvalJson from './lua/includes/approvalJson.lua';
 import decideApproval from './lua/includes/decideApproval.lua';
@@ -27,6 +29,7 @@ import endAgent from './lua/includes/endAgent.lua';
 import nowMs from './lua/includes/nowMs.lua';
 import publishEvent from './lua/includes/publishEvent.lua';
 import signalMatch from './lua/includes/signalMatch.lua';
+import zsetPage from './lua/includes/zsetPage.lua';
 
 const includes: Record<string, string> = {
   'includes/agentJson': agentJson,
@@ -36,6 +39,7 @@ const includes: Record<string, string> = {
   'includes/nowMs': nowMs,
   'includes/publishEvent': publishEvent,
   'includes/signalMatch': signalMatch,
+  'includes/zsetPage': zsetPage,
 };
 
 /** name → [source, number of keys] */
@@ -51,11 +55,13 @@ const sources = {
   approvalRespond: [approvalRespond, 2],
   approvalsExpire: [approvalsExpire, 1],
   approvalsPending: [approvalsPending, 1],
-  eventPublish: [eventPublish, 2],
-  signalClear: [signalClear, 3],
-  signalPending: [signalPending, 3],
+  eventPublish: [eventPublish, 3],
+  eventTypes: [eventTypes, 1],
+  eventTypesExpire: [eventTypesExpire, 2],
+  signalClear: [signalClear, 4],
+  signalPending: [signalPending, 4],
   signalSend: [signalSend, 3],
-  signalTake: [signalTake, 3],
+  signalTake: [signalTake, 4],
 } as const satisfies Record<string, readonly [string, number]>;
 
 export type ScriptName = keyof typeof sources;

@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
+import Redis from 'ioredis';
 import type { SwitchboardClient } from '../../client/client';
+import { createKeys } from '../../daemon/store/keys';
 import { ErrorCode } from '../../protocol/errors';
-import type { Signal, SignalConsumed } from '../../protocol/types';
+import type { Page, Signal, SignalConsumed } from '../../protocol/types';
+import { rejectsWith } from '../helpers/assert-rpc';
 import { useDaemon, type TestDaemon } from '../helpers/daemon';
 import { record } from '../helpers/events';
 import { flushRedis, type TestRedis } from '../helpers/redis-server';
@@ -117,6 +120,71 @@ describe('signals', () => {
     r = await d.rpc('signal.send', { from: 'a', to: 'b', type: 't', payload: 'x'.repeat(66_000) });
     assert.equal(r.error.code, ErrorCode.TooLarge);
     assert.deepEqual(await client.signals.pending({ agentId: 'b' }), []);
+  });
+
+  it('pages signal.pending in send order across the inbox and broadcasts', async () => {
+    const sent = [
+      await client.signals.send({ from: 'a', to: 'pg', type: 't', payload: 1 }),
+      await client.signals.broadcast({ from: 'ops', type: 'b', payload: 2 }),
+      await client.signals.send({ from: 'a', to: 'pg', type: 't', payload: 3 }),
+      await client.signals.send({ from: 'a', to: 'pg', type: 'u', payload: 4 }),
+      await client.signals.broadcast({ from: 'ops', type: 't', payload: 5 }),
+    ];
+    const pages: Page<Signal>[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await client.signals.pending({ agentId: 'pg', limit: 2, cursor });
+      pages.push(page);
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor !== undefined);
+    assert.deepEqual(pages.map((page) => page.items.length), [2, 2, 1]);
+    assert.deepEqual(pages.flatMap((page) => page.items), sent);
+    const typed = await client.signals.pending({ agentId: 'pg', type: 't', limit: 2 });
+    assert.deepEqual(typed.items, [sent[0], sent[2]]);
+    const rest = await client.signals.pending({ agentId: 'pg', type: 't', limit: 2, cursor: typed.nextCursor! });
+    assert.deepEqual(rest, { items: [sent[4]], nextCursor: null });
+    assert.deepEqual(await client.signals.pending({ agentId: 'pg' }), sent, 'without limit, the whole list');
+
+    for (const bad of ['nope', '-1', '1.5', '9'.repeat(16)]) {
+      const paging = client.signals.pending({ agentId: 'pg', limit: 2, cursor: bad });
+      await rejectsWith(paging, ErrorCode.InvalidParams, /\bcursor "[^"]*" is not a cursor/);
+    }
+    const r = await d.rpc('signal.pending', { agentId: 'pg', cursor: '3' });
+    assert.equal(r.error.code, ErrorCode.InvalidParams);
+    assert.equal(r.error.data.field, 'cursor', 'a cursor needs a limit');
+  });
+
+  it('drops an expired signal from its box and its type index', async () => {
+    const keys = createKeys();
+    const raw = new Redis(redis.url);
+    try {
+      const broadcast = await client.signals.broadcast({ from: 'ops', type: 'gone' });
+      const direct = await client.signals.send({ from: 'a', to: 'x', type: 'gone' });
+      // A signal expires when its hash does: remove the hashes rather than wait out a ttl.
+      await raw.del(keys.signal(broadcast.signalId), keys.signal(direct.signalId));
+      assert.equal(await client.signals.check({ agentId: 'y' }), null, 'found expired through the whole broadcast set');
+      assert.equal(await client.signals.check({ agentId: 'x', type: 'gone' }), null, 'found expired through the type index');
+      for (const box of [keys.broadcasts, keys.inbox('x')]) {
+        assert.equal(await raw.zcard(box), 0, box);
+        assert.equal(await raw.zcard(`${box}#gone`), 0, `${box}#gone`);
+      }
+    } finally {
+      raw.disconnect();
+    }
+  });
+
+  it('still delivers broadcasts sent after an agent cleared or took all before them', async () => {
+    const first = await client.signals.broadcast({ from: 'ops', type: 'a' });
+    await client.signals.broadcast({ from: 'ops', type: 'b' });
+    assert.equal((await client.signals.clear({ agentId: 'fl' })).cleared, 2);
+    assert.equal(await client.signals.check({ agentId: 'fl' }), null);
+    const later = await client.signals.broadcast({ from: 'ops', type: 'a' });
+    assert.deepEqual(await client.signals.check({ agentId: 'fl', type: 'a' }), later);
+    assert.deepEqual(await client.signals.check({ agentId: 'fl', consume: true }), later);
+    assert.equal(await client.signals.check({ agentId: 'fl' }), null);
+    const last = await client.signals.broadcast({ from: 'fl', type: 'a' });
+    assert.equal(await client.signals.check({ agentId: 'fl' }), null, 'not its own');
+    assert.deepEqual(await client.signals.pending({ agentId: 'other', type: 'a' }), [first, later, last], 'only fl cleared them');
   });
 
   it('serves signal.wait over HTTP as a long poll', async () => {

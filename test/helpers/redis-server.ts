@@ -30,14 +30,15 @@ export function freePort(): Promise<number> {
   });
 }
 
-export async function startRedis(options: { persistence?: boolean } = {}): Promise<TestRedis> {
+/** `args`: more redis-server options, e.g. ['--requirepass', 'secret']. */
+export async function startRedis(options: { persistence?: boolean; args?: string[] } = {}): Promise<TestRedis> {
   if (!findOnPath('redis-server')) {
     throw new Error('redis-server is not installed: the tests need a real one (apt-get install redis-server / brew install redis)');
   }
   const dir = mkdtempSync(join(tmpdir(), 'sb-redis-'));
   const port = await freePort();
   const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--daemonize', 'no'];
-  args.push('--appendonly', options.persistence ? 'yes' : 'no');
+  args.push('--appendonly', options.persistence ? 'yes' : 'no', ...(options.args ?? []));
   let child: ChildProcess = await launch(args);
   return {
     url: `redis://127.0.0.1:${port}`,

@@ -44,14 +44,15 @@ if ARGV[4] == 'set' then
   fields[#fields + 1] = ARGV[5]
 elseif ARGV[4] == 'clear' then
   f[4] = false
-  redis.call('HDEL', KEYS[1], 'currentTask')
 end
 if ARGV[6] ~= '' then
   f[5] = ARGV[6]
   fields[#fields + 1] = 'metadata'
   fields[#fields + 1] = ARGV[6]
 end
+-- HSET is the first write: Redis refuses a script at maxmemory only at its first memory-growing one.
 redis.call('HSET', KEYS[1], unpack(fields))
+if ARGV[4] == 'clear' then redis.call('HDEL', KEYS[1], 'currentTask') end
 if not wasAlive then
   redis.call('HDEL', KEYS[1], 'endedAt')
   redis.call('PERSIST', KEYS[1])

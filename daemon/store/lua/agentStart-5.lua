@@ -17,9 +17,12 @@
 --- @include "includes/agentJson"
 local now = nowMs()
 local ttl = tonumber(ARGV[2])
-redis.call('DEL', KEYS[1])
+-- HSET first: Redis refuses a script at maxmemory only at its first memory-growing write, so
+-- that must come before anything else changes. Then what a previous run left goes.
 redis.call('HSET', KEYS[1], 'agentId', ARGV[1], 'status', 'starting', 'progress', '0', 'metadata', ARGV[3],
   'startedAt', int(now), 'lastBeatAt', int(now), 'ttlSeconds', ARGV[2], 'alive', '1')
+redis.call('HDEL', KEYS[1], 'currentTask', 'endedAt')
+redis.call('PERSIST', KEYS[1])
 redis.call('ZADD', KEYS[2], now + ttl * 1000, ARGV[1])
 redis.call('ZADD', KEYS[3], now, ARGV[1])
 redis.call('ZREM', KEYS[4], ARGV[1])

@@ -10,13 +10,15 @@
   ARGV[5] risk
   ARGV[6] timeout (ms)
   ARGV[7] approvals channel
-  Returns the Approval JSON; publishes approval.requested.
-  Errors: CONFLICT when the id is taken.
+  ARGV[8] "1" when the id comes from the caller's idempotency key: an existing request is the answer
+  Returns the Approval JSON; publishes approval.requested (only when it files a new request).
+  Errors: CONFLICT when the id is taken (without an idempotency key).
 ]]
 --- @include "includes/nowMs"
 --- @include "includes/publishEvent"
 --- @include "includes/approvalJson"
 if redis.call('EXISTS', KEYS[1]) == 1 then
+  if ARGV[8] == '1' then return approvalJson(KEYS[1]) end
   return redis.error_reply('CONFLICT approval request "' .. ARGV[1] .. '" already exists')
 end
 local now = nowMs()

@@ -1,13 +1,20 @@
 --[[
-  KEYS[1] pending index
+  One page of the pending approvals, soonest to expire first.
+
+  KEYS[1] pending index (zset: request id -> expiresAt ms)
   ARGV[1] request key prefix
-  Returns a JSON array of the pending Approvals, soonest to expire first.
+  ARGV[2] cursor ('' = from the start)
+  ARGV[3] most requests in the page
+  Returns { next cursor or '', JSON array of Approval }; a request whose record is gone is left out
+  (so a page may hold fewer than asked before the last; the expiry sweep drops it from the index).
+  Errors: INVALID when the cursor is not one a page gave.
 ]]
 --- @include "includes/approvalJson"
-local ids = redis.call('ZRANGE', KEYS[1], 0, -1)
+--- @include "includes/zsetPage"
+local ids, cursor = zsetPage(KEYS[1], ARGV[2], tonumber(ARGV[3]), '+inf')
 local out = {}
 for i = 1, #ids do
   local json = approvalJson(ARGV[1] .. ids[i])
   if json then out[#out + 1] = json end
 end
-return '[' .. table.concat(out, ',') .. ']'
+return { cursor, '[' .. table.concat(out, ',') .. ']' }
