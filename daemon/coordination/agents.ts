@@ -50,7 +50,7 @@ export function agentHandlers({ redis, keys, limits }: Deps): AgentHandlers {
     // values cost five times as much) and the stored JSON is joined here as bytes, never parsed
     // or turned into 10 000 JS strings.
     'agent.list': async () => {
-      const values = await redisCall(() => redis.hvalsBuffer(keys.agentsListed));
+      const values = await redisCall(redis, () => redis.hvalsBuffer(keys.agentsListed));
       return new RawJson(Buffer.concat([OPEN_BRACKET, ...values.flatMap((v, i) => (i === 0 ? [v] : [COMMA, v])), CLOSE_BRACKET]));
     },
 

@@ -26,7 +26,7 @@ export function eventHandlers({ redis, keys, hub, limits }: Deps): EventHandlers
     }),
 
     'event.recent': async (p) => {
-      const entries = await redisCall(() => redis.xrevrange(keys.eventStream(p.type), '+', '-', 'COUNT', p.count ?? DEFAULT_RECENT));
+      const entries = await redisCall(redis, () => redis.xrevrange(keys.eventStream(p.type), '+', '-', 'COUNT', p.count ?? DEFAULT_RECENT));
       const type = JSON.stringify(p.type);
       // Stored data is JSON text already: splice it, newest last.
       const events = entries.reverse().map(([id, fields]) => {

@@ -21,7 +21,7 @@ import { RpcDispatcher } from '../server/rpc';
 import { sessionHandlers } from '../server/session';
 import { WsTransport } from '../server/ws';
 import { createKeys } from '../store/keys';
-import { connectRedis, openCommandConnection, RedisConnectError, redactUrl, type RedisTarget } from '../store/redis';
+import { connectRedis, openCommandConnection, redisCall, RedisConnectError, redactUrl, type RedisTarget } from '../store/redis';
 import { RedisHealth } from '../store/redis-health';
 import { startEmbeddedRedis, UserError, type EmbeddedRedis } from './embedded-redis';
 import { silentLogger, type Logger } from './logger';
@@ -100,8 +100,8 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     };
 
     const metrics = new DaemonMetrics({
-      liveAgents: () => redis.zcard(keys.agentsExpiry),
-      pendingApprovals: () => redis.zcard(keys.approvalsPending),
+      liveAgents: () => redisCall(redis, () => redis.zcard(keys.agentsExpiry)),
+      pendingApprovals: () => redisCall(redis, () => redis.zcard(keys.approvalsPending)),
       subscriptions: () => hub.subscriptionCount,
     });
     const inFlight = new InFlight();

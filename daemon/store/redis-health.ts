@@ -3,6 +3,7 @@
  * busy with a long script), so a PING every interval, bounded by the command timeout, decides too.
  */
 import type Redis from 'ioredis';
+import { redisCall } from './redis';
 
 export const HEALTH_PROBE_INTERVAL_MS = 1_000;
 
@@ -29,7 +30,7 @@ export class RedisHealth {
     if (this.probing) return;
     this.probing = true;
     try {
-      await this.commands.ping();
+      await redisCall(this.commands, () => this.commands.ping());
       this.answering = true;
     } catch {
       this.answering = false;

@@ -1,6 +1,7 @@
 /** Redis connections: commands (scripts defined) and pub/sub. */
 import Redis, { type RedisOptions } from 'ioredis';
 import { RpcError, ErrorCode } from '../../protocol/errors';
+import { CallDeadlines } from './call-deadlines';
 import { defineScripts, type ScriptName } from './scripts';
 
 export interface RedisTarget {
@@ -31,9 +32,10 @@ export function connectRedis(target: RedisTarget, name: string, extra: RedisOpti
  * (bench/heartbeat.ts: about 17k beats/s with it, 23k without, on the 2-core reference machine).
  */
 export async function openCommandConnection(target: RedisTarget, commandTimeoutMs: number): Promise<Redis> {
+  const redis = connectRedis(target, 'switchboard');
   // A stalled Redis (paused, swapping, a slow script of another client) answers -32005 after the
-  // timeout instead of holding every call; the late reply is dropped.
-  const redis = connectRedis(target, 'switchboard', { commandTimeout: commandTimeoutMs });
+  // timeout instead of holding every call.
+  deadlines.set(redis, new CallDeadlines(commandTimeoutMs));
   defineScripts(redis);
   await connectOrExplain(redis, target);
   return redis;
@@ -78,21 +80,21 @@ type ScriptFn = (...args: (string | number)[]) => Promise<unknown>;
 /** Runs a named script; turns its NOT_FOUND / CONFLICT replies and connection failures into RPC errors. */
 export async function runScript(redis: Redis, name: ScriptName, keys: string[], args: (string | number)[]): Promise<unknown> {
   const fn = (redis as unknown as Record<ScriptName, ScriptFn>)[name];
+  return redisCall(redis, () => fn.call(redis, ...keys, ...args));
+}
+
+/** Runs plain Redis commands, turning connection failures into -32005 like runScript does. */
+export async function redisCall<T>(redis: Redis, work: () => Promise<T>): Promise<T> {
+  const limit = deadlines.get(redis);
   try {
-    return await fn.call(redis, ...keys, ...args);
+    return await (limit ? limit.within(work()) : work());
   } catch (error) {
     throw toRpcError(error);
   }
 }
 
-/** Runs plain Redis commands, turning connection failures into -32005 like runScript does. */
-export async function redisCall<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    throw toRpcError(error);
-  }
-}
+/** The command connections' timeouts (connections opened otherwise, like the subscriber's, have none). */
+const deadlines = new WeakMap<Redis, CallDeadlines>();
 
 const SCRIPT_ERRORS: Record<string, number> = { NOT_FOUND: ErrorCode.NotFound, CONFLICT: ErrorCode.Conflict, INVALID: ErrorCode.InvalidParams };
 
