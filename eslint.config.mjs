@@ -13,6 +13,14 @@ export default tseslint.config(
       '@typescript-eslint/no-empty-object-type': 'off',
     },
   },
+  // The layers (docs/architecture.md): arrows point down, and nothing reaches into daemon/ but
+  // the daemon itself and the CLI's `daemon` command.
+  ...layer(['protocol/**/*.ts', 'common/**/*.ts'], ['daemon', 'client', 'cli', 'extension', 'webview']),
+  ...layer(['client/**/*.ts'], ['daemon', 'cli', 'extension', 'webview']),
+  ...layer(['cli/**/*.ts'], ['daemon', 'extension', 'webview'], ['cli/daemon-command.ts']),
+  ...layer(['extension/**/*.ts'], ['daemon', 'cli']),
+  ...layer(['webview/**/*.ts'], ['daemon', 'client', 'cli', 'extension']),
+  ...layer(['daemon/**/*.ts'], ['client', 'cli', 'extension', 'webview']),
   {
     files: ['test/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
@@ -22,3 +30,17 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
 );
+
+/** Files in `files` may not import from the top-level folders in `forbidden`. */
+function layer(files, forbidden, ignores = []) {
+  const group = forbidden.flatMap((dir) => [`**/${dir}/*`, `**/${dir}/**`, `**/${dir}`]);
+  return [
+    {
+      files,
+      ignores,
+      rules: {
+        'no-restricted-imports': ['error', { patterns: [{ group, message: `layer rule: ${files[0].split('/')[0]}/ may not import ${forbidden.join(', ')} (docs/architecture.md)` }] }],
+      },
+    },
+  ];
+}

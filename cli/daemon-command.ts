@@ -6,9 +6,10 @@ import Type from 'typebox';
 import Ajv from 'ajv';
 import { LIMITS, type DaemonLimits } from '../protocol/limits';
 import { DEFAULT_PORT, startDaemon } from '../daemon/runtime/daemon';
-import { DEFAULT_REDIS_MAXMEMORY, REDIS_MAXMEMORY_PATTERN, UserError } from '../daemon/runtime/embedded-redis';
-import { stderrLogger } from '../daemon/runtime/logger';
-import { defaultStateDir } from '../daemon/runtime/state-dir';
+import { UserError } from '../common/user-error';
+import { DEFAULT_REDIS_MAXMEMORY, REDIS_MAXMEMORY_PATTERN } from '../daemon/runtime/embedded-redis';
+import { stderrLogger } from '../common/logger';
+import { defaultStateDir } from '../common/state-dir';
 
 /** Optional `<state-dir>/config.json`; flags override it. */
 const ConfigFile = Type.Object(

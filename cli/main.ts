@@ -2,10 +2,10 @@
 /** The `switchboard` command: the daemon plus the client commands (exit 0 ok, 1 error, 2 usage). */
 import { Command, CommanderError } from 'commander';
 import { RpcError } from '../protocol/errors';
-import { UserError } from '../daemon/runtime/embedded-redis';
+import { UserError } from '../common/user-error';
 import { DaemonNotFoundError } from '../client/discovery';
 import { ConnectionError } from '../client/connection';
-import { DAEMON_VERSION } from '../daemon/runtime/version';
+import { DAEMON_VERSION } from '../common/version';
 import { registerDaemonCommand } from './daemon-command';
 import { registerClientCommands } from './client-commands';
 

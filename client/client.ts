@@ -1,4 +1,5 @@
 /** SwitchboardClient: one typed method per RPC method, auto-reconnect, subscriptions that survive reconnects. */
+import { DEFAULTS } from '../protocol/limits';
 import { EventEmitter } from 'node:events';
 import { BLOCKING_METHODS, METHOD_NAMES, type MethodName, type ParamsOf, type ResultOf } from '../protocol/methods';
 import type { HelloResult, PushedEvent, Topic } from '../protocol/types';
@@ -188,6 +189,5 @@ export class SwitchboardClient extends EventEmitter<{ state: [ConnectionState]; 
 
 function blockingTimeout(params: unknown): number | undefined {
   const timeoutMs = (params as { timeoutMs?: unknown }).timeoutMs;
-  // approval.request's own timeout defaults to 5 minutes
-  return typeof timeoutMs === 'number' ? timeoutMs : 300_000;
+  return typeof timeoutMs === 'number' ? timeoutMs : DEFAULTS.approvalTimeoutMs;
 }

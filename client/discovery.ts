@@ -1,7 +1,7 @@
 /** Finds the daemon: explicit options, then SWITCHBOARD_URL / SWITCHBOARD_TOKEN, then <state-dir>/daemon.json and token. */
 import { readFileSync } from 'node:fs';
 import type { DaemonInfo } from '../protocol/types';
-import { daemonInfoPath, defaultStateDir, tokenPath } from '../daemon/runtime/state-dir';
+import { daemonInfoPath, defaultStateDir, tokenPath } from '../common/state-dir';
 
 export interface Endpoint {
   url: string;

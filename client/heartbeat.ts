@@ -1,4 +1,5 @@
 /** Keeps an agent alive: starts it, beats on an interval with its latest progress, stops it at the end. */
+import { DEFAULTS } from '../protocol/limits';
 import { EventEmitter } from 'node:events';
 import { ErrorCode, RpcError } from '../protocol/errors';
 import type { ParamsOf } from '../protocol/methods';
@@ -25,7 +26,7 @@ export class Heartbeat extends EventEmitter<{ beat: [AgentStatus]; error: [Error
     private readonly options: HeartbeatOptions = {},
   ) {
     super();
-    this.ttlSeconds = options.ttlSeconds ?? 30;
+    this.ttlSeconds = options.ttlSeconds ?? DEFAULTS.agentTtlSeconds;
   }
 
   /** Registers the agent and starts beating. */

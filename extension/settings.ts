@@ -1,7 +1,7 @@
 /** The `switchboard.*` settings, read fresh each time. */
 import { userInfo } from 'node:os';
 import * as vscode from 'vscode';
-import { defaultStateDir } from '../daemon/runtime/state-dir';
+import { defaultStateDir } from '../common/state-dir';
 import type { ConnectionSettings } from './connection/daemon-connection';
 
 export function section(): vscode.WorkspaceConfiguration {

@@ -55,3 +55,10 @@ export const LIMITS = {
 export type DaemonLimits = { [K in keyof typeof LIMITS]: number };
 
 export const DEFAULT_LIMITS = Object.fromEntries(Object.entries(LIMITS).map(([name, limit]) => [name, limit.default])) as DaemonLimits;
+
+/** Defaults of optional params, shared by the daemon and the SDK (SPEC §4). */
+export const DEFAULTS = {
+  agentTtlSeconds: 30,
+  signalTtlSeconds: 60,
+  approvalTimeoutMs: 300_000,
+} as const;

@@ -1,4 +1,5 @@
 /** agent.* — registration, heartbeats, stop, listing and stale detection. */
+import { DEFAULTS } from '../../protocol/limits';
 import { RETENTION, type Deps } from '../deps';
 import type { Handlers } from '../server/context';
 import { RawJson, rawOrNull } from '../server/raw-json';
@@ -7,7 +8,6 @@ import { redisCall, runScript } from '../store/redis';
 
 type AgentHandlers = Pick<Handlers, 'agent.start' | 'agent.beat' | 'agent.stop' | 'agent.get' | 'agent.list' | 'agent.stale'>;
 
-const DEFAULT_TTL_SECONDS = 30;
 const OPEN_BRACKET = Buffer.from('[');
 const COMMA = Buffer.from(',');
 const CLOSE_BRACKET = Buffer.from(']');
@@ -19,7 +19,7 @@ export function agentHandlers({ redis, keys, limits }: Deps): AgentHandlers {
       rawOrNull(
         await runScript(redis, 'agentStart', indexes(p.agentId), [
           p.agentId,
-          p.ttlSeconds ?? DEFAULT_TTL_SECONDS,
+          p.ttlSeconds ?? DEFAULTS.agentTtlSeconds,
           ctx.json.metadata ?? '{}',
           keys.channels.agents,
         ]),

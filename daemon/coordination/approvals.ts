@@ -1,4 +1,5 @@
 /** approval.* — human gates. State lives in Redis (AOF in embedded mode), so requests and answers survive restarts. */
+import { DEFAULTS } from '../../protocol/limits';
 import { createHash, randomUUID } from 'node:crypto';
 import { ErrorCode, RpcError } from '../../protocol/errors';
 import type { ParamsOf } from '../../protocol/methods';
@@ -15,7 +16,6 @@ type ApprovalHandlers = Pick<
   'approval.create' | 'approval.request' | 'approval.wait' | 'approval.respond' | 'approval.pending' | 'approval.get'
 >;
 
-const DEFAULT_TIMEOUT_MS = 300_000;
 /** approval.request waits this much past the expiry for the sweeper's verdict (it sweeps every 250 ms). */
 const EXPIRY_GRACE_MS = 2_000;
 
@@ -46,7 +46,7 @@ export function approvalHandlers({ redis, keys, hub, limits }: Deps): ApprovalHa
         p.type,
         ctx.json.context ?? 'null',
         p.risk ?? 'medium',
-        p.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+        p.timeoutMs ?? DEFAULTS.approvalTimeoutMs,
         keys.channels.approvals,
         p.clientRequestId === undefined ? '0' : '1',
       ]),
@@ -59,7 +59,7 @@ export function approvalHandlers({ redis, keys, hub, limits }: Deps): ApprovalHa
 
     'approval.request': async (p, ctx) => {
       const { requestId } = await create(p, ctx);
-      return waitForDecision(requestId, (p.timeoutMs ?? DEFAULT_TIMEOUT_MS) + EXPIRY_GRACE_MS, ctx);
+      return waitForDecision(requestId, (p.timeoutMs ?? DEFAULTS.approvalTimeoutMs) + EXPIRY_GRACE_MS, ctx);
     },
 
     'approval.wait': (p, ctx) => waitForDecision(p.requestId, p.timeoutMs, ctx),

@@ -1,4 +1,5 @@
 /** signal.* — direct and broadcast signals between agents; signal.wait wakes on push. */
+import { DEFAULTS } from '../../protocol/limits';
 import { randomUUID } from 'node:crypto';
 import type { Deps } from '../deps';
 import { ANY_SIGNAL_TYPE } from '../events/hub';
@@ -13,7 +14,6 @@ type SignalHandlers = Pick<
   'signal.send' | 'signal.broadcast' | 'signal.wait' | 'signal.check' | 'signal.pending' | 'signal.clear'
 >;
 
-const DEFAULT_TTL_SECONDS = 60;
 
 export function signalHandlers({ redis, keys, hub, limits }: Deps): SignalHandlers {
   const boxes = (agentId: string) => [keys.inbox(agentId), keys.broadcasts, keys.seen(agentId), keys.floors(agentId)];
@@ -27,7 +27,7 @@ export function signalHandlers({ redis, keys, hub, limits }: Deps): SignalHandle
         from,
         target,
         payload ?? 'null',
-        (ttlSeconds ?? DEFAULT_TTL_SECONDS) * 1000,
+        (ttlSeconds ?? DEFAULTS.signalTtlSeconds) * 1000,
         keys.channels.signals,
       ]),
     );

@@ -6,7 +6,7 @@
 import type Redis from 'ioredis';
 import { RECENTLY_ENDED_MS } from '../../protocol/limits';
 import { RETENTION } from '../deps';
-import type { Logger } from '../runtime/logger';
+import type { Logger } from '../../common/logger';
 import type { Keys } from '../store/keys';
 import { runScript } from '../store/redis';
 

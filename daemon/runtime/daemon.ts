@@ -23,10 +23,11 @@ import { WsTransport } from '../server/ws';
 import { createKeys } from '../store/keys';
 import { connectRedis, openCommandConnection, redisCall, RedisConnectError, redactUrl, type RedisTarget } from '../store/redis';
 import { RedisHealth } from '../store/redis-health';
-import { startEmbeddedRedis, UserError, type EmbeddedRedis } from './embedded-redis';
-import { silentLogger, type Logger } from './logger';
-import { daemonInfoPath, ensureStateDir, loadOrCreateToken } from './state-dir';
-import { DAEMON_VERSION } from './version';
+import { UserError } from '../../common/user-error';
+import { startEmbeddedRedis, type EmbeddedRedis } from './embedded-redis';
+import { silentLogger, type Logger } from '../../common/logger';
+import { daemonInfoPath, ensureStateDir, loadOrCreateToken } from '../../common/state-dir';
+import { DAEMON_VERSION } from '../../common/version';
 
 export interface DaemonOptions {
   stateDir: string;

@@ -14,9 +14,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { accessSync, constants, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import Redis from 'ioredis';
-import { silentLogger, type Logger } from './logger';
+import { UserError } from '../../common/user-error';
+import { silentLogger, type Logger } from '../../common/logger';
 
-export class UserError extends Error {}
 
 export interface EmbeddedRedis {
   socket: string;

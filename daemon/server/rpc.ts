@@ -8,7 +8,7 @@ import { fieldName, scanJson, type JsonProblem } from './json-scan';
 import type { DaemonMetrics } from './metrics';
 import { RawJson } from './raw-json';
 import { serializePayloads, validateParams } from './validation';
-import type { Logger } from '../runtime/logger';
+import type { Logger } from '../../common/logger';
 
 type Id = string | number | null;
 type Context = Omit<CallContext, 'json'>;

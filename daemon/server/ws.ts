@@ -6,7 +6,7 @@ import { MAX_FRAME_BYTES } from '../../protocol/limits';
 import type { EventHub, PushTarget } from '../events/hub';
 import type { DaemonLimits } from '../../protocol/limits';
 import { ErrorCode, RpcError } from '../../protocol/errors';
-import type { Logger } from '../runtime/logger';
+import type { Logger } from '../../common/logger';
 import type { InFlight } from './calls';
 import type { DaemonMetrics } from './metrics';
 import { errorReply, type RpcDispatcher } from './rpc';

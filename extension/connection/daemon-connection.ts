@@ -9,7 +9,7 @@ import { EventEmitter } from 'node:events';
 import { backoffDelay } from '../../client/backoff';
 import { SwitchboardClient } from '../../client/client';
 import { discoverDaemon, type DiscoveryOptions, type Endpoint } from '../../client/discovery';
-import type { Logger } from '../../daemon/runtime/logger';
+import type { Logger } from '../../common/logger';
 import type { PushedEvent } from '../../protocol/types';
 import type { FleetStore } from '../model/fleet-store';
 

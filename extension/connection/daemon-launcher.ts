@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { closeSync, openSync, watch } from 'node:fs';
 import { join } from 'node:path';
 import { readInfo } from '../../client/discovery';
-import { ensureStateDir } from '../../daemon/runtime/state-dir';
+import { ensureStateDir } from '../../common/state-dir';
 import type { DaemonInfo } from '../../protocol/types';
 
 export interface LaunchOptions {

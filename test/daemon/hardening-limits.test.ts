@@ -13,7 +13,7 @@ import { spawnDaemon } from '../helpers/daemon-process';
 import { startRedis } from '../helpers/redis-server';
 import { tempDirPerTest } from '../helpers/temp-dir';
 import type { SwitchboardClient } from '../../client/client';
-import type { Logger } from '../../daemon/runtime/logger';
+import type { Logger } from '../../common/logger';
 
 const lines: string[] = [];
 const recordingLogger: Logger = { info: () => {}, warn: (m) => lines.push(m), error: (m) => lines.push(m) };

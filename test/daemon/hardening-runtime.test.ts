@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import Redis from 'ioredis';
 import { SwitchboardClient } from '../../client/client';
 import { Sweeper } from '../../daemon/coordination/sweeper';
-import type { Logger } from '../../daemon/runtime/logger';
+import type { Logger } from '../../common/logger';
 import { createKeys } from '../../daemon/store/keys';
 import type { RpcError } from '../../protocol/errors';
 import type { AgentStatus, DaemonInfo } from '../../protocol/types';

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SwitchboardClient } from '../../../client/client';
-import { silentLogger } from '../../../daemon/runtime/logger';
+import { silentLogger } from '../../../common/logger';
 import { launchDaemon, stopDaemon } from '../../../extension/connection/daemon-launcher';
 import { DaemonConnection, type LinkState } from '../../../extension/connection/daemon-connection';
 import { AgentTreeModel } from '../../../extension/model/agent-tree-model';
