@@ -39,6 +39,11 @@ export const LIMITS = {
     means: 'replies queued for a WebSocket peer that does not read; past it the daemon stops reading that socket until they drain',
   },
   maxSubscriptionsPerConnection: { default: 64, unit: 'subscriptions', means: 'subscriptions one WebSocket connection may hold (-32006)' },
+  maxCallsPerSecondPerConnection: {
+    default: 10_000,
+    unit: 'calls/s',
+    means: 'calls one connection may make per second, in bursts of up to twice that (a token bucket); more are -32006 with data.retryAfterMs',
+  },
   maxJsonDepth: { default: 64, unit: 'levels', means: 'deepest nesting of arrays and objects inside one request (-32602)' },
   redisCommandTimeoutMs: {
     default: 3_000,

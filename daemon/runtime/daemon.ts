@@ -17,6 +17,7 @@ import type { Handlers } from '../server/context';
 import { RequestGuard } from '../server/guard';
 import { createHttpServer } from '../server/http';
 import { DaemonMetrics } from '../server/metrics';
+import { ConnectionRateLimit } from '../server/connection-rate-limit';
 import { RpcDispatcher } from '../server/rpc';
 import { sessionHandlers } from '../server/session';
 import { WsTransport } from '../server/ws';
@@ -106,7 +107,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
       subscriptions: () => hub.subscriptionCount,
     });
     const inFlight = new InFlight();
-    const dispatcher = new RpcDispatcher(handlers, { limits, metrics, log });
+    const dispatcher = new RpcDispatcher(handlers, { limits, metrics, log, hooks: [new ConnectionRateLimit(limits.maxCallsPerSecondPerConnection)] });
     const guard = new RequestGuard({ token, allowedOrigins: options.allowedOrigins ?? [], allowedHosts: options.allowedHosts ?? [] });
     const ws = new WsTransport({ dispatcher, hub, metrics, inFlight, limits, log });
     const redisHealth = new RedisHealth([redis, subscriber], redis);

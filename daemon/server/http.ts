@@ -5,6 +5,7 @@ import { ErrorCode, RpcError } from '../../protocol/errors';
 import { MAX_FRAME_BYTES, MAX_TIMEOUT_MS } from '../../protocol/limits';
 import type { Health } from '../../protocol/types';
 import type { InFlight } from './calls';
+import type { CallContext } from './context';
 import type { RequestGuard } from './guard';
 import type { DaemonMetrics } from './metrics';
 import { errorReply, type RpcDispatcher } from './rpc';
@@ -68,10 +69,18 @@ async function route(deps: HttpDeps, req: IncomingMessage, res: ServerResponse):
     const caller = new AbortController();
     res.on('close', () => caller.abort());
     const signal = AbortSignal.any([caller.signal, deps.inFlight.shutdown.signal]);
-    const reply = await deps.inFlight.run(() => deps.dispatcher.handle(body, { transport: 'http', signal, caller: caller.signal, session: {} }));
+    const reply = await deps.inFlight.run(() => deps.dispatcher.handle(body, { transport: 'http', signal, caller: caller.signal, session: sessionOf(req) }));
     return reply === undefined ? send(res, 204, 'text/plain', '') : send(res, 200, 'application/json', reply);
   }
   send(res, 404, 'text/plain', 'not found: try POST /v1/rpc, GET /healthz or GET /metrics\n');
+}
+
+/** Per-connection state (rate limits) lives as long as the keep-alive socket that carries the requests. */
+const sessions = new WeakMap<object, CallContext['session']>();
+function sessionOf(req: IncomingMessage): CallContext['session'] {
+  let session = sessions.get(req.socket);
+  if (!session) sessions.set(req.socket, (session = {}));
+  return session;
 }
 
 /** The body as text, or undefined when it passes the limit. */

@@ -3,6 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { ErrorCode, RpcError } from '../../protocol/errors';
 import type { DaemonLimits } from '../../protocol/limits';
 import type { MethodName } from '../../protocol/schemas';
+import type { CallHook } from './call-hooks';
 import type { CallContext, Handlers } from './context';
 import { fieldName, scanJson, type JsonProblem } from './json-scan';
 import type { DaemonMetrics } from './metrics';
@@ -24,7 +25,7 @@ interface Budget {
 export class RpcDispatcher {
   constructor(
     private readonly handlers: Handlers,
-    private readonly options: { limits: DaemonLimits; metrics: DaemonMetrics; log: Logger },
+    private readonly options: { limits: DaemonLimits; metrics: DaemonMetrics; log: Logger; hooks: readonly CallHook[] },
   ) {}
 
   /** One WebSocket message or HTTP body → the reply text, or undefined when there is nothing to answer (notifications only). */
@@ -105,8 +106,13 @@ export class RpcDispatcher {
     }
     validateParams(method, params);
     const json = serializePayloads(method, params, this.options.limits.maxValueBytes);
+    const call = { method, params, ctx: { ...ctx, json } };
+    for (const hook of this.options.hooks) {
+      const pending = hook.check(call);
+      if (pending) await pending; // most hooks decide synchronously: no extra tick for them
+    }
     const handler = this.handlers[method] as (p: unknown, c: CallContext) => Promise<unknown>;
-    return handler(params, { ...ctx, json });
+    return handler(params, call.ctx);
   }
 
   private toRpcError(method: string, error: unknown): RpcError {

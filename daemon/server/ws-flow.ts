@@ -37,6 +37,11 @@ export class ConnectionFlow {
     this.check();
   }
 
+  /** The peer is gone: what it sent but was not started never will be. */
+  close(): void {
+    this.held.length = 0;
+  }
+
   private start(text: string): void {
     this.inFlight += 1;
     void this.handle(text)

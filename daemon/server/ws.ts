@@ -94,6 +94,7 @@ export class WsTransport {
     );
     ws.on('message', (data, isBinary) => flow.receive(isBinary ? Buffer.from(data as Buffer).toString('utf8') : data.toString()));
     ws.on('close', () => {
+      flow.close();
       metrics.wsClients.dec();
       closed.abort();
       hub.dropTarget(target);

@@ -208,3 +208,27 @@ async function waitFor(condition: () => boolean | Promise<boolean>): Promise<voi
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
+
+describe('call pipeline: the per-connection rate limit hook', () => {
+  let d: TestDaemon;
+  useDaemon((env) => ({ d } = env), { limits: { maxCallsPerSecondPerConnection: 10 } });
+
+  it('answers calls past the bucket with -32006 and retryAfterMs, per connection, and lets them through after it', async () => {
+    const ws = await d.socket();
+    const batch = Array.from({ length: 30 }, (_, i) => ({ jsonrpc: '2.0', id: i, method: 'agent.list', params: {} }));
+    const replies = (await exchange(ws, JSON.stringify(batch))) as { result?: unknown; error?: { code: number; data: { retryAfterMs: number; rule: string } } }[];
+    const refused = replies.filter((r) => r.error);
+    // A burst of twice the rate passes; the rest are refused with a hint, not run.
+    assert.ok(replies.filter((r) => r.result).length >= 20 && refused.length >= 8, `${refused.length} refused`);
+    assert.ok(refused.every((r) => r.error!.code === ErrorCode.RateLimited && r.error!.data.rule === 'maxCallsPerSecondPerConnection'));
+    const retryAfterMs = refused[0]!.error!.data.retryAfterMs;
+    assert.ok(retryAfterMs > 0 && retryAfterMs <= 100, `retryAfterMs ${retryAfterMs}`);
+
+    const other = await d.socket();
+    assert.ok((await exchange(other, JSON.stringify(batch[0]))).result, 'another connection has its own bucket');
+    await new Promise((resolve) => setTimeout(resolve, retryAfterMs)); // the wait the error asks for
+    assert.ok((await exchange(ws, JSON.stringify(batch[0]))).result, 'the same connection passes after retryAfterMs');
+    ws.terminate();
+    other.terminate();
+  });
+});
