@@ -1,8 +1,20 @@
 // Bundles the daemon CLI, the agent SDK, the demo fleet, the extension and the webviews (with
 // source maps), and copies the webviews' codicons and the activity-bar icon into dist/.
 // `node esbuild.mjs` builds once; `--watch` rebuilds on change.
-import { chmod, copyFile, mkdir } from 'node:fs/promises';
+import { chmod, copyFile, mkdir, readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
 import * as esbuild from 'esbuild';
+
+/** A Lua script imports as {file, source}: its file name (`agentBeat-5`) says its name and key count. */
+const luaFiles = {
+  name: 'lua-files',
+  setup(build) {
+    build.onLoad({ filter: /\.lua$/ }, async (args) => ({
+      contents: `export default ${JSON.stringify({ file: basename(args.path, '.lua'), source: await readFile(args.path, 'utf8') })};`,
+      loader: 'js',
+    }));
+  },
+};
 
 const watch = process.argv.includes('--watch');
 const node = {
@@ -11,7 +23,7 @@ const node = {
   platform: 'node',
   target: 'node20',
   format: 'cjs',
-  loader: { '.lua': 'text' },
+  plugins: [luaFiles],
   logLevel: 'warning',
 };
 const webview = { bundle: true, sourcemap: true, platform: 'browser', target: 'es2022', format: 'esm', minify: !watch, logLevel: 'warning' };

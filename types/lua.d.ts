@@ -1,5 +1,6 @@
-// Lua scripts are imported as text: esbuild's `text` loader in the bundle, test/helpers/register-lua.cjs under mocha.
+// A Lua script imports as its file name (without .lua, e.g. "agentBeat-5") and its text: esbuild.mjs's
+// lua-files plugin in the bundle, test/helpers/register-lua.cjs under mocha.
 declare module '*.lua' {
-  const source: string;
-  export default source;
+  const script: { file: string; source: string };
+  export default script;
 }

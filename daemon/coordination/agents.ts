@@ -4,7 +4,8 @@ import { RETENTION, type Deps } from '../deps';
 import type { Handlers } from '../server/context';
 import { RawJson, rawOrNull } from '../server/raw-json';
 import { answerListing, toScriptPage } from '../store/pages';
-import { redisCall, runScript } from '../store/redis';
+import { redisCall } from '../store/redis';
+import { scripts } from '../store/scripts';
 
 type AgentHandlers = Pick<Handlers, 'agent.start' | 'agent.beat' | 'agent.stop' | 'agent.get' | 'agent.list' | 'agent.stale'>;
 
@@ -13,38 +14,50 @@ const COMMA = Buffer.from(',');
 const CLOSE_BRACKET = Buffer.from(']');
 
 export function agentHandlers({ redis, keys, limits }: Deps): AgentHandlers {
-  const indexes = (agentId: string) => [keys.agent(agentId), keys.agentsExpiry, keys.agentsBeats, keys.agentsEnded, keys.agentsListed];
+  const indexes = (agentId: string) => ({
+    agent: keys.agent(agentId),
+    expiry: keys.agentsExpiry,
+    beats: keys.agentsBeats,
+    ended: keys.agentsEnded,
+    listed: keys.agentsListed,
+  });
   return {
     'agent.start': async (p, ctx) =>
       rawOrNull(
-        await runScript(redis, 'agentStart', indexes(p.agentId), [
-          p.agentId,
-          p.ttlSeconds ?? DEFAULTS.agentTtlSeconds,
-          ctx.json.metadata ?? '{}',
-          keys.channels.agents,
-        ]),
+        await scripts.agentStart.run(redis, indexes(p.agentId), {
+          agentId: p.agentId,
+          ttlSeconds: p.ttlSeconds ?? DEFAULTS.agentTtlSeconds,
+          metadata: ctx.json.metadata ?? '{}',
+          channel: keys.channels.agents,
+        }),
       ),
 
     'agent.beat': async (p, ctx) => {
-      const task = p.currentTask === undefined ? ['keep', ''] : p.currentTask === null ? ['clear', ''] : ['set', p.currentTask];
+      const taskAction = p.currentTask === undefined ? 'keep' : p.currentTask === null ? 'clear' : 'set';
       return rawOrNull(
-        await runScript(redis, 'agentBeat', indexes(p.agentId), [
-          p.agentId,
-          p.status ?? 'running',
-          p.progress === undefined ? '' : String(p.progress),
-          ...task,
-          ctx.json.metadata ?? '',
-          keys.channels.agents,
-        ]),
+        await scripts.agentBeat.run(redis, indexes(p.agentId), {
+          agentId: p.agentId,
+          status: p.status ?? 'running',
+          progress: p.progress === undefined ? '' : String(p.progress),
+          taskAction,
+          task: p.currentTask ?? '',
+          metadata: ctx.json.metadata ?? '',
+          channel: keys.channels.agents,
+        }),
       );
     },
 
     'agent.stop': async (p) =>
       rawOrNull(
-        await runScript(redis, 'agentStop', indexes(p.agentId), [p.agentId, p.finalStatus, RETENTION.endedAgentMs, keys.channels.agents]),
+        await scripts.agentStop.run(redis, indexes(p.agentId), {
+          agentId: p.agentId,
+          finalStatus: p.finalStatus,
+          retentionMs: RETENTION.endedAgentMs,
+          channel: keys.channels.agents,
+        }),
       ),
 
-    'agent.get': async (p) => rawOrNull(await runScript(redis, 'agentGet', [keys.agent(p.agentId)], [])),
+    'agent.get': async (p) => rawOrNull(await scripts.agentGet.run(redis, { agent: keys.agent(p.agentId) }, {})),
 
     // One HVALS is a consistent snapshot; Redis writes the array itself (a Lua loop over 10 000
     // values cost five times as much) and the stored JSON is joined here as bytes, never parsed
@@ -59,7 +72,11 @@ export function agentHandlers({ redis, keys, limits }: Deps): AgentHandlers {
         p,
         async (cursor, limit) =>
           toScriptPage(
-            await runScript(redis, 'agentsStale', [keys.agentsBeats, keys.agentsListed], [Math.round(p.thresholdSeconds * 1000), cursor, limit]),
+            await scripts.agentsStale.run(
+              redis,
+              { beats: keys.agentsBeats, listed: keys.agentsListed },
+              { thresholdMs: Math.round(p.thresholdSeconds * 1000), cursor, limit },
+            ),
           ),
         limits.maxReplyBytes,
       ),

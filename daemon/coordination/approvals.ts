@@ -9,7 +9,7 @@ import { waitUntil } from '../events/waiters';
 import type { CallContext, Handlers } from '../server/context';
 import { RawJson, rawOrNull } from '../server/raw-json';
 import { answerListing, toScriptPage } from '../store/pages';
-import { runScript } from '../store/redis';
+import { scripts } from '../store/scripts';
 
 type ApprovalHandlers = Pick<
   Handlers,
@@ -21,7 +21,7 @@ const EXPIRY_GRACE_MS = 2_000;
 
 export function approvalHandlers({ redis, keys, hub, limits }: Deps): ApprovalHandlers {
   const get = async (requestId: string): Promise<string | undefined> => {
-    const reply = await runScript(redis, 'approvalGet', [keys.approval(requestId)], []);
+    const reply = await scripts.approvalGet.run(redis, { request: keys.approval(requestId) }, {});
     return typeof reply === 'string' ? reply : undefined;
   };
 
@@ -40,16 +40,20 @@ export function approvalHandlers({ redis, keys, hub, limits }: Deps): ApprovalHa
   const create = async (p: ParamsOf<'approval.create'>, ctx: CallContext): Promise<{ requestId: string; json: RawJson }> => {
     const requestId = p.clientRequestId === undefined ? randomUUID() : idempotentRequestId(p.agentId, p.clientRequestId);
     const json = rawOrNull(
-      await runScript(redis, 'approvalCreate', [keys.approval(requestId), keys.approvalsPending], [
-        requestId,
-        p.agentId,
-        p.type,
-        ctx.json.context ?? 'null',
-        p.risk ?? 'medium',
-        p.timeoutMs ?? DEFAULTS.approvalTimeoutMs,
-        keys.channels.approvals,
-        p.clientRequestId === undefined ? '0' : '1',
-      ]),
+      await scripts.approvalCreate.run(
+        redis,
+        { request: keys.approval(requestId), pending: keys.approvalsPending },
+        {
+          requestId,
+          agentId: p.agentId,
+          type: p.type,
+          context: ctx.json.context ?? 'null',
+          risk: p.risk ?? 'medium',
+          timeoutMs: p.timeoutMs ?? DEFAULTS.approvalTimeoutMs,
+          channel: keys.channels.approvals,
+          idempotent: p.clientRequestId === undefined ? '0' : '1',
+        },
+      ),
     );
     return { requestId, json };
   };
@@ -66,21 +70,27 @@ export function approvalHandlers({ redis, keys, hub, limits }: Deps): ApprovalHa
 
     'approval.respond': async (p) =>
       rawOrNull(
-        await runScript(redis, 'approvalRespond', [keys.approval(p.requestId), keys.approvalsPending], [
-          p.requestId,
-          p.approved ? '1' : '0',
-          p.responder,
-          p.reason ?? '',
-          RETENTION.decidedApprovalMs,
-          keys.channels.approvals,
-        ]),
+        await scripts.approvalRespond.run(
+          redis,
+          { request: keys.approval(p.requestId), pending: keys.approvalsPending },
+          {
+            requestId: p.requestId,
+            approved: p.approved ? '1' : '0',
+            responder: p.responder,
+            reason: p.reason ?? '',
+            retentionMs: RETENTION.decidedApprovalMs,
+            channel: keys.channels.approvals,
+          },
+        ),
       ),
 
     'approval.pending': (p) =>
       answerListing(
         p,
         async (cursor, limit) =>
-          toScriptPage(await runScript(redis, 'approvalsPending', [keys.approvalsPending], [keys.approvalPrefix, cursor, limit])),
+          toScriptPage(
+            await scripts.approvalsPending.run(redis, { pending: keys.approvalsPending }, { requestPrefix: keys.approvalPrefix, cursor, limit }),
+          ),
         limits.maxReplyBytes,
       ),
 

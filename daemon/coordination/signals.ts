@@ -7,7 +7,7 @@ import { waitUntil } from '../events/waiters';
 import type { Handlers } from '../server/context';
 import { rawOrNull } from '../server/raw-json';
 import { answerListing, toScriptPage } from '../store/pages';
-import { runScript } from '../store/redis';
+import { scripts } from '../store/scripts';
 
 type SignalHandlers = Pick<
   Handlers,
@@ -16,33 +16,42 @@ type SignalHandlers = Pick<
 
 
 export function signalHandlers({ redis, keys, hub, limits }: Deps): SignalHandlers {
-  const boxes = (agentId: string) => [keys.inbox(agentId), keys.broadcasts, keys.seen(agentId), keys.floors(agentId)];
+  const boxes = (agentId: string) => ({
+    inbox: keys.inbox(agentId),
+    broadcasts: keys.broadcasts,
+    seen: keys.seen(agentId),
+    floors: keys.floors(agentId),
+  });
 
   const send = async (box: string, target: string, from: string, type: string, payload: string | undefined, ttlSeconds?: number) => {
     const signalId = randomUUID();
     return rawOrNull(
-      await runScript(redis, 'signalSend', [box, keys.signalSeq, keys.signal(signalId)], [
-        signalId,
-        type,
-        from,
-        target,
-        payload ?? 'null',
-        (ttlSeconds ?? DEFAULTS.signalTtlSeconds) * 1000,
-        keys.channels.signals,
-      ]),
+      await scripts.signalSend.run(
+        redis,
+        { box, seq: keys.signalSeq, signal: keys.signal(signalId) },
+        {
+          signalId,
+          type,
+          source: from,
+          target,
+          payload: payload ?? 'null',
+          ttlMs: (ttlSeconds ?? DEFAULTS.signalTtlSeconds) * 1000,
+          channel: keys.channels.signals,
+        },
+      ),
     );
   };
 
   /** The oldest matching signal's JSON, or undefined. */
   const take = async (agentId: string, type: string | undefined, source: string | undefined, consume: boolean) => {
-    const reply = await runScript(redis, 'signalTake', boxes(agentId), [
+    const reply = await scripts.signalTake.run(redis, boxes(agentId), {
       agentId,
-      type ?? '',
-      source ?? '',
-      consume ? '1' : '0',
-      keys.signalPrefix,
-      keys.channels.signals,
-    ]);
+      type: type ?? '',
+      source: source ?? '',
+      consume: consume ? '1' : '0',
+      signalPrefix: keys.signalPrefix,
+      channel: keys.channels.signals,
+    });
     return typeof reply === 'string' ? reply : undefined;
   };
 
@@ -63,13 +72,26 @@ export function signalHandlers({ redis, keys, hub, limits }: Deps): SignalHandle
       answerListing(
         p,
         async (cursor, limit) =>
-          toScriptPage(await runScript(redis, 'signalPending', boxes(p.agentId), [p.agentId, p.type ?? '', keys.signalPrefix, cursor, limit])),
+          toScriptPage(
+            await scripts.signalPending.run(redis, boxes(p.agentId), {
+              agentId: p.agentId,
+              type: p.type ?? '',
+              signalPrefix: keys.signalPrefix,
+              cursor,
+              limit,
+            }),
+          ),
         limits.maxReplyBytes,
       ),
 
     'signal.clear': async (p) => ({
       cleared: Number(
-        await runScript(redis, 'signalClear', boxes(p.agentId), [p.agentId, p.type ?? '', keys.signalPrefix, keys.channels.signals]),
+        await scripts.signalClear.run(redis, boxes(p.agentId), {
+          agentId: p.agentId,
+          type: p.type ?? '',
+          signalPrefix: keys.signalPrefix,
+          channel: keys.channels.signals,
+        }),
       ),
     }),
   };

@@ -8,7 +8,7 @@ import { RECENTLY_ENDED_MS } from '../../protocol/limits';
 import { RETENTION } from '../deps';
 import type { Logger } from '../../common/logger';
 import type { Keys } from '../store/keys';
-import { runScript } from '../store/redis';
+import { scripts } from '../store/scripts';
 
 export const SWEEP_INTERVAL_MS = 250;
 /** While sweeps keep failing (Redis down), a reminder at most this often instead of a line per sweep. */
@@ -63,20 +63,29 @@ export class Sweeper {
   /** Runs until nothing more is due. */
   async sweep(): Promise<void> {
     const { keys } = this;
-    await this.drain('agentsExpire', [keys.agentsExpiry, keys.agentsBeats, keys.agentsEnded, keys.agentsListed], [
-      keys.agentPrefix,
-      BATCH,
-      RETENTION.endedAgentMs,
-      RECENTLY_ENDED_MS,
-      keys.channels.agents,
-    ]);
-    await this.drain('approvalsExpire', [keys.approvalsPending], [keys.approvalPrefix, BATCH, RETENTION.decidedApprovalMs, keys.channels.approvals]);
+    const { redis } = this;
+    await this.drain(() =>
+      scripts.agentsExpire.run(
+        redis,
+        { expiry: keys.agentsExpiry, beats: keys.agentsBeats, ended: keys.agentsEnded, listed: keys.agentsListed },
+        { agentPrefix: keys.agentPrefix, batch: BATCH, retentionMs: RETENTION.endedAgentMs, listWindowMs: RECENTLY_ENDED_MS, channel: keys.channels.agents },
+      ),
+    );
+    await this.drain(() =>
+      scripts.approvalsExpire.run(
+        redis,
+        { pending: keys.approvalsPending },
+        { requestPrefix: keys.approvalPrefix, batch: BATCH, retentionMs: RETENTION.decidedApprovalMs, channel: keys.channels.approvals },
+      ),
+    );
     // Each publish set its type's end of retention (from the publishing daemon's eventRetentionMs).
-    await this.drain('eventTypesExpire', [keys.eventTypesExpiry, keys.eventTypes], [keys.eventStreamPrefix, BATCH]);
+    await this.drain(() =>
+      scripts.eventTypesExpire.run(redis, { typeExpiry: keys.eventTypesExpiry, typeNames: keys.eventTypes }, { streamPrefix: keys.eventStreamPrefix, batch: BATCH }),
+    );
   }
 
-  /** Calls an expiry script (whose ARGV[2] is the batch size) while it reports a full batch. */
-  private async drain(script: 'agentsExpire' | 'approvalsExpire' | 'eventTypesExpire', scriptKeys: string[], args: (string | number)[]): Promise<void> {
-    while (Number(await runScript(this.redis, script, scriptKeys, args)) === BATCH);
+  /** Calls an expiry script (given the batch size) while it reports a full batch. */
+  private async drain(sweepOnce: () => Promise<unknown>): Promise<void> {
+    while (Number(await sweepOnce()) === BATCH);
   }
 }

@@ -5,7 +5,8 @@ import type { Deps } from '../deps';
 import type { Handlers } from '../server/context';
 import { RawJson } from '../server/raw-json';
 import { answerListing, toScriptPage } from '../store/pages';
-import { redisCall, runScript } from '../store/redis';
+import { redisCall } from '../store/redis';
+import { scripts } from '../store/scripts';
 
 type EventHandlers = Pick<Handlers, 'event.publish' | 'event.recent' | 'event.types' | 'subscribe' | 'unsubscribe'>;
 
@@ -15,13 +16,17 @@ export function eventHandlers({ redis, keys, hub, limits }: Deps): EventHandlers
   return {
     'event.publish': async (p, ctx) => ({
       id: String(
-        await runScript(redis, 'eventPublish', [keys.eventStream(p.type), keys.eventTypes, keys.eventTypesExpiry], [
-          p.type,
-          ctx.json.data ?? 'null',
-          EVENT_STREAM_MAXLEN,
-          keys.channels.events,
-          limits.eventRetentionMs,
-        ]),
+        await scripts.eventPublish.run(
+          redis,
+          { stream: keys.eventStream(p.type), typeNames: keys.eventTypes, typeExpiry: keys.eventTypesExpiry },
+          {
+            type: p.type,
+            data: ctx.json.data ?? 'null',
+            maxLen: EVENT_STREAM_MAXLEN,
+            channel: keys.channels.events,
+            retentionMs: limits.eventRetentionMs,
+          },
+        ),
       ),
     }),
 
@@ -39,7 +44,7 @@ export function eventHandlers({ redis, keys, hub, limits }: Deps): EventHandlers
     'event.types': (p) =>
       answerListing(
         p,
-        async (cursor, limit) => toScriptPage(await runScript(redis, 'eventTypes', [keys.eventTypes], [cursor, limit])),
+        async (cursor, limit) => toScriptPage(await scripts.eventTypes.run(redis, { typeNames: keys.eventTypes }, { cursor, limit })),
         limits.maxReplyBytes,
       ),
 

@@ -24,6 +24,7 @@ import { WsTransport } from '../server/ws';
 import { createKeys } from '../store/keys';
 import { connectRedis, openCommandConnection, redisCall, RedisConnectError, redactUrl, type RedisTarget } from '../store/redis';
 import { RedisHealth } from '../store/redis-health';
+import { defineScripts } from '../store/scripts';
 import { UserError } from '../../common/user-error';
 import { startEmbeddedRedis, type EmbeddedRedis } from './embedded-redis';
 import { silentLogger, type Logger } from '../../common/logger';
@@ -82,6 +83,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     const redis = await openCommandConnection(target, limits.redisCommandTimeoutMs).catch((error: unknown) => {
       throw error instanceof RedisConnectError ? new UserError(error.message) : error;
     });
+    defineScripts(redis);
     cleanup.push(() => redis.quit().catch(() => redis.disconnect()));
     redis.on('error', (error: Error) => log.warn(`redis: ${error.message}`));
     const subscriber = connectRedis(target, 'switchboard-events');

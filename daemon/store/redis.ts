@@ -2,7 +2,6 @@
 import Redis, { type RedisOptions } from 'ioredis';
 import { RpcError, ErrorCode } from '../../protocol/errors';
 import { CallDeadlines } from './call-deadlines';
-import { defineScripts, type ScriptName } from './scripts';
 
 export interface RedisTarget {
   /** redis:// or rediss:// URL */
@@ -36,7 +35,6 @@ export async function openCommandConnection(target: RedisTarget, commandTimeoutM
   // A stalled Redis (paused, swapping, a slow script of another client) answers -32005 after the
   // timeout instead of holding every call.
   deadlines.set(redis, new CallDeadlines(commandTimeoutMs));
-  defineScripts(redis);
   await connectOrExplain(redis, target);
   return redis;
 }
@@ -75,15 +73,7 @@ export function redactUrl(url: string): string {
   }
 }
 
-type ScriptFn = (...args: (string | number)[]) => Promise<unknown>;
-
-/** Runs a named script; turns its NOT_FOUND / CONFLICT replies and connection failures into RPC errors. */
-export async function runScript(redis: Redis, name: ScriptName, keys: string[], args: (string | number)[]): Promise<unknown> {
-  const fn = (redis as unknown as Record<ScriptName, ScriptFn>)[name];
-  return redisCall(redis, () => fn.call(redis, ...keys, ...args));
-}
-
-/** Runs plain Redis commands, turning connection failures into -32005 like runScript does. */
+/** Runs Redis commands (scripts too, through Script.run) with the call timeout, turning failures into RPC errors. */
 export async function redisCall<T>(redis: Redis, work: () => Promise<T>): Promise<T> {
   const limit = deadlines.get(redis);
   try {

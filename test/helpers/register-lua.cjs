@@ -1,5 +1,6 @@
-// Lets the TypeScript sources `import script from './x.lua'` under mocha, as esbuild's text loader does in the bundle.
+// Lets the TypeScript sources `import script from './x.lua'` under mocha, as esbuild.mjs's lua-files plugin does in the bundle.
 const fs = require('node:fs');
+const path = require('node:path');
 require.extensions['.lua'] = (module, filename) => {
-  module.exports = fs.readFileSync(filename, 'utf8');
+  module.exports = { file: path.basename(filename, '.lua'), source: fs.readFileSync(filename, 'utf8') };
 };
