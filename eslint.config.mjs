@@ -2,6 +2,12 @@
 import eslint from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+/** What no daemon file imports (later entries replace the rule for their files, so each repeats this). */
+const NOT_DAEMON = ['client', 'cli', 'extension', 'webview'];
+
+/** The daemon's domain modules (daemon/modules.ts lists them): none imports another. */
+const DOMAINS = ['agents', 'signals', 'approvals', 'events', 'session'];
+
 export default tseslint.config(
   { ignores: ['dist/', 'dist-test/', 'out/', 'node_modules/', '.cache/', 'test-results/', 'bench/results/'] },
   eslint.configs.recommended,
@@ -20,7 +26,13 @@ export default tseslint.config(
   ...layer(['cli/**/*.ts'], ['daemon', 'extension', 'webview'], ['cli/daemon-command.ts']),
   ...layer(['extension/**/*.ts'], ['daemon', 'cli']),
   ...layer(['webview/**/*.ts'], ['daemon', 'client', 'cli', 'extension']),
-  ...layer(['daemon/**/*.ts'], ['client', 'cli', 'extension', 'webview']),
+  ...layer(['daemon/**/*.ts'], NOT_DAEMON),
+  // Inside the daemon: store → hub → domain → the domain modules → server → runtime.
+  ...layer(['daemon/store/**/*.ts'], [...NOT_DAEMON, 'hub', 'domain', ...DOMAINS, 'server', 'runtime', 'modules']),
+  ...layer(['daemon/hub/**/*.ts'], [...NOT_DAEMON, 'domain', ...DOMAINS, 'server', 'runtime', 'modules']),
+  ...layer(['daemon/domain/**/*.ts'], [...NOT_DAEMON, ...DOMAINS, 'server', 'runtime', 'modules']),
+  ...DOMAINS.flatMap((domain) => layer([`daemon/${domain}/**/*.ts`], [...NOT_DAEMON, ...DOMAINS.filter((d) => d !== domain), 'server', 'runtime', 'modules'])),
+  ...layer(['daemon/server/**/*.ts'], [...NOT_DAEMON, ...DOMAINS, 'runtime', 'modules']),
   {
     files: ['test/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
@@ -31,7 +43,7 @@ export default tseslint.config(
   },
 );
 
-/** Files in `files` may not import from the top-level folders in `forbidden`. */
+/** Files in `files` may not import from the folders in `forbidden`. */
 function layer(files, forbidden, ignores = []) {
   const group = forbidden.flatMap((dir) => [`**/${dir}/*`, `**/${dir}/**`, `**/${dir}`]);
   return [
@@ -39,7 +51,7 @@ function layer(files, forbidden, ignores = []) {
       files,
       ignores,
       rules: {
-        'no-restricted-imports': ['error', { patterns: [{ group, message: `layer rule: ${files[0].split('/')[0]}/ may not import ${forbidden.join(', ')} (docs/architecture.md)` }] }],
+        'no-restricted-imports': ['error', { patterns: [{ group, message: `layer rule: ${files[0].replace('/**/*.ts', '')}/ may not import ${forbidden.join(', ')} (docs/architecture.md)` }] }],
       },
     },
   ];

@@ -5,10 +5,21 @@
 import Type, { type Static, type TSchema } from 'typebox';
 import { ID_PATTERN, MAX_PAGE_LIMIT, MAX_TIMEOUT_MS, MAX_RECENT_EVENTS } from './limits';
 
+/** The schema keyword that marks payload fields (see Json below). */
+export const PAYLOAD_MARK = 'payload';
+
 const Id = (description: string) => Type.String({ pattern: ID_PATTERN, description });
-const Json = (description: string) => Type.Unknown({ description: `${description}; any JSON value, at most 64 KiB serialized` });
+/**
+ * `payload: true` marks a field whose value is arbitrary client JSON: the daemon serializes it
+ * once, limits its size (maxValueBytes) and stores the text as sent.
+ */
+const Json = (description: string) =>
+  Type.Unknown({ description: `${description}; any JSON value, at most maxValueBytes serialized`, [PAYLOAD_MARK]: true });
 const JsonObject = (description: string) =>
-  Type.Record(Type.String(), Type.Unknown(), { description: `${description}; a JSON object, at most 64 KiB serialized` });
+  Type.Record(Type.String(), Type.Unknown(), {
+    description: `${description}; a JSON object, at most maxValueBytes serialized`,
+    [PAYLOAD_MARK]: true,
+  });
 const TimeoutMs = (description: string) =>
   Type.Integer({ exclusiveMinimum: 0, maximum: MAX_TIMEOUT_MS, description });
 const TtlSeconds = (description: string) => Type.Integer({ minimum: 1, maximum: 86_400, description });

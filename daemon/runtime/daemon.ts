@@ -5,24 +5,21 @@ import type { AddressInfo } from 'node:net';
 import { DEFAULT_LIMITS, type DaemonLimits } from '../../protocol/limits';
 import type { DaemonInfo, Health } from '../../protocol/types';
 import { PROTOCOL_VERSION } from '../../protocol/version';
-import { agentHandlers } from '../coordination/agents';
-import { approvalHandlers } from '../coordination/approvals';
-import { signalHandlers } from '../coordination/signals';
-import { Sweeper } from '../coordination/sweeper';
-import type { Deps } from '../deps';
-import { eventHandlers } from '../events/events';
-import { EventHub } from '../events/hub';
+import { METHOD_NAMES, type MethodName } from '../../protocol/methods';
+import { MODULES } from '../modules';
+import { Sweeper } from './sweeper';
+import type { Deps } from '../domain/deps';
+import { EventHub } from '../hub/hub';
 import { InFlight } from '../server/calls';
-import type { Handlers } from '../server/context';
+import type { Handlers } from '../domain/context';
 import { RequestGuard } from '../server/guard';
 import { createHttpServer } from '../server/http';
 import { DaemonMetrics } from '../server/metrics';
 import { ConnectionRateLimit } from '../server/connection-rate-limit';
 import { RpcDispatcher } from '../server/rpc';
-import { sessionHandlers } from '../server/session';
 import { WsTransport } from '../server/ws';
 import { createKeys } from '../store/keys';
-import { connectRedis, openCommandConnection, redisCall, RedisConnectError, redactUrl, type RedisTarget } from '../store/redis';
+import { connectRedis, openCommandConnection, RedisConnectError, redactUrl, type RedisTarget } from '../store/redis';
 import { RedisHealth } from '../store/redis-health';
 import { defineScripts } from '../store/scripts';
 import { UserError } from '../../common/user-error';
@@ -91,23 +88,15 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     cleanup.push(() => subscriber.quit().catch(() => subscriber.disconnect()));
 
     const keys = createKeys(options.namespace);
-    const hub = new EventHub(subscriber, keys);
-    await hub.start();
+    const hub = new EventHub(subscriber);
     const daemonId = randomUUID();
     const deps: Deps = { redis, keys, hub, daemonId, version: DAEMON_VERSION, limits };
-    const handlers: Handlers = {
-      ...sessionHandlers(deps),
-      ...agentHandlers(deps),
-      ...signalHandlers(deps),
-      ...approvalHandlers(deps),
-      ...eventHandlers(deps),
-    };
+    const parts = MODULES.map((module) => module.create(deps));
+    const handlers = mergeHandlers(parts.map((part) => part.handlers));
+    for (const channel of parts.flatMap((part) => part.channels ?? [])) hub.listen(channel);
+    await hub.start();
 
-    const metrics = new DaemonMetrics({
-      liveAgents: () => redisCall(redis, () => redis.zcard(keys.agentsExpiry)),
-      pendingApprovals: () => redisCall(redis, () => redis.zcard(keys.approvalsPending)),
-      subscriptions: () => hub.subscriptionCount,
-    });
+    const metrics = new DaemonMetrics({ subscriptions: () => hub.subscriptionCount, gauges: parts.flatMap((part) => part.gauges ?? []) });
     const inFlight = new InFlight();
     const dispatcher = new RpcDispatcher(handlers, { limits, metrics, log, hooks: [new ConnectionRateLimit(limits.maxCallsPerSecondPerConnection)] });
     const guard = new RequestGuard({ token, allowedOrigins: options.allowedOrigins ?? [], allowedHosts: options.allowedHosts ?? [] });
@@ -132,7 +121,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     const port = (server.address() as AddressInfo).port;
     guard.bind(host, port);
 
-    const sweeper = new Sweeper(redis, keys, log);
+    const sweeper = new Sweeper(parts.flatMap((part) => part.sweeps ?? []), log);
     sweeper.start();
 
     const urlHost = host.includes(':') ? `[${host}]` : host;
@@ -164,6 +153,20 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     await embedded?.stop();
     throw error;
   }
+}
+
+/** Every method of the protocol has exactly one module's handler (checked at start-up, and by a test). */
+export function mergeHandlers(all: readonly Partial<Handlers>[]): Handlers {
+  const merged: Partial<Handlers> = {};
+  for (const handlers of all) {
+    for (const method of Object.keys(handlers) as MethodName[]) {
+      if (Object.hasOwn(merged, method)) throw new Error(`two domain modules handle ${method}`);
+      (merged as Record<string, unknown>)[method] = handlers[method];
+    }
+  }
+  const missing = METHOD_NAMES.filter((method) => !Object.hasOwn(merged, method));
+  if (missing.length > 0) throw new Error(`no domain module handles ${missing.join(', ')}`);
+  return merged as Handlers;
 }
 
 function listen(server: import('node:http').Server, host: string, port: number): Promise<void> {

@@ -4,7 +4,7 @@
  * (rate limits -32006 now; safety -32010 and tool policy come with their issues).
  */
 import type { MethodName } from '../../protocol/schemas';
-import type { CallContext } from './context';
+import type { CallContext } from '../domain/context';
 
 export interface Call {
   method: MethodName;

@@ -5,7 +5,7 @@ import { ErrorCode, RpcError } from '../../protocol/errors';
 import { MAX_FRAME_BYTES, MAX_TIMEOUT_MS } from '../../protocol/limits';
 import type { Health } from '../../protocol/types';
 import type { InFlight } from './calls';
-import type { CallContext } from './context';
+import type { CallContext } from '../domain/context';
 import type { RequestGuard } from './guard';
 import type { DaemonMetrics } from './metrics';
 import { errorReply, type RpcDispatcher } from './rpc';

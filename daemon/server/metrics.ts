@@ -3,9 +3,9 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import type { DaemonLimits } from '../../protocol/limits';
 
 export interface MetricSources {
-  liveAgents(): Promise<number>;
-  pendingApprovals(): Promise<number>;
   subscriptions(): number;
+  /** The domain modules' gauges, read from Redis at scrape time. */
+  gauges: readonly { name: string; help: string; read(): Promise<number> }[];
 }
 
 export class DaemonMetrics {
@@ -48,22 +48,16 @@ export class DaemonMetrics {
         this.set(sources.subscriptions());
       },
     });
-    new Gauge({
-      name: 'switchboard_agents_live',
-      help: 'Alive agents (all daemons on this Redis)',
-      registers,
-      async collect() {
-        await setFrom(this, sources.liveAgents);
-      },
-    });
-    new Gauge({
-      name: 'switchboard_approvals_pending',
-      help: 'Pending approval requests (all daemons on this Redis)',
-      registers,
-      async collect() {
-        await setFrom(this, sources.pendingApprovals);
-      },
-    });
+    for (const gauge of sources.gauges) {
+      new Gauge({
+        name: gauge.name,
+        help: gauge.help,
+        registers,
+        async collect() {
+          await setFrom(this, gauge.read);
+        },
+      });
+    }
   }
 
   /** outcome: "ok", "aborted", or the error code. */

@@ -4,10 +4,10 @@ import { ErrorCode, RpcError } from '../../protocol/errors';
 import type { DaemonLimits } from '../../protocol/limits';
 import type { MethodName } from '../../protocol/schemas';
 import type { CallHook } from './call-hooks';
-import type { CallContext, Handlers } from './context';
+import type { CallContext, Handlers } from '../domain/context';
 import { fieldName, scanJson, type JsonProblem } from './json-scan';
 import type { DaemonMetrics } from './metrics';
-import { RawJson } from './raw-json';
+import { RawJson } from '../store/raw-json';
 import { serializePayloads, validateParams } from './validation';
 import type { Logger } from '../../common/logger';
 

@@ -4,24 +4,24 @@
  */
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import { ErrorCode, RpcError } from '../../protocol/errors';
-import { schemas, type MethodName } from '../../protocol/schemas';
+import { PAYLOAD_MARK, schemas, type MethodName } from '../../protocol/schemas';
 
 const ajv = new Ajv({ allErrors: false, strict: true, strictTypes: false });
+ajv.addKeyword({ keyword: PAYLOAD_MARK, schemaType: 'boolean' });
 
 export const validators = Object.fromEntries(
   Object.entries(schemas).map(([method, schema]) => [method, ajv.compile(schema)]),
 ) as Record<MethodName, ValidateFunction>;
 
-/** Fields whose values are arbitrary JSON, limited in serialized size (SPEC §3). */
-export const PAYLOAD_FIELDS: Partial<Record<MethodName, readonly string[]>> = {
-  'agent.start': ['metadata'],
-  'agent.beat': ['metadata'],
-  'signal.send': ['payload'],
-  'signal.broadcast': ['payload'],
-  'approval.create': ['context'],
-  'approval.request': ['context'],
-  'event.publish': ['data'],
-};
+/** Fields whose values are arbitrary JSON, limited in serialized size (SPEC §3): those the schemas mark. */
+export const PAYLOAD_FIELDS = Object.fromEntries(
+  Object.entries(schemas).map(([method, schema]) => [
+    method,
+    Object.entries((schema as { properties?: Record<string, Record<string, unknown>> }).properties ?? {})
+      .filter(([, property]) => property[PAYLOAD_MARK] === true)
+      .map(([field]) => field),
+  ]),
+) as Partial<Record<MethodName, readonly string[]>>;
 
 export function validateParams(method: MethodName, params: unknown): void {
   const validate = validators[method];

@@ -3,7 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { MAX_FRAME_BYTES } from '../../protocol/limits';
-import type { EventHub, PushTarget } from '../events/hub';
+import type { EventHub, PushTarget } from '../hub/hub';
 import type { DaemonLimits } from '../../protocol/limits';
 import { ErrorCode, RpcError } from '../../protocol/errors';
 import type { Logger } from '../../common/logger';

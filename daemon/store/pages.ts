@@ -6,7 +6,7 @@
  * two calls may be missed or seen twice).
  */
 import { ErrorCode, RpcError } from '../../protocol/errors';
-import { RawJson } from '../server/raw-json';
+import { RawJson } from './raw-json';
 
 /** What a paginated script answers: `{ nextCursor or "", JSON array text of the items }`. */
 export interface ScriptPage {

@@ -10,9 +10,8 @@ import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import Redis from 'ioredis';
 import { SwitchboardClient } from '../../client/client';
-import { Sweeper } from '../../daemon/coordination/sweeper';
+import { Sweeper } from '../../daemon/runtime/sweeper';
 import type { Logger } from '../../common/logger';
-import { createKeys } from '../../daemon/store/keys';
 import type { RpcError } from '../../protocol/errors';
 import type { AgentStatus, DaemonInfo } from '../../protocol/types';
 import { terminate } from '../helpers/child-process';
@@ -317,22 +316,14 @@ describe('hardening: minor runtime items', function () {
   it('logs a failing expiry sweep once rather than every interval, and once when it works again', async () => {
     let sweeps = 0;
     let down = true;
-    // Any script or command the sweep runs fails like a Redis that is away, until `down` is cleared.
-    const unreachable = new Proxy(
-      {},
-      {
-        get: (_target, property) =>
-          property === 'then'
-            ? undefined
-            : async () => {
-                sweeps++;
-                if (down) throw new Error('connect ECONNREFUSED 127.0.0.1:6379');
-                return 0;
-              },
-      },
-    ) as Redis;
+    // A sweep that fails like one whose Redis is away, until `down` is cleared.
+    const sweepStep = async () => {
+      sweeps++;
+      if (down) throw new Error('Redis unavailable: connect ECONNREFUSED 127.0.0.1:6379');
+      return 0;
+    };
     const lines: string[] = [];
-    const sweeper = new Sweeper(unreachable, createKeys('sb'), recorder(lines), 2);
+    const sweeper = new Sweeper([sweepStep], recorder(lines), 2);
     sweeper.start();
     try {
       await until(() => sweeps >= 25, '25 failed sweeps');

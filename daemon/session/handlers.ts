@@ -1,8 +1,8 @@
 /** hello — the optional handshake that checks protocol versions. */
 import { ErrorCode, RpcError } from '../../protocol/errors';
 import { PROTOCOL_VERSION, majorOf } from '../../protocol/version';
-import type { Deps } from '../deps';
-import type { Handlers } from './context';
+import type { Deps } from '../domain/deps';
+import type { Handlers } from '../domain/context';
 
 export function sessionHandlers({ daemonId, version, limits }: Deps): Pick<Handlers, 'hello'> {
   return {

@@ -1,6 +1,6 @@
 import type { MethodName, ParamsOf, ResultOf } from '../../protocol/methods';
-import type { PushTarget } from '../events/hub';
-import type { RawJson } from './raw-json';
+import type { PushTarget } from '../hub/hub';
+import type { RawJson } from '../store/raw-json';
 
 /** What a handler knows about the call it serves. */
 export interface CallContext {

@@ -1,11 +1,11 @@
 /** signal.* — direct and broadcast signals between agents; signal.wait wakes on push. */
 import { DEFAULTS } from '../../protocol/limits';
 import { randomUUID } from 'node:crypto';
-import type { Deps } from '../deps';
-import { ANY_SIGNAL_TYPE } from '../events/hub';
-import { waitUntil } from '../events/waiters';
-import type { Handlers } from '../server/context';
-import { rawOrNull } from '../server/raw-json';
+import type { Deps } from '../domain/deps';
+import { waitUntil, type Waiters } from '../hub/waiters';
+import { ANY_SIGNAL_TYPE } from './wake';
+import type { Handlers } from '../domain/context';
+import { rawOrNull } from '../store/raw-json';
 import { answerListing, toScriptPage } from '../store/pages';
 import { scripts } from '../store/scripts';
 
@@ -14,8 +14,7 @@ type SignalHandlers = Pick<
   'signal.send' | 'signal.broadcast' | 'signal.wait' | 'signal.check' | 'signal.pending' | 'signal.clear'
 >;
 
-
-export function signalHandlers({ redis, keys, hub, limits }: Deps): SignalHandlers {
+export function signalHandlers({ redis, keys, limits }: Deps, waiters: Waiters): SignalHandlers {
   const boxes = (agentId: string) => ({
     inbox: keys.inbox(agentId),
     broadcasts: keys.broadcasts,
@@ -63,7 +62,7 @@ export function signalHandlers({ redis, keys, hub, limits }: Deps): SignalHandle
 
     'signal.wait': async (p, ctx) =>
       rawOrNull(
-        await waitUntil(hub.signalWaiters.inGroup(p.type ?? ANY_SIGNAL_TYPE), p.agentId, p.timeoutMs, ctx.signal, () =>
+        await waitUntil(waiters.inGroup(p.type ?? ANY_SIGNAL_TYPE), p.agentId, p.timeoutMs, ctx.signal, () =>
           take(p.agentId, p.type, p.source, p.consume ?? true),
         ),
       ),

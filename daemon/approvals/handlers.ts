@@ -4,10 +4,10 @@ import { createHash, randomUUID } from 'node:crypto';
 import { ErrorCode, RpcError } from '../../protocol/errors';
 import type { ParamsOf } from '../../protocol/methods';
 import type { Approval } from '../../protocol/types';
-import { RETENTION, type Deps } from '../deps';
-import { waitUntil } from '../events/waiters';
-import type { CallContext, Handlers } from '../server/context';
-import { RawJson, rawOrNull } from '../server/raw-json';
+import { RETENTION, type Deps } from '../domain/deps';
+import { waitUntil, type Waiters } from '../hub/waiters';
+import type { CallContext, Handlers } from '../domain/context';
+import { RawJson, rawOrNull } from '../store/raw-json';
 import { answerListing, toScriptPage } from '../store/pages';
 import { scripts } from '../store/scripts';
 
@@ -19,7 +19,7 @@ type ApprovalHandlers = Pick<
 /** approval.request waits this much past the expiry for the sweeper's verdict (it sweeps every 250 ms). */
 const EXPIRY_GRACE_MS = 2_000;
 
-export function approvalHandlers({ redis, keys, hub, limits }: Deps): ApprovalHandlers {
+export function approvalHandlers({ redis, keys, limits }: Deps, waiters: Waiters): ApprovalHandlers {
   const get = async (requestId: string): Promise<string | undefined> => {
     const reply = await scripts.approvalGet.run(redis, { request: keys.approval(requestId) }, {});
     return typeof reply === 'string' ? reply : undefined;
@@ -28,7 +28,7 @@ export function approvalHandlers({ redis, keys, hub, limits }: Deps): ApprovalHa
   /** Waits for a decision; answers with the request as it stands when the time is up. */
   const waitForDecision = async (requestId: string, timeoutMs: number, ctx: CallContext): Promise<RawJson> => {
     let latest: string | undefined;
-    const decided = await waitUntil(hub.approvalWaiters, requestId, timeoutMs, ctx.signal, async () => {
+    const decided = await waitUntil(waiters, requestId, timeoutMs, ctx.signal, async () => {
       latest = await get(requestId);
       if (latest === undefined) throw new RpcError(ErrorCode.NotFound, `approval request "${requestId}" does not exist`);
       return (JSON.parse(latest) as Approval).status === 'pending' ? undefined : latest;

@@ -1,12 +1,10 @@
 /**
- * Fans the domain channels out to local subscriptions and wakes local waiters. Every daemon on
- * the same Redis runs one hub on its own subscriber connection, so a change made through any
- * daemon reaches the clients and blocked calls of all of them.
+ * Fans the domain modules' channels out to local subscriptions and lets each module wake its
+ * blocked calls. Every daemon on the same Redis runs one hub on its own subscriber connection, so
+ * a change made through any daemon reaches the clients and blocked calls of all of them.
  */
 import type Redis from 'ioredis';
-import type { Keys } from '../store/keys';
 import { parseFrame, type Frame } from './frame';
-import { Waiters } from './waiters';
 
 /** Where a subscription's pushes go (a WebSocket connection). */
 export interface PushTarget {
@@ -14,8 +12,17 @@ export interface PushTarget {
   push(frame: string): boolean;
 }
 
-/** The signalWaiters group of signal.wait calls with no type filter ('*' is never a type). */
-export const ANY_SIGNAL_TYPE = '*';
+/** A pub/sub channel a domain's scripts publish on, as a module declares it (daemon/domain/module.ts). */
+export interface Channel {
+  /** The channel name (from keys.channels). */
+  name: string;
+  /** The subscription topics a frame is pushed to. */
+  topics(frame: Frame): readonly string[];
+  /** Wakes the blocked calls this frame may concern. */
+  wake?(frame: Frame): void;
+  /** Wakes every blocked call (the hub's connection dropped: frames may have been missed). */
+  wakeAll?(): void;
+}
 
 interface Subscription {
   id: string;
@@ -25,29 +32,18 @@ interface Subscription {
 }
 
 export class EventHub {
-  /** signal.wait callers, keyed by agent id, grouped by the type they wait for (ANY_SIGNAL_TYPE: none). */
-  readonly signalWaiters = new Waiters();
-  /** approval.wait / approval.request callers, keyed by request id. */
-  readonly approvalWaiters = new Waiters();
-
   private readonly subscriptions = new Map<string, Subscription>();
   private readonly byTarget = new Map<PushTarget, Set<Subscription>>();
   private readonly byTopic = new Map<string, Set<Subscription>>();
-  private readonly topicOfChannel: Map<string, string>;
+  private readonly channels = new Map<string, Channel>();
   private nextId = 1;
   private connectedOnce = false;
 
-  constructor(
-    private readonly subscriber: Redis,
-    keys: Keys,
-  ) {
-    const { agents, signals, approvals, events } = keys.channels;
-    this.topicOfChannel = new Map([
-      [agents, 'agents'],
-      [signals, 'signals'],
-      [approvals, 'approvals'],
-      [events, 'events:'],
-    ]);
+  constructor(private readonly subscriber: Redis) {}
+
+  /** Adds a module's channel; all are added before start(). */
+  listen(channel: Channel): void {
+    this.channels.set(channel.name, channel);
   }
 
   async start(): Promise<void> {
@@ -59,7 +55,7 @@ export class EventHub {
       this.connectedOnce = true;
     });
     await this.subscriber.connect();
-    await this.subscriber.subscribe(...this.topicOfChannel.keys());
+    await this.subscriber.subscribe(...this.channels.keys());
   }
 
   subscribe(target: PushTarget, topics: string[]): string {
@@ -105,32 +101,12 @@ export class EventHub {
     return this.subscriptions.size;
   }
 
-  private onMessage(channel: string, message: string): void {
-    const topic = this.topicOfChannel.get(channel);
+  private onMessage(name: string, message: string): void {
+    const channel = this.channels.get(name);
     const frame = parseFrame(message);
-    if (topic === undefined || frame === undefined) return;
-    if (topic === 'signals' && frame.type === 'signal.sent') {
-      this.wakeSignalWaiters(frame.key);
-    } else if (topic === 'approvals' && frame.type !== 'approval.requested') {
-      this.approvalWaiters.notify(frame.key);
-    }
-    if (topic !== 'events:') return this.deliver(topic, frame);
-    this.deliver(`events:${frame.key}`, frame);
-    this.deliver('events:*', frame);
-  }
-
-  /**
-   * A signal.sent frame is keyed "<target> <type>" (target "*" for a broadcast): it wakes the
-   * waiters of that type or of any type — of its target, or of every agent for a broadcast — and
-   * no others, so a broadcast nobody waits for costs no take.
-   */
-  private wakeSignalWaiters(key: string): void {
-    const space = key.indexOf(' ');
-    const target = key.slice(0, space);
-    for (const group of [key.slice(space + 1), ANY_SIGNAL_TYPE]) {
-      if (target === '*') this.signalWaiters.notifyGroup(group);
-      else this.signalWaiters.notify(target, group);
-    }
+    if (channel === undefined || frame === undefined) return;
+    channel.wake?.(frame);
+    for (const topic of channel.topics(frame)) this.deliver(topic, frame);
   }
 
   private deliver(topic: string, frame: Frame): void {
@@ -147,7 +123,6 @@ export class EventHub {
 
   private onResubscribed(): void {
     for (const subscription of this.subscriptions.values()) subscription.seq += 1;
-    this.signalWaiters.notifyAll();
-    this.approvalWaiters.notifyAll();
+    for (const channel of this.channels.values()) channel.wakeAll?.();
   }
 }

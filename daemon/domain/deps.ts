@@ -1,7 +1,7 @@
 import type Redis from 'ioredis';
-import type { DaemonLimits } from '../protocol/limits';
-import type { EventHub } from './events/hub';
-import type { Keys } from './store/keys';
+import type { DaemonLimits } from '../../protocol/limits';
+import type { EventHub } from '../hub/hub';
+import type { Keys } from '../store/keys';
 
 /** What the RPC handlers share. */
 export interface Deps {

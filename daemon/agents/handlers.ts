@@ -1,8 +1,8 @@
 /** agent.* — registration, heartbeats, stop, listing and stale detection. */
 import { DEFAULTS } from '../../protocol/limits';
-import { RETENTION, type Deps } from '../deps';
-import type { Handlers } from '../server/context';
-import { RawJson, rawOrNull } from '../server/raw-json';
+import { RETENTION, type Deps } from '../domain/deps';
+import type { Handlers } from '../domain/context';
+import { RawJson, rawOrNull } from '../store/raw-json';
 import { answerListing, toScriptPage } from '../store/pages';
 import { redisCall } from '../store/redis';
 import { scripts } from '../store/scripts';

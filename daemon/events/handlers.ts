@@ -1,9 +1,9 @@
 /** event.* (one capped Redis Stream per type) and subscribe/unsubscribe (pushes over WebSocket). */
 import { ErrorCode, RpcError } from '../../protocol/errors';
 import { EVENT_STREAM_MAXLEN } from '../../protocol/limits';
-import type { Deps } from '../deps';
-import type { Handlers } from '../server/context';
-import { RawJson } from '../server/raw-json';
+import type { Deps } from '../domain/deps';
+import type { Handlers } from '../domain/context';
+import { RawJson } from '../store/raw-json';
 import { answerListing, toScriptPage } from '../store/pages';
 import { redisCall } from '../store/redis';
 import { scripts } from '../store/scripts';

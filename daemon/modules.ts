@@ -1,0 +1,9 @@
+/** Every domain module of the daemon: a new domain is a folder and one line here. */
+import { agentsModule } from './agents/module';
+import { approvalsModule } from './approvals/module';
+import type { DomainModule } from './domain/module';
+import { eventsModule } from './events/module';
+import { sessionModule } from './session/module';
+import { signalsModule } from './signals/module';
+
+export const MODULES: readonly DomainModule[] = [sessionModule, agentsModule, signalsModule, approvalsModule, eventsModule];
