@@ -1,4 +1,5 @@
 /** Every RPC method with its params and result types: the one table the daemon, SDK and CLI share. */
+import { EVENT_STREAM_MAXLEN } from './limits';
 import type { MethodName, ParamsOf } from './schemas';
 import type { AgentStatus, Approval, HelloResult, Page, Signal, StreamEvent } from './types';
 
@@ -47,37 +48,52 @@ export type ResultOf<M extends MethodName, P = ParamsOf<M>> = M extends PagedMet
     : Results[M]
   : Results[M];
 
-/** Blocking methods: the SDK gives them no client-side deadline shorter than their own timeout. */
-export const BLOCKING_METHODS: ReadonlySet<string> = new Set(['signal.wait', 'approval.request', 'approval.wait']);
+interface MethodInfo {
+  /** Blocking methods (they wait for a change): the SDK gives them no client-side deadline shorter than their own timeout. */
+  blocking?: true;
+  /** The result, as docs/protocol.md shows it. */
+  result: string;
+  /** What it does, for docs/protocol.md. */
+  doc: string;
+}
+
+/**
+ * One entry per method: the SDK's namespaces, the blocking set and the generated docs come from
+ * here, and `satisfies` makes a method without an entry (or an entry without a schema) a type error.
+ */
+export const METHODS = {
+  hello: {
+    result: '`{daemonVersion, protocolVersion, daemonId, limits}`',
+    doc: 'Optional first call on a connection; a different major version is -32009. `limits` are the values of the table under Limits.',
+  },
+  'agent.start': { result: 'AgentStatus', doc: 'Registers an agent (or registers it again from scratch); status `starting`.' },
+  'agent.beat': { result: 'AgentStatus', doc: 'Heartbeat: pushes the deadline out by the ttl. Unknown agent -32002; stopped agent -32003; an expired agent is revived.' },
+  'agent.stop': { result: 'AgentStatus', doc: 'Ends the agent with its final status. Already stopped -32003.' },
+  'agent.get': { result: 'AgentStatus \\| null', doc: 'One agent; records of ended agents are kept 1 hour.' },
+  'agent.list': { result: 'AgentStatus[]', doc: 'Alive agents plus those ended or expired in the last 10 minutes; one consistent snapshot.' },
+  'agent.stale': { result: 'AgentStatus[], or Page with `limit`', doc: 'Alive agents whose last beat is older than the threshold, longest silent first.' },
+  'signal.send': { result: 'Signal', doc: 'A signal for one agent.' },
+  'signal.broadcast': { result: 'Signal', doc: 'A signal (target `"*"`) every agent may consume once, for itself; not delivered to its sender.' },
+  'signal.wait': { blocking: true, result: 'Signal \\| null', doc: 'Blocks until a matching signal arrives (woken by push) or the timeout passes (null). Works as an HTTP long poll.' },
+  'signal.check': { result: 'Signal \\| null', doc: 'The oldest matching signal, without waiting.' },
+  'signal.pending': { result: 'Signal[], or Page with `limit`', doc: 'Every signal the agent could still take, oldest first.' },
+  'signal.clear': { result: '`{cleared}`', doc: 'Drops pending signals (broadcasts only for this agent).' },
+  'approval.create': { result: 'Approval', doc: 'Files a pending request.' },
+  'approval.request': { blocking: true, result: 'Approval', doc: 'create + wait until decided or expired (expiry is a rejection: status `expired`).' },
+  'approval.wait': { blocking: true, result: 'Approval', doc: 'Waits for a decision; answers with the request as it stands at the timeout. Unknown id -32002.' },
+  'approval.respond': { result: 'Approval', doc: 'The one answer a request gets; a second is -32003, an unknown id -32002.' },
+  'approval.pending': { result: 'Approval[], or Page with `limit`', doc: 'Pending requests, soonest to expire first.' },
+  'approval.get': { result: 'Approval \\| null', doc: 'One request; decided requests are kept 7 days.' },
+  'event.publish': { result: '`{id}`', doc: `Appends to the type's Redis Stream (capped near ${EVENT_STREAM_MAXLEN} entries) and pushes to \`events:<type>\`.` },
+  'event.recent': { result: 'Event[]', doc: 'Recent events of one type, newest last.' },
+  'event.types': { result: 'string[], or Page with `limit`', doc: '*Extension to SPEC §4*: the event types published within `eventRetentionMs`, by name (for the CLI and the Events view).' },
+  subscribe: { result: '`{subscriptionId}`', doc: 'WebSocket only: pushes `event` notifications for the topics.' },
+  unsubscribe: { result: '`{unsubscribed: true}`', doc: "Ends one of this connection's subscriptions; another's is -32002." },
+} as const satisfies Record<MethodName, MethodInfo>;
 
 /** Every method name at run time (the SDK builds its namespaces from it without loading the schemas). */
-export const METHOD_NAMES = [
-  'hello',
-  'agent.start',
-  'agent.beat',
-  'agent.stop',
-  'agent.get',
-  'agent.list',
-  'agent.stale',
-  'signal.send',
-  'signal.broadcast',
-  'signal.wait',
-  'signal.check',
-  'signal.pending',
-  'signal.clear',
-  'approval.create',
-  'approval.request',
-  'approval.wait',
-  'approval.respond',
-  'approval.pending',
-  'approval.get',
-  'event.publish',
-  'event.recent',
-  'event.types',
-  'subscribe',
-  'unsubscribe',
-] as const satisfies readonly MethodName[];
+export const METHOD_NAMES = Object.keys(METHODS) as MethodName[];
 
-// Compile-time proof that METHOD_NAMES lists every method.
-type Missing = Exclude<MethodName, (typeof METHOD_NAMES)[number]>;
-export const METHOD_NAMES_COMPLETE: [Missing] extends [never] ? true : Missing = true;
+export const BLOCKING_METHODS: ReadonlySet<string> = new Set(
+  METHOD_NAMES.filter((method) => (METHODS[method] as MethodInfo).blocking),
+);

@@ -5,7 +5,8 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ErrorCode } from '../protocol/errors';
-import { EVENT_STREAM_MAXLEN, ID_PATTERN, LIMITS, MAX_FRAME_BYTES, MAX_PAGE_LIMIT, MAX_TIMEOUT_MS } from '../protocol/limits';
+import { ID_PATTERN, LIMITS, MAX_FRAME_BYTES, MAX_PAGE_LIMIT, MAX_TIMEOUT_MS } from '../protocol/limits';
+import { METHODS } from '../protocol/methods';
 import { schemas, type MethodName } from '../protocol/schemas';
 import { PROTOCOL_VERSION } from '../protocol/version';
 
@@ -29,35 +30,6 @@ interface JsonSchema {
   patternProperties?: Record<string, JsonSchema>;
 }
 
-const METHODS: Record<MethodName, { result: string; doc: string }> = {
-  hello: {
-    result: '`{daemonVersion, protocolVersion, daemonId, limits}`',
-    doc: 'Optional first call on a connection; a different major version is -32009. `limits` are the values of the table under Limits.',
-  },
-  'agent.start': { result: 'AgentStatus', doc: 'Registers an agent (or registers it again from scratch); status `starting`.' },
-  'agent.beat': { result: 'AgentStatus', doc: 'Heartbeat: pushes the deadline out by the ttl. Unknown agent -32002; stopped agent -32003; an expired agent is revived.' },
-  'agent.stop': { result: 'AgentStatus', doc: 'Ends the agent with its final status. Already stopped -32003.' },
-  'agent.get': { result: 'AgentStatus \\| null', doc: 'One agent; records of ended agents are kept 1 hour.' },
-  'agent.list': { result: 'AgentStatus[]', doc: 'Alive agents plus those ended or expired in the last 10 minutes; one consistent snapshot.' },
-  'agent.stale': { result: 'AgentStatus[], or Page with `limit`', doc: 'Alive agents whose last beat is older than the threshold, longest silent first.' },
-  'signal.send': { result: 'Signal', doc: 'A signal for one agent.' },
-  'signal.broadcast': { result: 'Signal', doc: 'A signal (target `"*"`) every agent may consume once, for itself; not delivered to its sender.' },
-  'signal.wait': { result: 'Signal \\| null', doc: 'Blocks until a matching signal arrives (woken by push) or the timeout passes (null). Works as an HTTP long poll.' },
-  'signal.check': { result: 'Signal \\| null', doc: 'The oldest matching signal, without waiting.' },
-  'signal.pending': { result: 'Signal[], or Page with `limit`', doc: 'Every signal the agent could still take, oldest first.' },
-  'signal.clear': { result: '`{cleared}`', doc: 'Drops pending signals (broadcasts only for this agent).' },
-  'approval.create': { result: 'Approval', doc: 'Files a pending request.' },
-  'approval.request': { result: 'Approval', doc: 'create + wait until decided or expired (expiry is a rejection: status `expired`).' },
-  'approval.wait': { result: 'Approval', doc: 'Waits for a decision; answers with the request as it stands at the timeout. Unknown id -32002.' },
-  'approval.respond': { result: 'Approval', doc: 'The one answer a request gets; a second is -32003, an unknown id -32002.' },
-  'approval.pending': { result: 'Approval[], or Page with `limit`', doc: 'Pending requests, soonest to expire first.' },
-  'approval.get': { result: 'Approval \\| null', doc: 'One request; decided requests are kept 7 days.' },
-  'event.publish': { result: '`{id}`', doc: `Appends to the type's Redis Stream (capped near ${EVENT_STREAM_MAXLEN} entries) and pushes to \`events:<type>\`.` },
-  'event.recent': { result: 'Event[]', doc: 'Recent events of one type, newest last.' },
-  'event.types': { result: 'string[], or Page with `limit`', doc: '*Extension to SPEC §4*: the event types published within `eventRetentionMs`, by name (for the CLI and the Events view).' },
-  subscribe: { result: '`{subscriptionId}`', doc: 'WebSocket only: pushes `event` notifications for the topics.' },
-  unsubscribe: { result: '`{unsubscribed: true}`', doc: "Ends one of this connection's subscriptions; another's is -32002." },
-};
 
 function typeOf(schema: JsonSchema): string {
   if (schema.anyOf) return schema.anyOf.map(typeOf).join(' \\| ');
