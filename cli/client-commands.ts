@@ -65,8 +65,8 @@ export function registerClientCommands(program: Command): void {
         }, 100));
       await client.subscribe(['agents'], (event: PushedEvent) => {
         if (flags.json) return print(JSON.stringify(event));
-        const agent = event.data as AgentStatus;
-        agents.set(agent.agentId, agent);
+        if (event.topic !== 'agents') return;
+        agents.set(event.data.agentId, event.data);
         scheduleRedraw();
       }, { onResync: () => void snapshot().then(scheduleRedraw) });
       await snapshot();
@@ -136,9 +136,10 @@ export function registerClientCommands(program: Command): void {
       if (!o.follow) return;
       const topics = o.type ? ([`events:${o.type}`] as const) : (['agents', 'signals', 'approvals'] as const);
       await client.subscribe([...topics], (pushed) => {
-        const event: StreamEvent = pushed.topic.startsWith('events:')
-          ? (pushed.data as StreamEvent)
-          : { id: `${pushed.topic}#${pushed.seq}`, type: pushed.type, data: pushed.data, ts: pushed.ts };
+        const event: StreamEvent =
+          pushed.topic === 'agents' || pushed.topic === 'signals' || pushed.topic === 'approvals'
+            ? { id: `${pushed.topic}#${pushed.seq}`, type: pushed.type, data: pushed.data, ts: pushed.ts }
+            : pushed.data;
         print(eventLine(event, flags.json));
       });
       await untilInterrupted();

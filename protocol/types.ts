@@ -62,22 +62,26 @@ export interface HelloResult {
 /** `events:*` (every event type) is an addition to SPEC §4. */
 export type Topic = 'agents' | 'signals' | 'approvals' | 'outcomes' | 'queues' | 'safety' | `events:${string}`;
 
-/** Params of the `event` notification the daemon pushes to a subscription. */
-export interface PushedEvent<T = unknown> {
-  subscriptionId: string;
-  topic: Topic;
-  type: string;
-  data: T;
-  seq: number;
-  ts: number;
-}
-
 /** Event types pushed on each topic, with the data each carries. */
 export interface TopicEvents {
   agents: { 'agent.started': AgentStatus; 'agent.beat': AgentStatus; 'agent.stopped': AgentStatus; 'agent.expired': AgentStatus };
   signals: { 'signal.sent': Signal; 'signal.consumed': SignalConsumed; 'signal.cleared': SignalsCleared };
   approvals: { 'approval.requested': Approval; 'approval.approved': Approval; 'approval.rejected': Approval; 'approval.expired': Approval };
 }
+
+type EventsOn<T extends keyof TopicEvents> = { [K in keyof TopicEvents[T]]: { topic: T; type: K; data: TopicEvents[T][K] } }[keyof TopicEvents[T]];
+
+/**
+ * Params of the `event` notification the daemon pushes to a subscription: a union discriminated
+ * by topic (and, within a topic, by type), so `if (event.topic === 'agents')` gives an
+ * AgentStatus without a cast. `events:<type>` and `events:*` carry the whole Event.
+ */
+export type PushedEvent = (
+  | EventsOn<'agents'>
+  | EventsOn<'signals'>
+  | EventsOn<'approvals'>
+  | { topic: `events:${string}`; type: string; data: StreamEvent }
+) & { subscriptionId: string; seq: number; ts: number };
 
 export interface SignalConsumed {
   signalId: string;

@@ -4,7 +4,7 @@
  * listeners at most every `flushMs`, naming what changed, so that 1 000 beats a second become a
  * few element-level tree refreshes, not thousands.
  */
-import type { AgentStatus, Approval, PushedEvent, Signal, SignalConsumed, SignalsCleared, StreamEvent } from '../../protocol/types';
+import type { AgentStatus, Approval, PushedEvent, Signal, StreamEvent } from '../../protocol/types';
 
 export interface FleetChange {
   /** Agents whose rows changed (ids), or 'all' after a snapshot. */
@@ -72,16 +72,16 @@ export class FleetStore {
   applyEvent(event: PushedEvent): void {
     switch (event.topic) {
       case 'agents':
-        this.applyAgent(event.type, event.data as AgentStatus);
+        this.applyAgent(event.type, event.data);
         break;
       case 'approvals':
-        this.applyApproval(event.type, event.data as Approval);
+        this.applyApproval(event.type, event.data);
         break;
       case 'signals':
-        this.applySignal(event.type, event.data);
+        this.applySignal(event);
         break;
       default:
-        if (event.topic.startsWith('events:')) this.applyStreamEvent(event.data as StreamEvent);
+        this.applyStreamEvent(event.data);
     }
     this.schedule();
   }
@@ -134,14 +134,14 @@ export class FleetStore {
     this.pending.approvals = true;
   }
 
-  private applySignal(type: string, data: unknown): void {
-    if (type === 'signal.sent') {
-      const signal = data as Signal;
+  private applySignal(event: Extract<PushedEvent, { topic: 'signals' }>): void {
+    if (event.type === 'signal.sent') {
+      const signal = event.data;
       this.signals.set(signal.signalId, { signal, order: this.arrivals++ });
       this.index(signal.target).add(signal.signalId);
       this.touchSignalTarget(signal.target);
-    } else if (type === 'signal.consumed') {
-      const consumed = data as SignalConsumed;
+    } else if (event.type === 'signal.consumed') {
+      const consumed = event.data;
       const row = this.signals.get(consumed.signalId);
       // A broadcast stays pending for the others; a direct signal is gone.
       if (row && consumed.target !== '*') {
@@ -149,8 +149,8 @@ export class FleetStore {
         this.byTarget.get(consumed.target)?.delete(consumed.signalId);
       }
       this.touchSignalTarget(consumed.by);
-    } else if (type === 'signal.cleared') {
-      const cleared = data as SignalsCleared;
+    } else {
+      const cleared = event.data;
       for (const [id, row] of this.signals) {
         if (row.signal.target === cleared.agentId && (cleared.type === null || row.signal.type === cleared.type)) {
           this.signals.delete(id);

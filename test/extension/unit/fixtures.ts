@@ -13,5 +13,6 @@ export function approval(requestId: string, over: Partial<Approval> = {}): Appro
 
 let seq = 0;
 export function pushed(topic: PushedEvent['topic'], type: string, data: unknown): PushedEvent {
-  return { subscriptionId: 's', topic, type, data, seq: ++seq, ts: Date.now() };
+  // Raw frames as the daemon sends them; the union type is what the code under test relies on.
+  return { subscriptionId: 's', topic, type, data, seq: ++seq, ts: Date.now() } as PushedEvent;
 }
