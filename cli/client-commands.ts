@@ -4,7 +4,8 @@ import { Command, InvalidArgumentError } from 'commander';
 import { SwitchboardClient } from '../client/client';
 import { discoverDaemon } from '../client/discovery';
 import type { AgentStatus, Approval, Health, PushedEvent, Signal, StreamEvent } from '../protocol/types';
-import { age, table, truncate } from './table';
+import { ageText } from '../common/time-format';
+import { table, truncate } from './table';
 
 interface GlobalFlags {
   url?: string;
@@ -190,7 +191,7 @@ function agentsTable(agents: AgentStatus[]): string {
       a.status,
       `${Math.round(a.progress * 100)}%`,
       truncate(a.currentTask ?? '', 40),
-      `${age(now - a.lastBeatAt)} ago`,
+      `${ageText(now - a.lastBeatAt)} ago`,
       String(a.metadata.workflow ?? ''),
     ]);
   return rows.length ? table(['AGENT', 'STATUS', 'PROGRESS', 'TASK', 'LAST BEAT', 'WORKFLOW'], rows) : 'no agents';
@@ -198,7 +199,7 @@ function agentsTable(agents: AgentStatus[]): string {
 
 function signalsTable(signals: Signal[]): string {
   const now = Date.now();
-  const rows = signals.map((s) => [s.signalId, s.type, s.source, s.target, truncate(JSON.stringify(s.payload), 40), `${age(s.expiresAt - now)}`]);
+  const rows = signals.map((s) => [s.signalId, s.type, s.source, s.target, truncate(JSON.stringify(s.payload), 40), `${ageText(s.expiresAt - now)}`]);
   return rows.length ? table(['SIGNAL', 'TYPE', 'FROM', 'TO', 'PAYLOAD', 'EXPIRES IN'], rows) : 'no pending signals';
 }
 
@@ -209,8 +210,8 @@ function approvalsTable(approvals: Approval[]): string {
     a.agentId,
     a.type,
     a.risk,
-    `${age(now - a.requestedAt)} ago`,
-    age(a.expiresAt - now),
+    `${ageText(now - a.requestedAt)} ago`,
+    ageText(a.expiresAt - now),
     truncate(JSON.stringify(a.context), 50),
   ]);
   return rows.length ? table(['REQUEST', 'AGENT', 'TYPE', 'RISK', 'ASKED', 'LEFT', 'CONTEXT'], rows) : 'no pending approvals';

@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { ErrorCode, RpcError } from '../../protocol/errors';
 import type { Approval } from '../../protocol/types';
 import type { ExtensionServices } from '../context';
-import { ageText } from '../model/agent-display';
+import { ageText } from '../../common/time-format';
 import { responderName } from '../settings';
 
 /** Arguments a caller (a test, a notification, a view item) may pass to skip the prompts. */

@@ -26,9 +26,3 @@ export function compareAgents(a: AgentStatus, b: AgentStatus): number {
   return Number(b.alive) - Number(a.alive) || (a.agentId < b.agentId ? -1 : a.agentId > b.agentId ? 1 : 0);
 }
 
-export function ageText(ms: number): string {
-  const s = Math.max(0, Math.round(ms / 1000));
-  if (s < 60) return `${s}s`;
-  if (s < 3600) return `${Math.floor(s / 60)}m`;
-  return `${Math.floor(s / 3600)}h ${Math.floor((s % 3600) / 60)}m`;
-}

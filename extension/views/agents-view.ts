@@ -1,7 +1,8 @@
 /** The Agents view: grouped by workflow (or flat), codicons by state, pending signals as children. */
 import * as vscode from 'vscode';
 import type { AgentStatus } from '../../protocol/types';
-import { ageText, describeAgent, displayState, type AgentDisplayState } from '../model/agent-display';
+import { ageText } from '../../common/time-format';
+import { describeAgent, displayState, type AgentDisplayState } from '../model/agent-display';
 import { AgentTreeModel, type AgentTreeNode } from '../model/agent-tree-model';
 import type { FleetStore } from '../model/fleet-store';
 import { staleThresholdSeconds } from '../settings';

@@ -1,7 +1,7 @@
 /** The Approvals view: pending requests with risk, requester, age and time left; click opens the approval webview. */
 import * as vscode from 'vscode';
 import type { Approval } from '../../protocol/types';
-import { ageText } from '../model/agent-display';
+import { ageText } from '../../common/time-format';
 import type { FleetStore } from '../model/fleet-store';
 import { StoreListView } from './store-list-view';
 

@@ -1,6 +1,6 @@
 /** The Signals view: signals seen since connecting, pending first, filterable by agent and type. */
 import * as vscode from 'vscode';
-import { ageText } from '../model/agent-display';
+import { ageText } from '../../common/time-format';
 import type { FleetStore, SignalRow } from '../model/fleet-store';
 import { StoreListView } from './store-list-view';
 
