@@ -31,7 +31,7 @@ export const LIMITS = {
   maxInFlightPerConnection: {
     default: 16,
     unit: 'messages',
-    means: 'messages of one WebSocket connection handled at once; past it the daemon stops reading that socket until one is answered',
+    means: 'messages of one WebSocket connection handled at once (a blocking call stops counting once it waits); past it the daemon stops reading that socket until one is answered',
   },
   maxBufferedBytesPerConnection: {
     default: 8 * 1024 * 1024,

@@ -9,6 +9,11 @@ export interface CallContext {
   signal: AbortSignal;
   /** Aborted only when the caller goes away (its connection closed): the call counts as aborted. */
   caller: AbortSignal;
+  /**
+   * Called when a blocking call starts waiting: the WebSocket's flow control stops counting its
+   * message as in flight, so an agent's waits never hold up its beats. (Absent over HTTP.)
+   */
+  waiting?: () => void;
   /** The caller's WebSocket connection, for subscriptions (absent over HTTP). */
   target?: PushTarget;
   /** JSON text of the params' payload fields (payload, context, metadata, data), size-checked once. */

@@ -2,6 +2,7 @@
 import { performance } from 'node:perf_hooks';
 import { ErrorCode, RpcError } from '../../protocol/errors';
 import type { DaemonLimits } from '../../protocol/limits';
+import { BLOCKING_METHODS } from '../../protocol/methods';
 import type { MethodName } from '../../protocol/schemas';
 import type { CallHook } from './call-hooks';
 import type { CallContext, Handlers } from '../domain/context';
@@ -111,6 +112,7 @@ export class RpcDispatcher {
       const pending = hook.check(call);
       if (pending) await pending; // most hooks decide synchronously: no extra tick for them
     }
+    if (BLOCKING_METHODS.has(method)) ctx.waiting?.();
     const handler = this.handlers[method] as (p: unknown, c: CallContext) => Promise<unknown>;
     return handler(params, call.ctx);
   }

@@ -26,7 +26,8 @@ export class ConnectionFlow {
   constructor(
     private readonly socket: FlowSocket,
     private readonly limits: FlowLimits,
-    private readonly handle: (text: string) => Promise<string | Buffer | undefined>,
+    /** Handles one message; `waiting` may be called once it only waits for a change (a blocking call). */
+    private readonly handle: (text: string, waiting: () => void) => Promise<string | Buffer | undefined>,
     /** Called each time the connection reaches a limit. */
     private readonly onLimit: (limit: 'maxInFlightPerConnection' | 'maxBufferedBytesPerConnection') => void,
   ) {}
@@ -44,14 +45,18 @@ export class ConnectionFlow {
 
   private start(text: string): void {
     this.inFlight += 1;
-    void this.handle(text)
+    let counted = true;
+    const release = () => {
+      if (!counted) return;
+      counted = false;
+      this.inFlight -= 1;
+      this.drain();
+    };
+    void this.handle(text, release)
       .then((reply) => {
         if (reply !== undefined) this.send(reply);
       })
-      .finally(() => {
-        this.inFlight -= 1;
-        this.drain();
-      });
+      .finally(release);
   }
 
   private send(reply: string | Buffer): void {

@@ -74,9 +74,9 @@ export class WsTransport {
       },
     };
     const session = {};
-    const handle = (text: string) =>
+    const handle = (text: string, waiting: () => void) =>
       inFlight
-        .run(() => dispatcher.handle(text, { transport: 'ws', signal, caller: closed.signal, target, session }))
+        .run(() => dispatcher.handle(text, { transport: 'ws', signal, caller: closed.signal, target, session, waiting }))
         .catch((error: unknown) => {
           // The dispatcher answers every failure it knows; this is the last guard that keeps one message from ending the process.
           log.error(`WebSocket message failed: ${(error as Error)?.stack ?? String(error)}`);

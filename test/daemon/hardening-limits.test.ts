@@ -232,3 +232,19 @@ describe('call pipeline: the per-connection rate limit hook', () => {
     other.terminate();
   });
 });
+
+describe('flow control and blocking calls', () => {
+  let d: TestDaemon;
+  useDaemon((env) => ({ d } = env), { limits: { maxInFlightPerConnection: 4 } });
+
+  it('does not count a blocking call that waits as in flight: an agent’s waits never hold up its beats', async () => {
+    const ws = await d.socket();
+    for (let i = 0; i < 10; i += 1) {
+      ws.send(JSON.stringify({ jsonrpc: '2.0', id: `wait-${i}`, method: 'signal.wait', params: { agentId: `waiter-${i}`, timeoutMs: 30_000 } }));
+    }
+    const started = await exchange(ws, JSON.stringify({ jsonrpc: '2.0', id: 'start', method: 'agent.start', params: { agentId: 'busy' } }));
+    assert.equal(started.id, 'start');
+    assert.equal(started.result.agentId, 'busy');
+    ws.terminate();
+  });
+});
