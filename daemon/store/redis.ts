@@ -2,6 +2,7 @@
 import Redis, { type RedisOptions } from 'ioredis';
 import { RpcError, ErrorCode } from '../../protocol/errors';
 import { CallDeadlines } from './call-deadlines';
+import { scriptError } from './script-errors';
 
 export interface RedisTarget {
   /** redis:// or rediss:// URL */
@@ -86,8 +87,6 @@ export async function redisCall<T>(redis: Redis, work: () => Promise<T>): Promis
 /** The command connections' timeouts (connections opened otherwise, like the subscriber's, have none). */
 const deadlines = new WeakMap<Redis, CallDeadlines>();
 
-const SCRIPT_ERRORS: Record<string, number> = { NOT_FOUND: ErrorCode.NotFound, CONFLICT: ErrorCode.Conflict, INVALID: ErrorCode.InvalidParams };
-
 export function toRpcError(error: unknown): unknown {
   if (error instanceof RpcError) return error;
   const message = error instanceof Error ? error.message : String(error);
@@ -97,14 +96,8 @@ export function toRpcError(error: unknown): unknown {
       rule: 'maxmemory',
     });
   }
-  const match = /^(?:ERR )?(NOT_FOUND|CONFLICT|INVALID) (.*)$/s.exec(message);
-  const code = match ? SCRIPT_ERRORS[match[1]!] : undefined;
-  if (match && code !== undefined) {
-    const text = match[2]!.replace(/ script: \w+, on @user_script.*$/s, '');
-    if (code !== ErrorCode.InvalidParams) return new RpcError(code, text);
-    // INVALID replies start with the param they refuse: "INVALID cursor "x" is not …"
-    return new RpcError(code, `invalid params: ${text}`, { field: text.split(' ', 1)[0], rule: 'format' });
-  }
+  const fromScript = scriptError(message);
+  if (fromScript) return fromScript;
   if (error instanceof Error && error.name !== 'ReplyError') {
     return new RpcError(ErrorCode.RedisUnavailable, `Redis unavailable: ${message}`);
   }

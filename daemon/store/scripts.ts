@@ -5,6 +5,7 @@
  */
 import type Redis from 'ioredis';
 import { Script, type LuaFile } from './script';
+import { SCRIPT_ERRORS_LUA } from './script-errors';
 import agentBeatLua from './lua/agentBeat-5.lua';
 import agentGetLua from './lua/agentGet-1.lua';
 import agentStartLua from './lua/agentStart-5.lua';
@@ -32,12 +33,12 @@ import publishEvent from './lua/includes/publishEvent.lua';
 import signalMatch from './lua/includes/signalMatch.lua';
 import zsetPage from './lua/includes/zsetPage.lua';
 
-const includes = new Map(
-  [agentJson, approvalJson, decideApproval, endAgent, nowMs, publishEvent, signalMatch, zsetPage].map((include) => [
-    `includes/${include.file}`,
-    include.source,
-  ]),
-);
+const includes = new Map<string, string>([
+  ...[agentJson, approvalJson, decideApproval, endAgent, nowMs, publishEvent, signalMatch, zsetPage].map(
+    (include) => [`includes/${include.file}`, include.source] as const,
+  ),
+  ['includes/scriptErrors', SCRIPT_ERRORS_LUA] as const,
+]);
 
 const INCLUDE = /^--- @include "([^"]+)"\s*$/gm;
 

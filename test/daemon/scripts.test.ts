@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { Script } from '../../daemon/store/script';
 import { scripts } from '../../daemon/store/scripts';
+import { SCRIPT_ERRORS_LUA, scriptError } from '../../daemon/store/script-errors';
+import { ErrorCode } from '../../protocol/errors';
 
 describe('script layer', () => {
   it('takes each script’s name and key count from its file name, and refuses a wrapper that names other keys', () => {
@@ -9,5 +11,18 @@ describe('script layer', () => {
     assert.ok(!scripts.agentBeat.lua.includes('--- @include'), 'includes are inlined');
     assert.throws(() => new Script({ file: 'demo-2', source: 'return 1' }, ['only'], [], (s) => s), /demo-2\.lua takes 2 keys, but its wrapper names 1/);
     assert.throws(() => new Script({ file: 'demo', source: 'return 1' }, [], [], (s) => s), /<name>-<number of keys>\.lua/);
+  });
+
+  it('gives scripts one error table, whose replies carry their JSON-RPC code', () => {
+    assert.match(SCRIPT_ERRORS_LUA, /NOT_FOUND = '-32002', CONFLICT = '-32003', INVALID = '-32602'/);
+    assert.ok(scripts.agentBeat.lua.includes("fail(ERR.NOT_FOUND, 'agent"), 'agentBeat fails through the table');
+    const notFound = scriptError('SB-32002 agent "a" is not registered');
+    assert.equal(notFound?.code, ErrorCode.NotFound);
+    assert.equal(notFound?.message, 'agent "a" is not registered');
+    const invalid = scriptError('ERR SB-32602 cursor "x" is not a cursor this listing gave script: 1a2b, on @user_script:12.');
+    assert.equal(invalid?.code, ErrorCode.InvalidParams);
+    assert.equal(invalid?.message, 'invalid params: cursor "x" is not a cursor this listing gave');
+    assert.deepEqual(invalid?.data, { field: 'cursor', rule: 'format' });
+    assert.equal(scriptError('WRONGTYPE Operation against a key holding the wrong kind of value'), undefined);
   });
 });

@@ -17,17 +17,18 @@
   Returns the AgentStatus JSON; publishes agent.beat.
   Errors: NOT_FOUND (never started or record lapsed), CONFLICT (stopped).
 ]]
+--- @include "includes/scriptErrors"
 --- @include "includes/nowMs"
 --- @include "includes/publishEvent"
 --- @include "includes/agentJson"
 -- One read of every field; the new state is built from it, not read back.
 local f = redis.call('HMGET', KEYS[1], unpack(AGENT_FIELDS))
 if not f[1] then
-  return redis.error_reply('NOT_FOUND agent "' .. ARGV[1] .. '" is not registered; call agent.start first')
+  return fail(ERR.NOT_FOUND, 'agent "' .. ARGV[1] .. '" is not registered; call agent.start first')
 end
 local wasAlive = f[9] == '1'
 if not wasAlive and f[2] ~= 'expired' then
-  return redis.error_reply('CONFLICT agent "' .. ARGV[1] .. '" has stopped (' .. f[2] ..
+  return fail(ERR.CONFLICT, 'agent "' .. ARGV[1] .. '" has stopped (' .. f[2] ..
     '); call agent.start to run it again')
 end
 local now = nowMs()

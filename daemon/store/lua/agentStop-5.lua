@@ -13,16 +13,17 @@
   Returns the AgentStatus JSON; publishes agent.stopped.
   Errors: NOT_FOUND, CONFLICT (already stopped).
 ]]
+--- @include "includes/scriptErrors"
 --- @include "includes/nowMs"
 --- @include "includes/publishEvent"
 --- @include "includes/agentJson"
 --- @include "includes/endAgent"
 local state = redis.call('HMGET', KEYS[1], 'status', 'alive')
 if not state[1] then
-  return redis.error_reply('NOT_FOUND agent "' .. ARGV[1] .. '" is not registered')
+  return fail(ERR.NOT_FOUND, 'agent "' .. ARGV[1] .. '" is not registered')
 end
 if state[2] ~= '1' and state[1] ~= 'expired' then
-  return redis.error_reply('CONFLICT agent "' .. ARGV[1] .. '" has already stopped (' .. state[1] .. ')')
+  return fail(ERR.CONFLICT, 'agent "' .. ARGV[1] .. '" has already stopped (' .. state[1] .. ')')
 end
 local idx = { expiry = KEYS[2], beats = KEYS[3], ended = KEYS[4], listed = KEYS[5] }
 return endAgent(KEYS[1], ARGV[1], ARGV[2], nowMs(), idx, ARGV[3], ARGV[4], 'agent.stopped')

@@ -14,12 +14,13 @@
   Returns the Approval JSON; publishes approval.requested (only when it files a new request).
   Errors: CONFLICT when the id is taken (without an idempotency key).
 ]]
+--- @include "includes/scriptErrors"
 --- @include "includes/nowMs"
 --- @include "includes/publishEvent"
 --- @include "includes/approvalJson"
 if redis.call('EXISTS', KEYS[1]) == 1 then
   if ARGV[8] == '1' then return approvalJson(KEYS[1]) end
-  return redis.error_reply('CONFLICT approval request "' .. ARGV[1] .. '" already exists')
+  return fail(ERR.CONFLICT, 'approval request "' .. ARGV[1] .. '" already exists')
 end
 local now = nowMs()
 local expiresAt = now + tonumber(ARGV[6])

@@ -13,10 +13,11 @@
   Returns the Approval JSON; publishes approval.approved | approval.rejected.
   Errors: NOT_FOUND, CONFLICT (already decided or expired).
 ]]
+--- @include "includes/scriptErrors"
 --- @include "includes/decideApproval"
 local f = redis.call('HMGET', KEYS[1], 'status', 'expiresAt', 'responder')
 if not f[1] then
-  return redis.error_reply('NOT_FOUND approval request "' .. ARGV[1] .. '" does not exist')
+  return fail(ERR.NOT_FOUND, 'approval request "' .. ARGV[1] .. '" does not exist')
 end
 local now = nowMs()
 if f[1] == 'pending' and now >= tonumber(f[2]) then
@@ -26,7 +27,7 @@ end
 if f[1] ~= 'pending' then
   local by = ''
   if f[3] then by = ' by ' .. f[3] end
-  return redis.error_reply('CONFLICT approval request "' .. ARGV[1] .. '" is already ' .. f[1] .. by)
+  return fail(ERR.CONFLICT, 'approval request "' .. ARGV[1] .. '" is already ' .. f[1] .. by)
 end
 local extra = { 'responder', ARGV[3] }
 if ARGV[4] ~= '' then

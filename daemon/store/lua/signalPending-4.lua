@@ -15,13 +15,14 @@
   the page holds (to know whether another page follows), plus the expired or seen entries it passes.
   Errors: INVALID when the cursor is not one a page gave.
 ]]
+--- @include "includes/scriptErrors"
 --- @include "includes/signalMatch"
 
 -- The send sequence a cursor names.
 local function cursorSeq(cursor)
   if cursor == '' then return 0 end
   if #cursor > 15 or not string.match(cursor, '^%d+$') then
-    error(redis.error_reply('INVALID cursor ' .. cjson.encode(cursor) .. ' is not a cursor this listing gave'))
+    error(fail(ERR.INVALID, 'cursor ' .. cjson.encode(cursor) .. ' is not a cursor this listing gave'))
   end
   return tonumber(cursor)
 end

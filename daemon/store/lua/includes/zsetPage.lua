@@ -1,3 +1,4 @@
+--- @include "includes/scriptErrors"
 --- @include "includes/nowMs"
 -- Paging through a sorted set in its own order: by score, equal scores by member. A cursor names
 -- the last entry a page gave, "<score>:<member>" (scores here are whole numbers: epoch ms or 0);
@@ -19,7 +20,7 @@ end
 local function parseCursor(cursor)
   local score, member = string.match(cursor, '^(%-?%d+):([A-Za-z0-9._:@/%-]+)$')
   if not score or #member > 128 then
-    error(redis.error_reply('INVALID cursor ' .. cjson.encode(cursor) .. ' is not a cursor this listing gave'))
+    error(fail(ERR.INVALID, 'cursor ' .. cjson.encode(cursor) .. ' is not a cursor this listing gave'))
   end
   return score, member
 end
