@@ -1,7 +1,7 @@
 /** SwitchboardClient: one typed method per RPC method, auto-reconnect, subscriptions that survive reconnects. */
 import { DEFAULTS } from '../protocol/limits';
 import { EventEmitter } from 'node:events';
-import { BLOCKING_METHODS, METHOD_NAMES, type MethodName, type ParamsOf, type ResultOf } from '../protocol/methods';
+import { BLOCKING_METHODS, METHOD_NAMES, NAMESPACES, type MethodName, type ParamsOf, type ResultOf } from '../protocol/methods';
 import type { HelloResult, PushedEvent, Topic } from '../protocol/types';
 import { PROTOCOL_VERSION } from '../protocol/version';
 import type { BackoffOptions } from './backoff';
@@ -46,11 +46,15 @@ interface LiveSubscription {
   lastSeq: number;
 }
 
+type Namespaces = { readonly [D in keyof typeof NAMESPACES as (typeof NAMESPACES)[D]]: Namespace<D> };
+
+// The namespaces (client.agents, client.signals…) are made in the constructor from NAMESPACES;
+// this interface gives them their types, so a new domain needs no edit here.
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+export interface SwitchboardClient extends Namespaces {}
+
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class SwitchboardClient extends EventEmitter<{ state: [ConnectionState]; reconnected: [] }> {
-  readonly agents: Namespace<'agent'>;
-  readonly signals: Namespace<'signal'>;
-  readonly approvals: Namespace<'approval'>;
-  readonly events: Namespace<'event'>;
   /** The daemon's answer to the latest `hello`. */
   daemon?: HelloResult;
 
@@ -79,14 +83,11 @@ export class SwitchboardClient extends EventEmitter<{ state: [ConnectionState]; 
       Object.fromEntries(
         METHOD_NAMES.filter((m) => m.startsWith(`${domain}.`)).map((m) => [m.slice(domain.length + 1), (p?: object) => this.call(m, p ?? {})]),
       );
-    this.agents = namespace('agent') as Namespace<'agent'>;
-    this.signals = namespace('signal') as Namespace<'signal'>;
-    this.approvals = namespace('approval') as Namespace<'approval'>;
+    for (const [domain, field] of Object.entries(NAMESPACES)) Object.assign(this, { [field]: namespace(domain) });
     // A request survives a dropped connection or a daemon restart: the retry carries the same
     // idempotency key, so the daemon answers with the request filed the first time.
     this.approvals.request = ((params: ParamsOf<'approval.request'>) =>
       this.resumable('approval.request', { clientRequestId: randomUUID(), ...params })) as Namespace<'approval'>['request'];
-    this.events = namespace('event') as Namespace<'event'>;
   }
 
   /** Connects (finding the daemon through options, env, or daemon.json) and says hello. */

@@ -91,6 +91,9 @@ export const METHODS = {
   unsubscribe: { result: '`{unsubscribed: true}`', doc: "Ends one of this connection's subscriptions; another's is -32002." },
 } as const satisfies Record<MethodName, MethodInfo>;
 
+/** Method prefixes that become SDK namespaces (`agent.start` → `client.agents.start`): one line per domain. */
+export const NAMESPACES = { agent: 'agents', signal: 'signals', approval: 'approvals', event: 'events' } as const;
+
 /** Every method name at run time (the SDK builds its namespaces from it without loading the schemas). */
 export const METHOD_NAMES = Object.keys(METHODS) as MethodName[];
 
