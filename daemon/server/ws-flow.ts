@@ -52,11 +52,11 @@ export class ConnectionFlow {
       this.inFlight -= 1;
       this.drain();
     };
-    void this.handle(text, release)
-      .then((reply) => {
-        if (reply !== undefined) this.send(reply);
-      })
-      .finally(release);
+    // handle() never rejects (the transport answers every failure): one reaction, no finally.
+    void this.handle(text, release).then((reply) => {
+      if (reply !== undefined) this.send(reply);
+      release();
+    });
   }
 
   private send(reply: string | Buffer): void {
