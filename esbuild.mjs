@@ -5,7 +5,7 @@ import { chmod, copyFile, mkdir, readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import * as esbuild from 'esbuild';
 
-/** A Lua script imports as {file, source}: its file name (`agentBeat-5`) says its name and key count. */
+/** A Lua script imports as {file, source}: its file name (`agentStart-5`) says its name and key count. */
 const luaFiles = {
   name: 'lua-files',
   setup(build) {

@@ -1,7 +1,12 @@
 /**
- * Heartbeat ingest: 50 WebSocket clients, each with one beat in flight (like redis-benchmark's
- * -c 50 -P 1), through a daemon process to a Redis; then redis-benchmark SET on that same Redis.
- * Judged by beats/s ÷ SET/s (target ≥ 0.4). Median of RUNS runs.
+ * Heartbeat ingest: 50 WebSocket clients through a daemon process to a Redis; then
+ * redis-benchmark SET (-c 50 -P 1) on that same Redis. Judged by beats/s ÷ SET/s (target ≥ 0.4),
+ * median of RUNS runs, in two patterns:
+ * - `request`: every beat is a request, one in flight per client (like -P 1);
+ * - `sdk`: what the SDK's Heartbeat sends, routine beats as notifications (no reply frame) and
+ *   one request among them; here two notifications and a request, the request's reply awaited.
+ *   The daemon runs one connection's calls in order on one Redis connection, so that reply
+ *   comes after the notifications before it were written.
  */
 import { RawClient, median, redisBenchmarkSet, round, spawnDaemon, startRedis, writeResult } from './lib';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -13,13 +18,19 @@ const CLIENTS = 50;
 const AGENTS_PER_CLIENT = 4;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+/** BENCH_PROFILE=DIR: the daemon writes a V8 CPU profile there when it exits (open it in Chrome DevTools). */
+const PROFILE_DIR = process.env.BENCH_PROFILE;
 
 /**
  * The load: every connection keeps one beat in flight, sending the next when the reply lands.
  * Frames are built by template and replies only checked for errors, so the load generator
  * (which shares this 2-core machine with the daemon and Redis) spends as little CPU as it can.
  */
-function beatsPerSecond(sockets: WebSocket[]): Promise<number> {
+type Pattern = 'request' | 'sdk';
+const NOTIFICATIONS_PER_REQUEST: Record<Pattern, number> = { request: 0, sdk: 2 };
+
+function beatsPerSecond(sockets: WebSocket[], pattern: Pattern): Promise<number> {
+  const notifications = NOTIFICATIONS_PER_REQUEST[pattern];
   return new Promise((resolve, reject) => {
     let beats = 0;
     let open = sockets.length;
@@ -27,11 +38,15 @@ function beatsPerSecond(sockets: WebSocket[]): Promise<number> {
     const started = process.hrtime.bigint();
     sockets.forEach((ws, c) => {
       let i = 0;
-      const send = () =>
-        ws.send(`{"jsonrpc":"2.0","id":${i},"method":"agent.beat","params":{"agentId":"hb-${c}-${i % AGENTS_PER_CLIENT}","progress":0.${i % 10},"currentTask":"step ${i++}"}}`);
+      const beat = (id: string) =>
+        ws.send(`{"jsonrpc":"2.0",${id}"method":"agent.beat","params":{"agentId":"hb-${c}-${i % AGENTS_PER_CLIENT}","progress":0.${i % 10},"currentTask":"step ${i++}"}}`);
+      const send = () => {
+        for (let n = 0; n < notifications; n++) beat('');
+        beat(`"id":${i},`);
+      };
       const onMessage = (data: Buffer) => {
         if (data.includes('"error"')) return reject(new Error(data.toString()));
-        beats++;
+        beats += notifications + 1;
         if (Date.now() < deadline) return send();
         ws.off('message', onMessage);
         if (--open === 0) resolve(beats / (Number(process.hrtime.bigint() - started) / 1e9));
@@ -53,30 +68,39 @@ function connect(url: string, token: string): Promise<WebSocket> {
 async function main(): Promise<void> {
   const redis = await startRedis();
   const stateDir = mkdtempSync(join(tmpdir(), 'sb-bench-'));
-  const daemon = await spawnDaemon(stateDir, ['--redis', redis.url]);
+  const daemon = await spawnDaemon(stateDir, ['--redis', redis.url], process.env, PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : []);
   try {
     const setup = await RawClient.open(daemon.url, daemon.token);
     await setup.batch(Array.from({ length: CLIENTS * AGENTS_PER_CLIENT }, (_, n) => ['agent.start', { agentId: `hb-${Math.floor(n / AGENTS_PER_CLIENT)}-${n % AGENTS_PER_CLIENT}`, ttlSeconds: 300 }]));
     setup.close();
     const clients = await Promise.all(Array.from({ length: CLIENTS }, () => connect(daemon.url, daemon.token)));
-    await beatsPerSecond(clients); // warm-up (JIT, script cache)
-    const runs: { beatsPerSec: number; redisSetPerSec: number; ratio: number }[] = [];
+    await beatsPerSecond(clients, 'request'); // warm-up (JIT, script cache)
+    type Run = { pattern: Pattern; beatsPerSec: number; redisSetPerSec: number; ratio: number };
+    const runs: Run[] = [];
     for (let run = 0; run < RUNS; run++) {
-      const beatsPerSec = await beatsPerSecond(clients);
-      const redisSetPerSec = redisBenchmarkSet(redis.port);
-      runs.push({ beatsPerSec: Math.round(beatsPerSec), redisSetPerSec: Math.round(redisSetPerSec), ratio: round(beatsPerSec / redisSetPerSec, 3) });
-      process.stderr.write(`run ${run + 1}: ${Math.round(beatsPerSec)} beats/s, redis-benchmark SET ${Math.round(redisSetPerSec)}/s\n`);
+      // The patterns alternate within a run, so the machine's drift touches both alike.
+      for (const pattern of ['request', 'sdk'] as const) {
+        const beatsPerSec = await beatsPerSecond(clients, pattern);
+        const redisSetPerSec = redisBenchmarkSet(redis.port);
+        runs.push({ pattern, beatsPerSec: Math.round(beatsPerSec), redisSetPerSec: Math.round(redisSetPerSec), ratio: round(beatsPerSec / redisSetPerSec, 3) });
+        process.stderr.write(`run ${run + 1} ${pattern}: ${Math.round(beatsPerSec)} beats/s, redis-benchmark SET ${Math.round(redisSetPerSec)}/s\n`);
+      }
     }
     for (const client of clients) client.close();
+    const medianOf = (pattern: Pattern) => {
+      const of = runs.filter((r) => r.pattern === pattern);
+      return {
+        beatsPerSec: median(of.map((r) => r.beatsPerSec)),
+        redisSetPerSec: median(of.map((r) => r.redisSetPerSec)),
+        ratio: median(of.map((r) => r.ratio)),
+      };
+    };
     writeResult('heartbeat', {
       clients: CLIENTS,
       secondsPerRun: SECONDS,
+      notificationsPerRequest: NOTIFICATIONS_PER_REQUEST,
       runs,
-      median: {
-        beatsPerSec: median(runs.map((r) => r.beatsPerSec)),
-        redisSetPerSec: median(runs.map((r) => r.redisSetPerSec)),
-        ratio: median(runs.map((r) => r.ratio)),
-      },
+      median: { request: medianOf('request'), sdk: medianOf('sdk') },
       target: { ratio: 0.4 },
     });
   } finally {

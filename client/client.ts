@@ -108,6 +108,14 @@ export class SwitchboardClient extends EventEmitter<{ state: [ConnectionState]; 
     >;
   }
 
+  /**
+   * Runs a method as a JSON-RPC notification: no reply frame, so no result and no error reach
+   * the caller. For fire-and-forget traffic such as routine heartbeats. False when not connected.
+   */
+  notify<M extends MethodName>(method: M, params: ParamsOf<M>): boolean {
+    return this.connection.notify(method, params);
+  }
+
   /** Calls again with the same params after each reconnect until the call is answered or the client closes. */
   private async resumable<M extends MethodName>(method: M, params: ParamsOf<M>): Promise<ResultOf<M>> {
     for (;;) {

@@ -77,6 +77,16 @@ export class RpcConnection extends EventEmitter<{ state: [ConnectionState]; noti
     });
   }
 
+  /**
+   * Sends a JSON-RPC notification: the daemon runs it and sends no reply, not even an error.
+   * Returns false (nothing sent) unless the connection is open; a notification is never queued.
+   */
+  notify(method: string, params: unknown): boolean {
+    if (this.state !== 'open') return false;
+    this.ws!.send(JSON.stringify({ jsonrpc: '2.0', method, params }));
+    return true;
+  }
+
   close(): void {
     this.setState('closed');
     clearTimeout(this.retryTimer);

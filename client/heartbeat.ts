@@ -1,4 +1,11 @@
-/** Keeps an agent alive: starts it, beats on an interval with its latest progress, stops it at the end. */
+/**
+ * Keeps an agent alive: starts it, beats on an interval with its latest progress, stops it at the end.
+ *
+ * Routine beats go as JSON-RPC notifications (the daemon sends no reply frame for them). Once per
+ * ttl, and whenever the daemon has not acknowledged a beat for that long (a reconnect, a sleep of
+ * the machine), the beat is a request instead: its answer tells the heartbeat that the record
+ * lapsed and the agent must register again, which a notification cannot.
+ */
 import { DEFAULTS } from '../protocol/limits';
 import { EventEmitter } from 'node:events';
 import { ErrorCode, RpcError } from '../protocol/errors';
@@ -19,6 +26,9 @@ export class Heartbeat extends EventEmitter<{ beat: [AgentStatus]; error: [Error
   private timer?: NodeJS.Timeout;
   private report: Report = {};
   private readonly ttlSeconds: number;
+  /** When the daemon last acknowledged this agent's start or beat (0: never, or since a reconnect). */
+  private lastAckAt = 0;
+  private readonly onState = () => (this.lastAckAt = 0);
 
   constructor(
     private readonly client: SwitchboardClient,
@@ -33,7 +43,8 @@ export class Heartbeat extends EventEmitter<{ beat: [AgentStatus]; error: [Error
   async start(): Promise<AgentStatus> {
     const status = await this.register();
     const intervalMs = this.options.intervalMs ?? (this.ttlSeconds * 1000) / 3;
-    this.timer = setInterval(() => void this.beat().catch(() => {}), intervalMs);
+    this.timer = setInterval(() => this.tick(), intervalMs);
+    this.client.on('state', this.onState);
     return status;
   }
 
@@ -43,9 +54,11 @@ export class Heartbeat extends EventEmitter<{ beat: [AgentStatus]; error: [Error
     return this.beat();
   }
 
+  /** Beats now as a request, resolving with the agent's status (registering it again if its record lapsed). */
   async beat(): Promise<AgentStatus> {
     try {
       const status = await this.client.agents.beat({ agentId: this.agentId, ...this.report });
+      this.lastAckAt = Date.now();
       this.emit('beat', status);
       return status;
     } catch (error) {
@@ -58,10 +71,19 @@ export class Heartbeat extends EventEmitter<{ beat: [AgentStatus]; error: [Error
 
   async stop(finalStatus: FinalAgentState = 'completed'): Promise<AgentStatus> {
     clearInterval(this.timer);
+    this.client.off('state', this.onState);
     return this.client.agents.stop({ agentId: this.agentId, finalStatus });
   }
 
-  private register(): Promise<AgentStatus> {
-    return this.client.agents.start({ agentId: this.agentId, ttlSeconds: this.ttlSeconds, metadata: this.options.metadata });
+  private tick(): void {
+    const acknowledgedRecently = Date.now() - this.lastAckAt < this.ttlSeconds * 1000;
+    if (acknowledgedRecently && this.client.notify('agent.beat', { agentId: this.agentId, ...this.report })) return;
+    void this.beat().catch(() => {});
+  }
+
+  private async register(): Promise<AgentStatus> {
+    const status = await this.client.agents.start({ agentId: this.agentId, ttlSeconds: this.ttlSeconds, metadata: this.options.metadata });
+    this.lastAckAt = Date.now();
+    return status;
   }
 }

@@ -1,4 +1,4 @@
-// A Lua script imports as its file name (without .lua, e.g. "agentBeat-5") and its text: esbuild.mjs's
+// A Lua script imports as its file name (without .lua, e.g. "agentStart-5") and its text: esbuild.mjs's
 // lua-files plugin in the bundle, test/helpers/register-lua.cjs under mocha.
 declare module '*.lua' {
   const script: { file: string; source: string };

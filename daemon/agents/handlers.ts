@@ -6,6 +6,7 @@ import { RawJson, rawOrNull } from '../store/raw-json';
 import { answerListing, toScriptPage } from '../store/pages';
 import { redisCall } from '../store/redis';
 import { scripts } from '../store/scripts';
+import { TickBatch } from '../store/tick-batch';
 
 type AgentHandlers = Pick<Handlers, 'agent.start' | 'agent.beat' | 'agent.stop' | 'agent.get' | 'agent.list' | 'agent.stale'>;
 
@@ -13,7 +14,20 @@ const OPEN_BRACKET = Buffer.from('[');
 const COMMA = Buffer.from(',');
 const CLOSE_BRACKET = Buffer.from(']');
 
+/** Beats per script call at most. */
+const BEATS_PER_BATCH = 128;
+
 export function agentHandlers({ redis, keys, limits }: Deps): AgentHandlers {
+  const beats = new TickBatch<(string | number)[]>(
+    (items) =>
+      scripts.agentBeats.run(
+        redis,
+        { expiry: keys.agentsExpiry, beats: keys.agentsBeats, ended: keys.agentsEnded, listed: keys.agentsListed },
+        { agentPrefix: keys.agentPrefix, channel: keys.channels.agents },
+        items.flat(),
+      ),
+    BEATS_PER_BATCH,
+  );
   const indexes = (agentId: string) => ({
     agent: keys.agent(agentId),
     expiry: keys.agentsExpiry,
@@ -35,15 +49,14 @@ export function agentHandlers({ redis, keys, limits }: Deps): AgentHandlers {
     'agent.beat': async (p, ctx) => {
       const taskAction = p.currentTask === undefined ? 'keep' : p.currentTask === null ? 'clear' : 'set';
       return rawOrNull(
-        await scripts.agentBeat.run(redis, indexes(p.agentId), {
-          agentId: p.agentId,
-          status: p.status ?? 'running',
-          progress: p.progress === undefined ? '' : String(p.progress),
+        await beats.add([
+          p.agentId,
+          p.status ?? 'running',
+          p.progress === undefined ? '' : String(p.progress),
           taskAction,
-          task: p.currentTask ?? '',
-          metadata: ctx.json.metadata ?? '',
-          channel: keys.channels.agents,
-        }),
+          p.currentTask ?? '',
+          ctx.json.metadata ?? '',
+        ]),
       );
     },
 

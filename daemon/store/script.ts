@@ -36,10 +36,14 @@ export class Script<K extends string, A extends string> {
     this.lua = inline(file.source);
   }
 
-  /** Runs the script (EVALSHA, EVAL after a Redis restart) with the call timeout and error mapping of redisCall. */
-  run(redis: Redis, keys: Record<K, string>, args: Record<A, string | number>): Promise<unknown> {
+  /**
+   * Runs the script (EVALSHA, EVAL after a Redis restart) with the call timeout and error mapping
+   * of redisCall. `repeated` follows the named arguments: the groups of a script that handles
+   * many items in one call.
+   */
+  run(redis: Redis, keys: Record<K, string>, args: Record<A, string | number>, repeated: readonly (string | number)[] = []): Promise<unknown> {
     const fn = (redis as unknown as Record<string, ScriptFn>)[this.name]!;
-    return redisCall(redis, () => fn.call(redis, ...this.keyNames.map((k) => keys[k]), ...this.argNames.map((a) => args[a])));
+    return redisCall(redis, () => fn.call(redis, ...this.keyNames.map((k) => keys[k]), ...this.argNames.map((a) => args[a]), ...repeated));
   }
 
   register(redis: Redis): void {

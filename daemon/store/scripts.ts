@@ -6,7 +6,7 @@
 import type Redis from 'ioredis';
 import { Script, type LuaFile } from './script';
 import { SCRIPT_ERRORS_LUA } from './script-errors';
-import agentBeatLua from './lua/agentBeat-5.lua';
+import agentBeatsLua from './lua/agentBeats-4.lua';
 import agentGetLua from './lua/agentGet-1.lua';
 import agentStartLua from './lua/agentStart-5.lua';
 import agentStopLua from './lua/agentStop-5.lua';
@@ -61,7 +61,8 @@ const SIGNAL_BOXES = ['inbox', 'broadcasts', 'seen', 'floors'] as const;
 
 export const scripts = {
   agentStart: script(agentStartLua, AGENT_INDEXES, ['agentId', 'ttlSeconds', 'metadata', 'channel']),
-  agentBeat: script(agentBeatLua, AGENT_INDEXES, ['agentId', 'status', 'progress', 'taskAction', 'task', 'metadata', 'channel']),
+  /** Takes, after its named arguments, six values per beat (see the script): use it through AgentBeats. */
+  agentBeats: script(agentBeatsLua, ['expiry', 'beats', 'ended', 'listed'], ['agentPrefix', 'channel']),
   agentStop: script(agentStopLua, AGENT_INDEXES, ['agentId', 'finalStatus', 'retentionMs', 'channel']),
   agentGet: script(agentGetLua, ['agent'], []),
   agentsStale: script(agentsStaleLua, ['beats', 'listed'], ['thresholdMs', 'cursor', 'limit']),

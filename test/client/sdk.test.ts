@@ -47,6 +47,34 @@ describe('SDK', () => {
       assert.deepEqual(stopped.metadata, { workflow: 'demo' });
     });
 
+    it('Heartbeat sends routine beats as notifications and confirms one per ttl with a request', async () => {
+      const log = await record(client, ['agents']);
+      const mine = (type: string) => (e: { type: string; data: unknown }) => e.type === type && (e.data as AgentStatus).agentId === 'hb-quiet';
+      const heartbeat = new Heartbeat(client, 'hb-quiet', { ttlSeconds: 1, intervalMs: 40 });
+      const acknowledged: number[] = [];
+      heartbeat.on('beat', () => acknowledged.push(Date.now()));
+      const startedAt = Date.now();
+      await heartbeat.start();
+      await log.count(mine('agent.beat'), 5);
+      assert.deepEqual(acknowledged, [], 'the first beats within the ttl went out without a reply');
+      await new Promise((resolve) => heartbeat.once('beat', resolve));
+      assert.ok(acknowledged[0]! - startedAt >= 1000, 'the confirming request comes once the last acknowledgement is a ttl old');
+      await heartbeat.stop();
+    });
+
+    it('Heartbeat registers again by itself within a ttl when its record is gone', async () => {
+      const log = await record(client, ['agents']);
+      const heartbeat = new Heartbeat(client, 'hb-gone', { ttlSeconds: 1, intervalMs: 40 });
+      await heartbeat.start();
+      const { default: Redis } = await import('ioredis');
+      const raw = new Redis(redis.url);
+      await raw.del('{sb:agents}:agent:hb-gone');
+      raw.disconnect();
+      const again = await log.count((e) => e.type === 'agent.started' && (e.data as AgentStatus).agentId === 'hb-gone', 2);
+      assert.equal((again[1]!.data as AgentStatus).alive, true);
+      await heartbeat.stop();
+    });
+
     it('Heartbeat registers again when its record is gone', async () => {
       const heartbeat = new Heartbeat(client, 'hb-lapsed', { intervalMs: 60_000 });
       await heartbeat.start();

@@ -1,4 +1,8 @@
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import Redis from 'ioredis';
+import { scripts } from '../../daemon/store/scripts';
+import type { TestRedis } from '../helpers/redis-server';
 import type { SwitchboardClient } from '../../client/client';
 import { ErrorCode, type RpcError } from '../../protocol/errors';
 import type { AgentStatus } from '../../protocol/types';
@@ -180,5 +184,38 @@ describe('agents', () => {
     const won = results.filter((r) => r.status === 'fulfilled');
     assert.equal(won.length, 1);
     for (const r of results.filter((r) => r.status === 'rejected')) assert.equal(((r as PromiseRejectedResult).reason as RpcError).code, ErrorCode.Conflict);
+  });
+});
+
+describe('agents: beats arriving together', () => {
+  let d: TestDaemon;
+  let redis: TestRedis;
+  useDaemon((env) => ({ d, redis } = env));
+
+  it('records them in one script call, and one beat’s error fails only that beat', async () => {
+    await Promise.all(['b-1', 'b-2', 'b-3'].map((agentId) => d.rpc('agent.start', { agentId })));
+    await d.rpc('agent.stop', { agentId: 'b-3', finalStatus: 'completed' });
+    await d.rpc('agent.beat', { agentId: 'b-1' }); // loads the script, so that every call below is an EVALSHA
+    const sha = createHash('sha1').update(scripts.agentBeats.lua).digest('hex');
+    const raw = new Redis(redis.url);
+    await raw.config('SET', 'slowlog-log-slower-than', '0', 'slowlog-max-len', '10000');
+    await raw.slowlog('RESET');
+    // One JSON-RPC batch: its calls start in the same turn of the daemon's event loop.
+    const { body } = await d.http(
+      ['b-1', 'b-2', 'b-3', 'nobody', 'b-1'].map((agentId, id) => ({ jsonrpc: '2.0', id, method: 'agent.beat', params: { agentId, currentTask: `t${id}` } })),
+    );
+    const log = (await raw.slowlog('GET', 10_000)) as [number, number, number, string[]][];
+    await raw.config('SET', 'slowlog-log-slower-than', '10000');
+    raw.disconnect();
+
+    const byId = new Map((body as { id: number; result?: AgentStatus; error?: { code: number } }[]).map((r) => [r.id, r]));
+    assert.equal(byId.get(0)!.result!.currentTask, 't0');
+    assert.equal(byId.get(1)!.result!.currentTask, 't1');
+    assert.equal(byId.get(2)!.error!.code, ErrorCode.Conflict, 'a stopped agent');
+    assert.equal(byId.get(3)!.error!.code, ErrorCode.NotFound, 'an agent never started');
+    assert.equal(byId.get(4)!.result!.currentTask, 't4', 'the same agent twice: applied in order');
+    const calls = log.map((entry) => entry[3]).filter((args) => args[0]?.toLowerCase() === 'evalsha' && args[1] === sha);
+    assert.equal(calls.length, 1, `${calls.length} script calls`);
+    assert.equal((await d.rpc('agent.get', { agentId: 'b-1' })).result.currentTask, 't4');
   });
 });

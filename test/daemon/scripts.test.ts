@@ -6,16 +6,16 @@ import { ErrorCode } from '../../protocol/errors';
 
 describe('script layer', () => {
   it('takes each script’s name and key count from its file name, and refuses a wrapper that names other keys', () => {
-    assert.equal(scripts.agentBeat.name, 'agentBeat');
-    assert.equal(scripts.agentBeat.numberOfKeys, 5);
-    assert.ok(!scripts.agentBeat.lua.includes('--- @include'), 'includes are inlined');
+    assert.equal(scripts.agentBeats.name, 'agentBeats');
+    assert.equal(scripts.agentBeats.numberOfKeys, 4);
+    assert.ok(!scripts.agentBeats.lua.includes('--- @include'), 'includes are inlined');
     assert.throws(() => new Script({ file: 'demo-2', source: 'return 1' }, ['only'], [], (s) => s), /demo-2\.lua takes 2 keys, but its wrapper names 1/);
     assert.throws(() => new Script({ file: 'demo', source: 'return 1' }, [], [], (s) => s), /<name>-<number of keys>\.lua/);
   });
 
   it('gives scripts one error table, whose replies carry their JSON-RPC code', () => {
     assert.match(SCRIPT_ERRORS_LUA, /NOT_FOUND = '-32002', CONFLICT = '-32003', INVALID = '-32602'/);
-    assert.ok(scripts.agentBeat.lua.includes("fail(ERR.NOT_FOUND, 'agent"), 'agentBeat fails through the table');
+    assert.ok(scripts.agentBeats.lua.includes("fail(ERR.NOT_FOUND, 'agent"), 'agentBeats fails through the table');
     const notFound = scriptError('SB-32002 agent "a" is not registered');
     assert.equal(notFound?.code, ErrorCode.NotFound);
     assert.equal(notFound?.message, 'agent "a" is not registered');

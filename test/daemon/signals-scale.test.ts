@@ -101,17 +101,19 @@ describe('signals at scale', () => {
     // in the order Redis ran them.
     const take = scripts.signalTake.lua;
     const takeSha = createHash('sha1').update(take).digest('hex');
+    const beatsSha = createHash('sha1').update(scripts.agentBeats.lua).digest('hex');
+    const beater = await d.client();
+    await beater.agents.start({ agentId: 'beater' });
+    await beater.agents.beat({ agentId: 'beater' }); // loads the script: every beat below is an EVALSHA
     const takes = new Tally();
     const beats = new Tally();
     const monitor = await raw.monitor();
     monitor.on('monitor', (_time: string, args: string[]) => {
       if (!/^eval/i.test(args[0] ?? '')) return;
       if ((args[1] === takeSha || args[1] === take) && args[3]!.startsWith(keys.inbox('w-'))) takes.add();
-      if (args.includes(keys.agent('beater'))) beats.add();
+      if (args[1] === beatsSha && args.includes('beater')) beats.add();
     });
     try {
-      const beater = await d.client();
-      await beater.agents.start({ agentId: 'beater' });
       // 10 blocked calls per connection, well inside the daemon's per-connection in-flight limit
       const waiterClients = await Promise.all(Array.from({ length: WAITER_CLIENTS }, () => d.client()));
       const waits = Array.from({ length: 200 }, (_, i) =>

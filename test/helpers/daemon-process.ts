@@ -18,9 +18,10 @@ export function assertBuilt(): void {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` (npm test does it first)`);
 }
 
-export function spawnDaemon(stateDir: string, extraArgs: string[] = [], env: NodeJS.ProcessEnv = process.env): Promise<DaemonProcess> {
+/** `nodeArgs` go to node itself, before the script (e.g. `--cpu-prof`). */
+export function spawnDaemon(stateDir: string, extraArgs: string[] = [], env: NodeJS.ProcessEnv = process.env, nodeArgs: string[] = []): Promise<DaemonProcess> {
   assertBuilt();
-  const child = spawn(process.execPath, [CLI, 'daemon', '--state-dir', stateDir, '--port', '0', ...extraArgs], {
+  const child = spawn(process.execPath, [...nodeArgs, CLI, 'daemon', '--state-dir', stateDir, '--port', '0', ...extraArgs], {
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
