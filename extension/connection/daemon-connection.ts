@@ -66,6 +66,19 @@ export class DaemonConnection extends EventEmitter<{ state: [LinkState]; resynce
     await this.start();
   }
 
+  /** Resolves once connected (at once if it is). */
+  connected(): Promise<void> {
+    if (this.state === 'connected') return Promise.resolve();
+    return new Promise((resolve) => {
+      const onState = (state: LinkState) => {
+        if (state !== 'connected') return;
+        this.off('state', onState);
+        resolve();
+      };
+      this.on('state', onState);
+    });
+  }
+
   stop(): void {
     this.stopped = true;
     clearTimeout(this.retryTimer);

@@ -1,50 +1,98 @@
-/** Hosts the approval webview: one panel per request, kept in step with answers given anywhere. */
+/**
+ * Hosts the approval webview: one panel per request, titled "<type> · <agent>" and then with its
+ * outcome, kept in step with answers given anywhere, and restored after a window reload.
+ */
 import * as vscode from 'vscode';
 import type { Approval } from '../../protocol/types';
 import type { ApprovalProtocol } from '../../webview/approval/protocol';
 import type { ExtensionServices } from '../context';
 import { responderName } from '../settings';
-import { WebviewHost, webviewHtml, webviewRoot } from './webview-host';
+import { WebviewHost, webviewHtml, webviewOptions } from './webview-host';
+
+export const APPROVAL_VIEW_TYPE = 'switchboard.approval';
+
+interface OpenPanel {
+  panel: vscode.WebviewPanel;
+  host: WebviewHost<ApprovalProtocol>;
+  /** The request as last known; every load of the page shows it. */
+  approval?: Approval;
+}
+
+export function approvalTitle(approval: Pick<Approval, 'type' | 'agentId' | 'status'>): string {
+  const title = `${approval.type} · ${approval.agentId}`;
+  return approval.status === 'pending' ? title : `${title} (${approval.status})`;
+}
 
 export class ApprovalPanels implements vscode.Disposable {
-  private readonly panels = new Map<string, { panel: vscode.WebviewPanel; host: WebviewHost<ApprovalProtocol> }>();
+  private readonly panels = new Map<string, OpenPanel>();
   private readonly subscription: { dispose(): void };
 
   constructor(private readonly services: ExtensionServices) {
     // A request that leaves the pending set was answered (or expired) somewhere: show the verdict.
     this.subscription = services.store.onDidChange((change) => {
       if (!change.approvals) return;
-      for (const requestId of this.panels.keys()) if (!services.store.approvals.has(requestId)) void this.showVerdict(requestId);
+      for (const [requestId, open] of this.panels) if (open.approval?.status === 'pending' && !services.store.approvals.has(requestId)) void this.refresh(requestId);
     });
   }
 
   show(approval: Approval): void {
     const open = this.panels.get(approval.requestId);
     if (open) return open.panel.reveal();
-    const { extension } = this.services;
-    const panel = vscode.window.createWebviewPanel('switchboard.approval', `Approve: ${approval.type}`, vscode.ViewColumn.Active, {
-      enableScripts: true,
-      localResourceRoots: [webviewRoot(extension.extensionUri)],
-    });
-    panel.iconPath = vscode.Uri.joinPath(extension.extensionUri, 'dist', 'media', 'switchboard.svg');
-    const host = new WebviewHost<ApprovalProtocol>(panel.webview, {
-      respond: ({ approved, reason }) =>
-        this.services.client().approvals.respond({ requestId: approval.requestId, approved, responder: responderName(), reason: reason || undefined }),
-    });
-    panel.webview.html = webviewHtml(panel.webview, extension.extensionUri, 'approval', `Approve: ${approval.type}`);
-    this.panels.set(approval.requestId, { panel, host });
-    panel.onDidDispose(() => {
-      host.dispose();
-      this.panels.delete(approval.requestId);
-    });
-    void host.notify('show', { approval, now: Date.now() });
-    if (!this.services.store.approvals.has(approval.requestId)) void this.showVerdict(approval.requestId);
+    const panel = vscode.window.createWebviewPanel(APPROVAL_VIEW_TYPE, approvalTitle(approval), vscode.ViewColumn.Active, webviewOptions(this.services.extension.extensionUri));
+    this.attach(panel, approval.requestId, approval);
+    if (!this.services.store.approvals.has(approval.requestId)) void this.refresh(approval.requestId);
   }
 
-  private async showVerdict(requestId: string): Promise<void> {
-    const open = this.panels.get(requestId);
+  /** A panel VS Code kept from before a window reload; the request is read again once connected. */
+  restore(panel: vscode.WebviewPanel, requestId: string | undefined): void {
+    if (!requestId || this.panels.has(requestId)) return panel.dispose();
+    panel.webview.options = webviewOptions(this.services.extension.extensionUri);
+    this.attach(panel, requestId, this.services.store.approvals.get(requestId));
+    void this.refresh(requestId);
+  }
+
+  private attach(panel: vscode.WebviewPanel, requestId: string, approval: Approval | undefined): void {
+    const { extension } = this.services;
+    panel.iconPath = vscode.Uri.joinPath(extension.extensionUri, 'dist', 'media', 'switchboard.svg');
+    const open: OpenPanel = {
+      panel,
+      approval,
+      host: new WebviewHost<ApprovalProtocol>(
+        panel.webview,
+        {
+          respond: async ({ approved, reason }) => {
+            const decided = await this.services.client().approvals.respond({ requestId, approved, responder: responderName(), reason: reason || undefined });
+            this.services.log.info(`approval ${requestId} (${decided.type} · ${decided.agentId}) ${decided.status} in its panel`);
+            this.update(requestId, decided);
+            return decided;
+          },
+        },
+        () => open.approval && open.host.notify('show', { approval: open.approval, now: Date.now() }),
+      ),
+    };
+    panel.webview.html = webviewHtml(panel.webview, extension.extensionUri, 'approval', approval ? approvalTitle(approval) : 'Approval');
+    this.panels.set(requestId, open);
+    panel.onDidDispose(() => {
+      open.host.dispose();
+      this.panels.delete(requestId);
+    });
+  }
+
+  /** Reads the request from the daemon (once connected) and shows what it says now. */
+  private async refresh(requestId: string): Promise<void> {
+    await this.services.connection.connected();
     const approval = await this.services.client().approvals.get({ requestId });
-    if (open && approval && approval.status !== 'pending') await open.host.notify('decided', { approval });
+    if (approval) this.update(requestId, approval);
+  }
+
+  private update(requestId: string, approval: Approval): void {
+    const open = this.panels.get(requestId);
+    if (!open) return;
+    const first = open.approval === undefined;
+    open.approval = approval;
+    open.panel.title = approvalTitle(approval);
+    if (first) open.host.notify('show', { approval, now: Date.now() });
+    else if (approval.status !== 'pending') open.host.notify('decided', { approval });
   }
 
   dispose(): void {

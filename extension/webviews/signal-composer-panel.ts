@@ -1,49 +1,97 @@
-/** Hosts the signal composer and inspector (one panel). */
+/** Hosts the signal composer and inspector (one panel), restored after a window reload. */
 import * as vscode from 'vscode';
+import { RpcError } from '../../protocol/errors';
 import type { ComposerAgent, SignalComposerProtocol } from '../../webview/signal-composer/protocol';
 import { COMMON_SIGNAL_TYPES, EDITOR_SENDER } from '../commands/signal-commands';
 import type { ExtensionServices } from '../context';
-import { WebviewHost, webviewHtml, webviewRoot } from './webview-host';
+import { WebviewHost, webviewHtml, webviewOptions } from './webview-host';
+
+export const COMPOSER_VIEW_TYPE = 'switchboard.signalComposer';
+
+/** The form's fields as the user reads them, for errors the daemon names by param. */
+const FIELD_LABELS: Record<string, string> = { to: 'To', type: 'Type', payload: 'Payload', ttlSeconds: 'Expires after' };
 
 export class SignalComposerPanel implements vscode.Disposable {
   private open?: { panel: vscode.WebviewPanel; host: WebviewHost<SignalComposerProtocol> };
+  /** The agent list last sent, so that beats (which change no id or status) send nothing. */
+  private sentAgents = '';
+  /** A recipient asked for by a command, for the page's next load. */
+  private requestedTarget?: string;
   private readonly subscription: { dispose(): void };
 
   constructor(private readonly services: ExtensionServices) {
     this.subscription = services.store.onDidChange((change) => {
-      if (this.open && change.agents !== 'all' && change.agents.size === 0) return;
-      void this.open?.host.notify('agents', { agents: this.agents() });
+      if (change.agents === 'all' || change.agents.size > 0) this.sendAgents();
     });
   }
 
   show(target?: string): void {
-    if (this.open) {
-      this.open.panel.reveal();
-      void this.open.host.notify('init', { agents: this.agents(), types: COMMON_SIGNAL_TYPES, target });
-      return;
+    this.requestedTarget = target;
+    if (!this.open) {
+      const panel = vscode.window.createWebviewPanel(COMPOSER_VIEW_TYPE, 'Send Signal', vscode.ViewColumn.Active, webviewOptions(this.services.extension.extensionUri));
+      return this.attach(panel);
     }
+    const { panel, host } = this.open;
+    if (panel.visible && target) {
+      host.notify('init', this.snapshot());
+      this.requestedTarget = undefined;
+    }
+    panel.reveal();
+  }
+
+  /** A panel VS Code kept from before a window reload: the page restores its own form. */
+  restore(panel: vscode.WebviewPanel): void {
+    if (this.open) return panel.dispose();
+    panel.webview.options = webviewOptions(this.services.extension.extensionUri);
+    this.attach(panel);
+  }
+
+  private attach(panel: vscode.WebviewPanel): void {
     const { extension } = this.services;
-    const panel = vscode.window.createWebviewPanel('switchboard.signalComposer', 'Send Signal', vscode.ViewColumn.Active, {
-      enableScripts: true,
-      retainContextWhenHidden: true,
-      localResourceRoots: [webviewRoot(extension.extensionUri)],
-    });
     panel.iconPath = vscode.Uri.joinPath(extension.extensionUri, 'dist', 'media', 'switchboard.svg');
-    const host = new WebviewHost<SignalComposerProtocol>(panel.webview, {
-      send: async ({ to, type, payload, ttlSeconds }) => {
-        const client = this.services.client();
-        const params = { from: EDITOR_SENDER, type, payload: payload.trim() === '' ? undefined : (JSON.parse(payload) as unknown), ttlSeconds };
-        return to === '*' ? client.signals.broadcast(params) : client.signals.send({ ...params, to });
+    const host = new WebviewHost<SignalComposerProtocol>(
+      panel.webview,
+      {
+        send: async ({ to, type, payload, ttlSeconds }) => {
+          const client = this.services.client();
+          const params = { from: EDITOR_SENDER, type, payload: payload.trim() === '' ? undefined : (JSON.parse(payload) as unknown), ttlSeconds };
+          try {
+            const signal = to === '*' ? await client.signals.broadcast(params) : await client.signals.send({ ...params, to });
+            this.services.log.info(`signal "${type}" sent to ${to === '*' ? 'every agent' : to} from the composer`);
+            return signal;
+          } catch (error) {
+            throw readable(error);
+          }
+        },
+        pending: ({ agentId }) => this.services.client().signals.pending({ agentId }),
       },
-      pending: ({ agentId }) => this.services.client().signals.pending({ agentId }),
-    });
+      () => {
+        this.sentAgents = '';
+        host.notify('init', this.snapshot());
+        this.requestedTarget = undefined;
+      },
+    );
     panel.webview.html = webviewHtml(panel.webview, extension.extensionUri, 'signal-composer', 'Send Signal');
     this.open = { panel, host };
     panel.onDidDispose(() => {
       host.dispose();
       this.open = undefined;
     });
-    void host.notify('init', { agents: this.agents(), types: COMMON_SIGNAL_TYPES, target });
+  }
+
+  private snapshot(): SignalComposerProtocol['toWebview']['init'] {
+    const agents = this.agents();
+    this.sentAgents = JSON.stringify(agents);
+    return { agents, types: COMMON_SIGNAL_TYPES, target: this.requestedTarget };
+  }
+
+  private sendAgents(): void {
+    if (!this.open) return;
+    const agents = this.agents();
+    const key = JSON.stringify(agents);
+    if (key === this.sentAgents) return;
+    this.sentAgents = key;
+    this.open.host.notify('agents', { agents });
   }
 
   private agents(): ComposerAgent[] {
@@ -57,4 +105,13 @@ export class SignalComposerPanel implements vscode.Disposable {
     this.subscription.dispose();
     this.open?.panel.dispose();
   }
+}
+
+/** The daemon's refusal in the form's words: "To: …" rather than `invalid params: to must …`. */
+function readable(error: unknown): Error {
+  if (!(error instanceof RpcError)) return error as Error;
+  const field = (error.data as { field?: string } | undefined)?.field;
+  const label = field && FIELD_LABELS[field];
+  if (!label) return new Error(error.message);
+  return new Error(`${label}: ${error.message.replace(/^invalid params: /, '').replace(new RegExp(`^${field} `), '')}`);
 }

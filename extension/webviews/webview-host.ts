@@ -1,7 +1,10 @@
 /**
- * The host side of a webview's message protocol: answers its requests with the given handlers and
- * holds notifications until the webview has said `ready` (a message posted before its script
- * listens would be lost).
+ * The host side of a webview's message protocol: answers its requests with the given handlers.
+ *
+ * A webview's page is thrown away when its tab is hidden and built again when it is shown (and
+ * after a window reload); each load says `ready`, and `onLoad` then sends the page everything it
+ * shows. Between loads notify() drops what it is given, since the next load gets it all anyway:
+ * no `retainContextWhenHidden` needed, and no page left blank.
  */
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
@@ -12,18 +15,20 @@ export type RequestHandlers<P extends Protocol> = {
 };
 
 export class WebviewHost<P extends Protocol> implements vscode.Disposable {
-  readonly ready: Promise<void>;
+  private loaded = false;
   private readonly subscription: vscode.Disposable;
 
   constructor(
     private readonly webview: vscode.Webview,
     handlers: RequestHandlers<P>,
+    onLoad: () => void,
   ) {
-    let markReady!: () => void;
-    this.ready = new Promise((resolve) => (markReady = resolve));
     this.subscription = webview.onDidReceiveMessage(async (message: unknown) => {
       if (!isMessage(message)) return;
-      if (message.kind === 'notification' && message.method === 'ready') return markReady();
+      if (message.kind === 'notification' && message.method === 'ready') {
+        this.loaded = true;
+        return onLoad();
+      }
       if (message.kind !== 'request') return;
       const handler = (handlers as Record<string, (params: unknown) => Promise<unknown>>)[message.method];
       try {
@@ -35,9 +40,8 @@ export class WebviewHost<P extends Protocol> implements vscode.Disposable {
     });
   }
 
-  async notify<M extends keyof P['toWebview'] & string>(method: M, params: P['toWebview'][M]): Promise<void> {
-    await this.ready;
-    await this.webview.postMessage({ kind: 'notification', method, params });
+  notify<M extends keyof P['toWebview'] & string>(method: M, params: P['toWebview'][M]): void {
+    if (this.loaded) void this.webview.postMessage({ kind: 'notification', method, params });
   }
 
   dispose(): void {
@@ -48,6 +52,11 @@ export class WebviewHost<P extends Protocol> implements vscode.Disposable {
 /** Where built webview assets live; the only folder a webview may load from. */
 export function webviewRoot(extensionUri: vscode.Uri): vscode.Uri {
   return vscode.Uri.joinPath(extensionUri, 'dist', 'webview');
+}
+
+/** Options of every Switchboard webview panel; its page keeps its own state (see WebviewHost). */
+export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewPanelOptions & vscode.WebviewOptions {
+  return { enableScripts: true, localResourceRoots: [webviewRoot(extensionUri)] };
 }
 
 /** The page of a webview app: nonce-locked scripts, theme colours only, codicons from the build folder. */

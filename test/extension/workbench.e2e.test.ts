@@ -115,6 +115,58 @@ describe('extension in a real VS Code (code-server + Chromium)', function () {
     await item.waitFor({ state: 'detached' }); // gone from the Approvals view
     await shot('approval-webview-decided');
   });
+
+  it('gives each request its own tab titled "<type> · <agent>", keeps its content across tab switches and a window reload', async () => {
+    const ask = (agentId: string, branch: string) =>
+      client.approvals.create({ agentId, type: 'merge', risk: 'medium', timeoutMs: 600_000, context: { branch } });
+    await ask('e2e-left', 'feat/left');
+    await ask('e2e-right', 'feat/right');
+    const tab = (title: string) => page.locator(`.tabs-container .tab[aria-label^="${title}"]`);
+    const showsBranch = (branch: string) => webviewContent(page).locator('.json-fields dd', { hasText: branch }).waitFor();
+    for (const agentId of ['e2e-left', 'e2e-right']) {
+      await row(new RegExp(`^merge · ${agentId}`)).click();
+      await tab(`merge · ${agentId}`).waitFor();
+    }
+    await showsBranch('feat/right');
+    await tab('merge · e2e-left').click();
+    await showsBranch('feat/left');
+    await tab('merge · e2e-right').click();
+    await showsBranch('feat/right'); // shown again, not blank
+    await shot('approval-tabs');
+
+    await page.keyboard.press('F1');
+    await page.keyboard.type('Developer: Reload Window');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Reload Window' }).first().waitFor();
+    const reloaded = page.waitForEvent('load', { timeout: 60_000 });
+    await page.keyboard.press('Enter');
+    await reloaded;
+    await page.locator('.activitybar').waitFor({ timeout: 60_000 });
+    await tab('merge · e2e-left').click({ timeout: 60_000 });
+    await showsBranch('feat/left');
+    await shot('approval-restored');
+  });
+
+  it('keeps the recipient picked in the signal composer while the fleet beats, sends, and lists the signal as pending', async () => {
+    const beats = await record(client, ['agents']);
+    await page.keyboard.press('F1');
+    await page.keyboard.type('Switchboard: Open Signal Composer');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Open Signal Composer' }).first().waitFor();
+    await page.keyboard.press('Enter');
+    const frame = webviewContent(page);
+    await frame.locator('#target').click();
+    // Not the first agent (the one offered before any pick): coder-2, with the mouse.
+    await frame.locator('#target').getByRole('option', { name: 'coder-2', exact: true }).click();
+    const pickedAt = Date.now();
+    // Three beats of the fleet after the pick: each used to rebuild the list and drop the choice.
+    await beats.count((e) => e.type === 'agent.beat' && e.ts >= pickedAt, 3, 30_000);
+    assert.equal(await frame.locator('#target').evaluate((el) => (el as HTMLSelectElement).value), 'coder-2');
+    await frame.locator('#inspector-title', { hasText: 'Pending for coder-2' }).waitFor();
+    await frame.locator('#send').click();
+    await frame.locator('#status', { hasText: 'Sent “pause” to coder-2.' }).waitFor();
+    await frame.locator('#pending td', { hasText: 'vscode' }).first().waitFor();
+    await shot('signal-composer');
+    assert.ok((await client.signals.pending({ agentId: 'coder-2' })).some((signal) => signal.type === 'pause' && signal.source === 'vscode'));
+  });
 });
 
 describe('extension in a real VS Code: the daemon goes away and comes back', function () {

@@ -61,7 +61,12 @@ export async function openWebviewApp(app: string): Promise<WebviewPage> {
 function serve(app: string): Promise<Server> {
   const html = `<!DOCTYPE html><html><head><meta charset="UTF-8">
 <link rel="stylesheet" href="codicon.css" id="vscode-codicon-stylesheet"><link rel="stylesheet" href="${app}.css">
-<script>window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__posted(m), getState: () => undefined, setState: () => {} });</script>
+<script>window.acquireVsCodeApi = () => ({
+  postMessage: (m) => window.__posted(m),
+  // Like VS Code's webview state: kept across reloads of the page (sessionStorage here).
+  getState: () => JSON.parse(sessionStorage.getItem('state') ?? 'null') ?? undefined,
+  setState: (state) => sessionStorage.setItem('state', JSON.stringify(state)),
+});</script>
 </head><body><main id="app"></main><script type="module" src="${app}.js"></script></body></html>`;
   const server = createServer((req, res) => {
     const name = (req.url ?? '/').split('?')[0]!.slice(1);

@@ -10,7 +10,12 @@ import { duration, h, renderJson } from '../shared/dom';
 import { HostChannel } from '../shared/host-channel';
 import type { ApprovalProtocol } from './protocol';
 
-const host = new HostChannel<ApprovalProtocol>();
+/** Saved so that VS Code can bring the panel back after a window reload (see ApprovalPanels.restore). */
+interface SavedState {
+  requestId: string;
+}
+
+const host = new HostChannel<ApprovalProtocol, SavedState>();
 const app = document.getElementById('app')!;
 let shownId: string | undefined;
 let clockOffset = 0;
@@ -28,6 +33,7 @@ const parts = {
 host.on('show', ({ approval, now }) => {
   clockOffset = now - Date.now();
   if (approval.requestId !== shownId) build(approval);
+  host.saveState({ requestId: approval.requestId });
   update(approval);
 });
 host.on('decided', ({ approval }) => update(approval));

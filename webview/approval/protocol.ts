@@ -1,4 +1,4 @@
-/** Messages of the approval webview. The host waits for `ready` before it posts anything. */
+/** Messages of the approval webview. Each load of the page says `ready`; the host answers with `show`. */
 import type { Approval } from '../../protocol/types';
 
 export interface ApprovalProtocol {

@@ -3,10 +3,16 @@ import { isMessage, type Protocol } from './messages';
 
 interface VsCodeApi {
   postMessage(message: unknown): void;
+  getState(): unknown;
+  setState(state: unknown): void;
 }
 declare function acquireVsCodeApi(): VsCodeApi;
 
-export class HostChannel<P extends Protocol> {
+/**
+ * `S` is what the page keeps across being hidden and a window reload (VS Code's webview state):
+ * what the user is editing. What the host knows comes again from the host when the page loads.
+ */
+export class HostChannel<P extends Protocol, S extends object = Record<string, never>> {
   private readonly vscode = acquireVsCodeApi();
   private nextId = 1;
   private readonly pending = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
@@ -26,6 +32,15 @@ export class HostChannel<P extends Protocol> {
       this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
       this.vscode.postMessage({ kind: 'request', id, method, params });
     });
+  }
+
+  /** The page's saved state from before it was hidden or the window reloaded, if any. */
+  savedState(): Partial<S> {
+    return (this.vscode.getState() as Partial<S> | undefined) ?? {};
+  }
+
+  saveState(state: S): void {
+    this.vscode.setState(state);
   }
 
   notify<M extends keyof P['toHost'] & string>(method: M, params: P['toHost'][M]): void {

@@ -1,4 +1,4 @@
-/** Messages of the signal composer and inspector. The host waits for `ready` before it posts anything. */
+/** Messages of the signal composer and inspector. Each load of the page says `ready`; the host answers with `init`. */
 import type { Signal } from '../../protocol/types';
 
 export interface ComposerAgent {
@@ -25,8 +25,13 @@ export interface SignalComposerProtocol {
     ready: Record<string, never>;
   };
   toWebview: {
-    /** Live agents to pick from (sent again when the fleet changes), the common types, and a preselected target. */
+    /**
+     * Live agents to pick from, the common types, and a recipient a command asked for (else the
+     * page keeps the one the user picked). Sent on every load of the page, and when a command
+     * opens the composer for an agent.
+     */
     init: { agents: ComposerAgent[]; types: string[]; target?: string };
+    /** The live agents again, only when one comes or goes or changes status (not on beats). */
     agents: { agents: ComposerAgent[] };
   };
 }
