@@ -89,17 +89,17 @@ export function hostSuites(): void {
       assert.equal(api.statusBar.item.command, 'switchboard.statusBarMenu');
     });
 
-    it('opens the approval webview in an editor tab', async () => {
+    it('opens the approval webview in an editor tab titled "<type> · <agent>"', async () => {
       const approval = await api.connection.client!.approvals.create({ agentId: 'host-a', type: 'publish', context: { doc: 'x' } });
       const opened = new Promise<vscode.Tab | undefined>((resolve) =>
         vscode.window.tabGroups.onDidChangeTabs((e) => {
-          const found = e.opened.find((t) => t.label === 'Approve: publish');
+          const found = e.opened.find((t) => t.label === 'publish · host-a');
           if (found) resolve(found);
         }),
       );
       await vscode.commands.executeCommand('switchboard.approval.open', approval);
       const tab = await opened;
-      assert.ok(tab, 'an "Approve: publish" tab');
+      assert.ok(tab, 'a "publish · host-a" tab');
       assert.ok(tab.input instanceof vscode.TabInputWebview);
       assert.match((tab.input as vscode.TabInputWebview).viewType, /switchboard\.approval$/);
     });
