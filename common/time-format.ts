@@ -5,3 +5,8 @@ export function ageText(ms: number): string {
   if (s < 3600) return `${Math.floor(s / 60)}m`;
   return `${Math.floor(s / 3600)}h ${Math.floor((s % 3600) / 60)}m`;
 }
+
+/** A moment as a wall-clock time of day ("14:51:37"), for tooltips that are not redrawn as time passes. */
+export function clockTime(epochMs: number): string {
+  return new Date(epochMs).toLocaleTimeString();
+}

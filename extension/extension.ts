@@ -7,8 +7,10 @@ import { registerSignalCommands } from './commands/signal-commands';
 import { launchDaemon } from './connection/daemon-launcher';
 import { DaemonConnection } from './connection/daemon-connection';
 import type { ExtensionServices } from './context';
+import { workflowOf } from './model/agent-display';
+import type { AgentTreeNode } from './model/agent-tree-model';
 import { FleetStore } from './model/fleet-store';
-import { ConnectionNotifier, notifyChange } from './notifications';
+import { ConnectionNotifier, FleetNotifier } from './notifications';
 import { connectionSettings } from './settings';
 import { StatusBar, showStatusMenu } from './status-bar';
 import { AgentsView } from './views/agents-view';
@@ -69,13 +71,15 @@ export function activate(context: vscode.ExtensionContext): SwitchboardApi {
 
   const statusBar = new StatusBar(store, () => connection);
   const notifier = new ConnectionNotifier();
+  const fleetNotifier = new FleetNotifier(services, (agentId) => revealAgent(agentId));
   const revealAgent = (agentId: string) => {
     const node = agentsView.model.agentNode(agentId);
     if (node) void agentsTree.reveal(node, { select: true, focus: true });
   };
 
   const setBadge = () => {
-    approvalsTree.badge = store.approvals.size > 0 ? { value: store.approvals.size, tooltip: `${store.approvals.size} waiting for approval` } : undefined;
+    // Offline, the view is empty: a badge counting what it cannot show would contradict it.
+    approvalsTree.badge = connection.state === 'connected' && store.approvals.size > 0 ? { value: store.approvals.size, tooltip: `${store.approvals.size} waiting for approval` } : undefined;
   };
   const clock = setInterval(() => {
     agentsView.refreshStale();
@@ -109,13 +113,25 @@ export function activate(context: vscode.ExtensionContext): SwitchboardApi {
     store.onDidChange((change) => {
       statusBar.update();
       setBadge();
-      notifyChange(services, change, revealAgent);
+      fleetNotifier.onChange(change);
     }),
     ...registerApprovalCommands(services),
     ...registerSignalCommands(services),
     ...registerDaemonCommands(services, launch),
     vscode.commands.registerCommand('switchboard.agents.groupByWorkflow', () => agentsView.setGrouped(true)),
     vscode.commands.registerCommand('switchboard.agents.showFlat', () => agentsView.setGrouped(false)),
+    vscode.commands.registerCommand('switchboard.agents.hideFinished', () => agentsView.setFilter({ ...agentsView.model.filter, hideFinished: true })),
+    vscode.commands.registerCommand('switchboard.agents.showFinished', () => agentsView.setFilter({ ...agentsView.model.filter, hideFinished: false })),
+    vscode.commands.registerCommand('switchboard.agents.filter', async () => {
+      const workflows = [...new Set([...store.agents.values()].map(workflowOf))].sort();
+      const picked = await vscode.window.showQuickPick(workflows, { title: 'Show the agents of these workflows', canPickMany: true });
+      if (picked && picked.length > 0) agentsView.setFilter({ ...agentsView.model.filter, workflows: new Set(picked) });
+    }),
+    vscode.commands.registerCommand('switchboard.agents.clearFilter', () => agentsView.setFilter({ hideFinished: false })),
+    vscode.commands.registerCommand('switchboard.agent.showApproval', (node: AgentTreeNode) => {
+      const approval = node.kind === 'agent' ? agentsView.approvalOf(node.agentId) : undefined;
+      if (approval) approvals.show(approval);
+    }),
     vscode.commands.registerCommand('switchboard.statusBarMenu', () => showStatusMenu(connection.state)),
     vscode.commands.registerCommand('switchboard.signals.filter', async () => {
       const agentId = await vscode.window.showInputBox({ title: 'Filter signals: agent (empty for all)', value: signalsView.filter.agentId ?? '' });
@@ -139,6 +155,9 @@ export function activate(context: vscode.ExtensionContext): SwitchboardApi {
     void vscode.commands.executeCommand('setContext', 'switchboard.connected', connected);
     for (const view of [agentsView, approvalsView, signalsView, eventsView]) view.setConnected(connected);
     statusBar.update();
+    setBadge();
+    // The welcome view's text is fixed: the view's header says which daemon, and why not.
+    agentsTree.description = connected ? undefined : `${connection.lastError ?? 'offline'} — ${connection.where()}`;
     notifier.onState(state);
     log.info(`connection: ${state}`);
   });

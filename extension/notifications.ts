@@ -1,35 +1,73 @@
-/** Notifications: a new approval (Approve / Reject / Details), an agent that failed or expired (Show); one per change of connection state. */
+/**
+ * Notifications, in proportion (docs/ux.md): an approval request is the one thing that needs the
+ * user, so it is a warning that names the request (type, agent and what it is about) and is
+ * unique per request; a high-risk one offers Review… (the details) instead of Approve. An agent's
+ * failure or expiry is an information message, once per agent per window, the repeats counted.
+ * Answers are confirmed in the status bar (confirm.ts), not with more toasts.
+ */
 import * as vscode from 'vscode';
 import type { AgentStatus, Approval } from '../protocol/types';
 import { answerApproval } from './commands/approval-commands';
 import type { LinkState } from './connection/daemon-connection';
 import type { ExtensionServices } from './context';
 import type { FleetChange } from './model/fleet-store';
+import { approvalSummary } from './model/approval-summary';
 import { notificationsOn } from './settings';
 
-export function notifyChange(services: ExtensionServices, change: FleetChange, revealAgent: (agentId: string) => void): void {
-  if (notificationsOn('approvals')) for (const approval of change.newApprovals) void notifyApproval(services, approval);
-  for (const agent of change.endedBadly) {
-    const kind = agent.status === 'expired' ? 'agentExpired' : 'agentFailed';
-    if (!notificationsOn(kind)) continue;
-    void notifyEnded(agent).then((show) => show && revealAgent(agent.agentId));
+/** Failures of one agent within this window are told once, with their count. */
+export const FAILURE_WINDOW_MS = 10 * 60_000;
+
+export class FleetNotifier {
+  /** Texts of approval notifications still open: VS Code merges identical ones into one toast. */
+  private readonly openTexts = new Set<string>();
+  /** Per agent: when its failure was last told, and how many came since that window opened. */
+  private readonly failures = new Map<string, { toldAt: number; count: number }>();
+
+  constructor(
+    private readonly services: ExtensionServices,
+    private readonly revealAgent: (agentId: string) => void,
+  ) {}
+
+  onChange(change: FleetChange): void {
+    if (notificationsOn('approvals')) for (const approval of change.newApprovals) void this.approval(approval);
+    for (const agent of change.endedBadly) {
+      if (notificationsOn(agent.status === 'expired' ? 'agentExpired' : 'agentFailed')) this.endedBadly(agent);
+    }
   }
-}
 
-async function notifyApproval(services: ExtensionServices, approval: Approval): Promise<void> {
-  const show = approval.risk === 'high' ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
-  const choice = await show(`Switchboard: ${approval.agentId} asks to "${approval.type}" (${approval.risk} risk).`, 'Approve', 'Reject', 'Details');
-  if (choice === 'Approve') await answerApproval(services, true, { requestId: approval.requestId, reason: '' });
-  else if (choice === 'Reject') await answerApproval(services, false, { requestId: approval.requestId });
-  else if (choice === 'Details') services.showApproval(approval);
-}
+  private async approval(approval: Approval): Promise<void> {
+    const summary = approvalSummary(approval, this.services.store.agents.get(approval.agentId)?.currentTask ?? undefined);
+    let text = `Switchboard: ${approval.agentId} asks to "${approval.type}" (${approval.risk} risk)${summary ? ` — ${summary}` : ''}`;
+    if (this.openTexts.has(text)) text += ` · request ${approval.requestId.slice(0, 8)}`;
+    this.openTexts.add(text);
+    const actions = approval.risk === 'high' ? ['Review…', 'Reject'] : ['Approve', 'Reject', 'Details'];
+    try {
+      const choice = await vscode.window.showWarningMessage(text, ...actions);
+      if (choice === 'Approve') await answerApproval(this.services, true, { requestId: approval.requestId, reason: '' });
+      else if (choice === 'Reject') await answerApproval(this.services, false, { requestId: approval.requestId });
+      else if (choice === 'Details' || choice === 'Review…') this.services.showApproval(approval);
+    } finally {
+      this.openTexts.delete(text);
+    }
+  }
 
-async function notifyEnded(agent: AgentStatus): Promise<boolean> {
-  const message =
-    agent.status === 'expired'
-      ? `Switchboard: ${agent.agentId} stopped beating and expired${agent.currentTask ? ` (was: ${agent.currentTask})` : ''}.`
-      : `Switchboard: ${agent.agentId} failed${agent.currentTask ? ` during "${agent.currentTask}"` : ''}.`;
-  return (await vscode.window.showWarningMessage(message, 'Show')) === 'Show';
+  private endedBadly(agent: AgentStatus): void {
+    const now = Date.now();
+    const seen = this.failures.get(agent.agentId);
+    if (seen && now - seen.toldAt < FAILURE_WINDOW_MS) {
+      seen.count++;
+      this.services.log.warn(`${agent.agentId} ${agent.status} again (${seen.count} times in ${FAILURE_WINDOW_MS / 60_000} min)`);
+      return;
+    }
+    const again = seen ? ` (${seen.count} times in the last ${FAILURE_WINDOW_MS / 60_000} min)` : '';
+    this.failures.set(agent.agentId, { toldAt: now, count: 1 });
+    const message =
+      agent.status === 'expired'
+        ? `Switchboard: ${agent.agentId} stopped beating and expired${agent.currentTask ? ` (was: ${agent.currentTask})` : ''}.`
+        : `Switchboard: ${agent.agentId} failed${agent.currentTask ? ` during "${agent.currentTask}"` : ''}${again}.`;
+    this.services.log.warn(message.replace(/^Switchboard: /, ''));
+    void vscode.window.showInformationMessage(message, 'Show').then((choice) => choice && this.revealAgent(agent.agentId));
+  }
 }
 
 /** Says so once when the link drops or comes back (not on each retry, not on the first connect). */

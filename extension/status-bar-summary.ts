@@ -9,12 +9,12 @@ export interface StatusSummary {
 }
 
 /** The item's content, from the link state and the fleet (pure, for tests). */
-export function summarize(state: LinkState, store: FleetStore, staleSeconds: number, lastError?: string): StatusSummary {
+export function summarize(state: LinkState, store: FleetStore, staleSeconds: number, lastError?: string, where = ''): StatusSummary {
   if (state !== 'connected') {
     return {
       text: state === 'connecting' ? '$(sync~spin) Switchboard connecting…' : '$(debug-disconnect) Switchboard offline',
       background: state === 'connecting' ? undefined : 'error',
-      tooltip: `**Switchboard** is ${state === 'connecting' ? 'connecting to' : 'not connected to'} its daemon.${lastError ? `\n\n${lastError}` : ''}`,
+      tooltip: `**Switchboard** is ${state === 'connecting' ? 'connecting to' : 'not connected to'} its daemon (${where}).${lastError ? `\n\n${lastError}` : ''}`,
     };
   }
   const alive = [...store.agents.values()].filter((a) => a.alive);
@@ -33,6 +33,8 @@ export function summarize(state: LinkState, store: FleetStore, staleSeconds: num
       `- ${alive.length} alive, ${stale} stale (silent > ${staleSeconds}s)`,
       `- ${failed} failed in the last 10 minutes`,
       `- ${approvals} approval${approvals === 1 ? '' : 's'} waiting`,
+      '',
+      `Daemon: ${where}`,
       '',
       'Click for actions.',
     ].join('\n'),

@@ -10,7 +10,7 @@ export class StatusBar implements vscode.Disposable {
 
   constructor(
     private readonly store: FleetStore,
-    private readonly state: () => { state: LinkState; lastError?: string },
+    private readonly state: () => { state: LinkState; lastError?: string; where(): string },
   ) {
     this.item.name = 'Switchboard';
     this.item.command = 'switchboard.statusBarMenu';
@@ -19,8 +19,8 @@ export class StatusBar implements vscode.Disposable {
   }
 
   update(): void {
-    const { state, lastError } = this.state();
-    const summary = summarize(state, this.store, staleThresholdSeconds(), lastError);
+    const link = this.state();
+    const summary = summarize(link.state, this.store, staleThresholdSeconds(), link.lastError, link.where());
     this.item.text = summary.text;
     this.item.tooltip = new vscode.MarkdownString(summary.tooltip, true);
     this.item.backgroundColor = summary.background ? new vscode.ThemeColor(`statusBarItem.${summary.background}Background`) : undefined;
@@ -37,14 +37,14 @@ export async function showStatusMenu(state: LinkState): Promise<void> {
   const actions = [
     ...(connected
       ? [
-          { label: '$(organization) Focus Agents', command: 'switchboard.focusAgents' },
+          { label: '$(organization) Show Agents', command: 'switchboard.agents.focus' },
           { label: '$(check) Approve Pending Request…', command: 'switchboard.approve' },
           { label: '$(close) Reject Pending Request…', command: 'switchboard.reject' },
           { label: '$(send) Send Signal…', command: 'switchboard.sendSignal' },
           { label: '$(broadcast) Broadcast Signal…', command: 'switchboard.broadcastSignal' },
         ]
       : [{ label: '$(play) Start Daemon', command: 'switchboard.startDaemon' }]),
-    { label: '$(refresh) Reconnect', command: 'switchboard.reconnect' },
+    { label: '$(plug) Reconnect', command: 'switchboard.reconnect' },
     { label: '$(output) Show Log', command: 'switchboard.showLog' },
   ];
   const picked = await vscode.window.showQuickPick(actions, { title: 'Switchboard' });

@@ -4,6 +4,7 @@ import { ErrorCode, RpcError } from '../../protocol/errors';
 import type { Approval } from '../../protocol/types';
 import type { ExtensionServices } from '../context';
 import { ageText } from '../../common/time-format';
+import { confirmDone } from '../confirm';
 import { responderName } from '../settings';
 
 /** Arguments a caller (a test, a notification, a view item) may pass to skip the prompts. */
@@ -39,8 +40,7 @@ export async function answerApproval(services: ExtensionServices, approved: bool
   if (reason === undefined) return undefined; // Esc
   try {
     const decided = await services.client().approvals.respond({ requestId, approved, responder: responderName(), reason: reason || undefined });
-    services.log.info(`${decided.status} ${decided.type} for ${decided.agentId} (${requestId})`);
-    void vscode.window.showInformationMessage(`Switchboard: ${decided.status} "${decided.type}" for ${decided.agentId}.`);
+    confirmDone(services, `${decided.status} "${decided.type}" for ${decided.agentId} (request ${requestId})`);
     return decided;
   } catch (error) {
     const message = error instanceof RpcError && error.code === ErrorCode.Conflict ? `already answered: ${error.message}` : (error as Error).message;

@@ -1,4 +1,4 @@
-/** Start Daemon, Stop Daemon, Reconnect, Show Log, Focus Agents. */
+/** Start Daemon, Stop Daemon, Reconnect, Show Log, the guide to connecting agents. */
 import * as vscode from 'vscode';
 import { stopDaemon } from '../connection/daemon-launcher';
 import type { ExtensionServices } from '../context';
@@ -30,6 +30,9 @@ export function registerDaemonCommands(services: ExtensionServices, launch: (sta
     }),
     vscode.commands.registerCommand('switchboard.reconnect', () => connection.restart()),
     vscode.commands.registerCommand('switchboard.showLog', () => log.show()),
-    vscode.commands.registerCommand('switchboard.focusAgents', () => vscode.commands.executeCommand('switchboard.agents.focus')),
+    // The guide ships in the .vsix, so that it opens offline and matches this version.
+    vscode.commands.registerCommand('switchboard.openAgentGuide', () =>
+      vscode.commands.executeCommand('markdown.showPreview', vscode.Uri.joinPath(services.extension.extensionUri, 'docs', 'agents.md')),
+    ),
   ];
 }

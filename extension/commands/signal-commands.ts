@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import { ID_REGEXP } from '../../protocol/limits';
 import type { Signal } from '../../protocol/types';
+import { confirmDone } from '../confirm';
 import type { ExtensionServices } from '../context';
 import type { AgentTreeNode } from '../model/agent-tree-model';
 import { describeAgent } from '../model/agent-display';
@@ -61,7 +62,7 @@ export async function sendSignal(services: ExtensionServices, arg: SendArgs): Pr
     const client = services.client();
     const params = { from: EDITOR_SENDER, type, payload, ttlSeconds: arg.ttlSeconds };
     const signal = to === '*' ? await client.signals.broadcast(params) : await client.signals.send({ ...params, to });
-    void vscode.window.showInformationMessage(`Switchboard: sent "${type}" to ${to === '*' ? 'every agent' : to}.`);
+    confirmDone(services, `sent "${type}" to ${to === '*' ? 'every agent' : to}`);
     return signal;
   } catch (error) {
     void vscode.window.showErrorMessage(`Switchboard: could not send the signal: ${(error as Error).message}`);

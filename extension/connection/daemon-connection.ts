@@ -40,6 +40,8 @@ export class DaemonConnection extends EventEmitter<{ state: [LinkState]; resynce
   client?: SwitchboardClient;
   /** Why the last attempt failed (shown in the status bar tooltip and the welcome view). */
   lastError?: string;
+  /** The URL of the daemon last connected to. */
+  private url?: string;
 
   private attempt = 0;
   private retryTimer?: NodeJS.Timeout;
@@ -64,6 +66,14 @@ export class DaemonConnection extends EventEmitter<{ state: [LinkState]; resynce
     this.client?.close();
     this.client = undefined;
     await this.start();
+  }
+
+  /** Which daemon this is, or would be: URL, state dir, version (status bar, Agents view, log). */
+  where(): string {
+    const settings = this.deps.settings();
+    const url = this.state === 'connected' ? this.url : settings.daemonUrl || undefined;
+    const version = this.state === 'connected' ? this.client?.daemon?.daemonVersion : undefined;
+    return [url, `state dir ${settings.stateDir}`, version && `daemon ${version}`].filter(Boolean).join(' · ');
   }
 
   /** Resolves once connected (at once if it is). */
@@ -91,6 +101,7 @@ export class DaemonConnection extends EventEmitter<{ state: [LinkState]; resynce
     if (this.stopped) return;
     this.setState('connecting');
     const settings = this.deps.settings();
+    this.deps.log.info(`connecting: ${this.where()}${settings.autoStart ? '' : ' (auto-start off)'}`);
     try {
       let endpoint = this.endpoint(settings);
       if (!endpoint && settings.autoStart && !settings.daemonUrl) {
@@ -121,7 +132,8 @@ export class DaemonConnection extends EventEmitter<{ state: [LinkState]; resynce
         onResync: () => void this.resync(),
       });
       await this.resync();
-      this.deps.log.info(`connected to ${endpoint.url} (daemon ${client.daemon?.daemonVersion}, ${client.daemon?.daemonId})`);
+      this.url = endpoint.url;
+      this.deps.log.info(`connected: ${this.where()} (daemon id ${client.daemon?.daemonId})`);
       this.setState('connected');
     } catch (error) {
       this.lastError = (error as Error).message;

@@ -1,12 +1,27 @@
 /** How an agent is shown: its display state (stale is derived), description and group. */
 import type { AgentStatus } from '../../protocol/types';
 
-export type AgentDisplayState = AgentStatus['status'] | 'stale';
+/** `stale` and `waiting` (for an approval) are derived here; the rest is the agent's own status. */
+export type AgentDisplayState = AgentStatus['status'] | 'stale' | 'waiting';
 
-export function displayState(agent: AgentStatus, staleSeconds: number, now = Date.now()): AgentDisplayState {
+/** A silent agent is stale even when it waits: it may be dead, which matters more. */
+export function displayState(agent: AgentStatus, staleSeconds: number, now = Date.now(), waitingForApproval = false): AgentDisplayState {
   if (agent.alive && now - agent.lastBeatAt > staleSeconds * 1000) return 'stale';
+  if (agent.alive && waitingForApproval) return 'waiting';
   return agent.status;
 }
+
+/** How a display state reads in a row's accessible label and tooltip. */
+export const STATE_LABELS: Record<AgentDisplayState, string> = {
+  starting: 'starting',
+  running: 'running',
+  completed: 'completed',
+  failed: 'failed',
+  cancelled: 'cancelled',
+  expired: 'expired',
+  stale: 'stale',
+  waiting: 'waiting for approval',
+};
 
 /** "65% · Analyzing…" */
 export function describeAgent(agent: AgentStatus): string {

@@ -4,7 +4,7 @@
  * themselves, or their parent when membership or order of a level changed.
  */
 import type { AgentStatus, Signal } from '../../protocol/types';
-import { compareAgents, workflowOf } from './agent-display';
+import { NO_WORKFLOW, compareAgents, workflowOf } from './agent-display';
 
 export interface GroupNode {
   kind: 'group';
@@ -19,11 +19,25 @@ export interface AgentNode {
   signalCount: number;
 }
 
+/** Pending signals of one type from one sender (to this agent, or broadcast), shown as one row. */
 export interface SignalNode {
   kind: 'signal';
   agentId: string;
+  /** The newest of them. */
   signal: Signal;
+  count: number;
+  oldestSentAt: number;
 }
+
+/** Which agents the view shows. */
+export interface AgentFilter {
+  /** Hide agents that have ended (completed, failed, cancelled, expired). */
+  hideFinished: boolean;
+  /** Only these workflows (undefined: all). */
+  workflows?: ReadonlySet<string>;
+}
+
+export const NO_FILTER: AgentFilter = { hideFinished: false };
 
 export type AgentTreeNode = GroupNode | AgentNode | SignalNode;
 
@@ -41,11 +55,27 @@ export class AgentTreeModel {
   private readonly groupOf = new Map<string, string>();
   /** Alive or not, as last placed: a change moves the row (alive rows sort first). */
   private readonly aliveOf = new Map<string, boolean>();
+  /** Let through by the filter or not, as last placed. */
+  private readonly shownOf = new Map<string, boolean>();
+  filter: AgentFilter = NO_FILTER;
 
   constructor(
     private readonly source: AgentSource,
     public grouped = true,
   ) {}
+
+  /** Whether the filter lets an agent through. */
+  shows(agent: AgentStatus): boolean {
+    if (this.filter.hideFinished && !agent.alive) return false;
+    return !this.filter.workflows || this.filter.workflows.has(workflowOf(agent));
+  }
+
+  /** Agents the filter hides now. */
+  hiddenCount(): number {
+    let hidden = 0;
+    for (const agent of this.source.agents.values()) if (!this.shows(agent)) hidden++;
+    return hidden;
+  }
 
   /** Rebuilds every node (after a snapshot or a grouping toggle). */
   rebuild(): Refresh {
@@ -53,6 +83,7 @@ export class AgentTreeModel {
     this.groupNodes.clear();
     this.groupOf.clear();
     this.aliveOf.clear();
+    this.shownOf.clear();
     for (const agent of this.source.agents.values()) this.place(agent);
     return undefined;
   }
@@ -88,7 +119,13 @@ export class AgentTreeModel {
         else root = true;
       }
       node.signalCount = this.source.pendingSignalsFor(agentId).length;
-      refresh.add(node);
+      const shown = this.shows(agent);
+      if (this.shownOf.get(agentId) !== shown) {
+        // Filtered in or out: its level (and maybe its group's presence) changes.
+        this.shownOf.set(agentId, shown);
+        root = true;
+      }
+      if (shown) refresh.add(node);
     }
     if (root) return undefined;
     // A refreshed group redraws its agents: drop those.
@@ -99,13 +136,30 @@ export class AgentTreeModel {
   children(parent?: AgentTreeNode): AgentTreeNode[] {
     if (!parent) {
       if (!this.grouped) return this.sortedAgents(this.agentNodes.keys());
-      return [...this.groupNodes.values()].sort((a, b) => a.workflow.localeCompare(b.workflow));
+      // Named workflows by name; agents without one last, under "(no workflow)".
+      return [...this.groupNodes.values()]
+        .filter((group) => this.filter === NO_FILTER || [...group.agentIds].some((id) => this.shownOf.get(id)))
+        .sort((a, b) => Number(a.workflow === NO_WORKFLOW) - Number(b.workflow === NO_WORKFLOW) || a.workflow.localeCompare(b.workflow));
     }
     if (parent.kind === 'group') return this.sortedAgents(parent.agentIds);
-    if (parent.kind === 'agent') {
-      return this.source.pendingSignalsFor(parent.agentId).map((signal) => ({ kind: 'signal', agentId: parent.agentId, signal }));
-    }
+    if (parent.kind === 'agent') return this.signalRows(parent.agentId);
     return [];
+  }
+
+  /** Pending signals of one type from one sender collapse into one row with a count. */
+  private signalRows(agentId: string): SignalNode[] {
+    const rows = new Map<string, SignalNode>();
+    for (const signal of this.source.pendingSignalsFor(agentId)) {
+      const key = `${signal.type}\n${signal.source}\n${signal.target === '*'}`;
+      const row = rows.get(key);
+      if (!row) rows.set(key, { kind: 'signal', agentId, signal, count: 1, oldestSentAt: signal.sentAt });
+      else {
+        row.count++;
+        if (signal.sentAt >= row.signal.sentAt) row.signal = signal;
+        row.oldestSentAt = Math.min(row.oldestSentAt, signal.sentAt);
+      }
+    }
+    return [...rows.values()];
   }
 
   parentOf(node: AgentTreeNode): AgentTreeNode | undefined {
@@ -127,6 +181,7 @@ export class AgentTreeModel {
     const workflow = workflowOf(agent);
     this.groupOf.set(agent.agentId, workflow);
     this.aliveOf.set(agent.agentId, agent.alive);
+    this.shownOf.set(agent.agentId, this.shows(agent));
     let group = this.groupNodes.get(workflow);
     if (!group) this.groupNodes.set(workflow, (group = { kind: 'group', workflow, agentIds: new Set() }));
     group.agentIds.add(agent.agentId);
@@ -136,6 +191,7 @@ export class AgentTreeModel {
 
   private sortedAgents(ids: Iterable<string>): AgentNode[] {
     const agents = this.source.agents;
-    return [...ids].sort((a, b) => compareAgents(agents.get(a)!, agents.get(b)!)).map((id) => this.agentNodes.get(id)!);
+    const shown = this.filter === NO_FILTER ? [...ids] : [...ids].filter((id) => this.shows(agents.get(id)!));
+    return shown.sort((a, b) => compareAgents(agents.get(a)!, agents.get(b)!)).map((id) => this.agentNodes.get(id)!);
   }
 }

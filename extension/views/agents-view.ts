@@ -1,15 +1,21 @@
-/** The Agents view: grouped by workflow (or flat), codicons by state, pending signals as children. */
+/**
+ * The Agents view: grouped by workflow (or flat), codicons by state, pending signals as children
+ * (one row per type and sender, with a count). A row is redrawn only when what it shows changes,
+ * so a beat that changes nothing visible leaves it (and its open tooltip) alone; tooltips are
+ * built when hovered (resolveTreeItem).
+ */
 import * as vscode from 'vscode';
-import type { AgentStatus } from '../../protocol/types';
-import { ageText } from '../../common/time-format';
-import { describeAgent, displayState, type AgentDisplayState } from '../model/agent-display';
-import { AgentTreeModel, type AgentTreeNode } from '../model/agent-tree-model';
+import type { AgentStatus, Approval } from '../../protocol/types';
+import { ageText, clockTime } from '../../common/time-format';
+import { STATE_LABELS, describeAgent, displayState, type AgentDisplayState } from '../model/agent-display';
+import { AgentTreeModel, type AgentFilter, type AgentTreeNode } from '../model/agent-tree-model';
 import type { FleetStore } from '../model/fleet-store';
 import { staleThresholdSeconds } from '../settings';
 
 const ICONS: Record<AgentDisplayState, [string, string?]> = {
   starting: ['loading~spin'],
   running: ['pulse', 'charts.green'],
+  waiting: ['bell-dot', 'charts.yellow'],
   completed: ['pass', 'charts.green'],
   failed: ['error', 'errorForeground'],
   cancelled: ['circle-slash', 'disabledForeground'],
@@ -23,8 +29,10 @@ export class AgentsView implements vscode.TreeDataProvider<AgentTreeNode>, vscod
   private connected = false;
   private readonly changed = new vscode.EventEmitter<AgentTreeNode | AgentTreeNode[] | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
-  /** Each agent's display state as last drawn, to redraw only rows that turned stale (or back). */
-  private readonly drawnState = new Map<string, AgentDisplayState>();
+  /** Each agent row as last drawn (state, text, children), to redraw only rows whose look changed. */
+  private readonly drawn = new Map<string, { state: AgentDisplayState; look: string }>();
+  /** The oldest pending approval of each agent that has one. */
+  private waitingOn = new Map<string, Approval>();
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(private readonly store: FleetStore) {
@@ -32,8 +40,10 @@ export class AgentsView implements vscode.TreeDataProvider<AgentTreeNode>, vscod
     this.disposables.push(
       this.changed,
       store.onDidChange((change) => {
-        if (change.agents === 'all') this.fire(this.model.rebuild());
-        else if (change.agents.size > 0) this.fire(this.model.update(change.agents));
+        const flipped = change.approvals ? this.updateWaiting() : [];
+        if (change.agents === 'all') return this.fire(this.model.rebuild());
+        const refresh = this.model.update(new Set([...change.agents, ...flipped]));
+        this.fire(refresh && refresh.filter((node) => node.kind !== 'agent' || this.looksDifferent(node.agentId)));
       }),
     );
   }
@@ -50,15 +60,23 @@ export class AgentsView implements vscode.TreeDataProvider<AgentTreeNode>, vscod
     this.fire(this.model.rebuild());
   }
 
+  setFilter(filter: AgentFilter): void {
+    this.model.filter = filter;
+    void vscode.commands.executeCommand('setContext', 'switchboard.agentsHideFinished', filter.hideFinished);
+    void vscode.commands.executeCommand('setContext', 'switchboard.agentsFiltered', filter.workflows !== undefined);
+    this.fire(this.model.rebuild());
+  }
+
+  /** The pending approval an agent waits on, if any. */
+  approvalOf(agentId: string): Approval | undefined {
+    return this.waitingOn.get(agentId);
+  }
+
   /** Time passing turns agents stale: redraw the rows whose state flipped (a local clock check, no daemon call). */
   refreshStale(): void {
-    const threshold = staleThresholdSeconds();
-    const flipped = [...this.drawnState]
-      .filter(([id, drawn]) => {
-        const agent = this.store.agents.get(id);
-        return agent && (drawn === 'stale') !== (displayState(agent, threshold) === 'stale');
-      })
-      .map(([id]) => this.model.agentNode(id))
+    const flipped = [...this.drawn.keys()]
+      .filter((id) => this.looksDifferent(id))
+      .map((id) => this.model.agentNode(id))
       .filter((node) => node !== undefined);
     if (flipped.length > 0) this.fire(flipped);
   }
@@ -76,34 +94,45 @@ export class AgentsView implements vscode.TreeDataProvider<AgentTreeNode>, vscod
       const item = new vscode.TreeItem(node.workflow, vscode.TreeItemCollapsibleState.Expanded);
       item.id = `group:${node.workflow}`;
       const alive = [...node.agentIds].filter((id) => this.store.agents.get(id)?.alive).length;
-      item.description = `${alive} alive · ${node.agentIds.size}`;
-      item.iconPath = new vscode.ThemeIcon('symbol-namespace');
+      item.description = `${alive} of ${node.agentIds.size} alive`;
+      item.iconPath = new vscode.ThemeIcon('layers');
       item.contextValue = 'workflow';
       return item;
     }
     if (node.kind === 'signal') {
-      const item = new vscode.TreeItem(node.signal.type, vscode.TreeItemCollapsibleState.None);
-      item.id = `signal:${node.agentId}:${node.signal.signalId}`;
-      item.description = `from ${node.signal.source}${node.signal.target === '*' ? ' (broadcast)' : ''}`;
-      item.tooltip = new vscode.MarkdownString().appendCodeblock(JSON.stringify(node.signal.payload, null, 2), 'json');
-      item.iconPath = new vscode.ThemeIcon(node.signal.target === '*' ? 'broadcast' : 'mail');
+      const { signal, count } = node;
+      const item = new vscode.TreeItem(count > 1 ? `${signal.type} ×${count}` : signal.type, vscode.TreeItemCollapsibleState.None);
+      item.id = `signal:${node.agentId}:${signal.type}:${signal.source}:${signal.target === '*'}`;
+      const age = ageText(Date.now() - node.oldestSentAt);
+      item.description = `from ${signal.source}${signal.target === '*' ? ' (broadcast)' : ''} · ${count > 1 ? 'oldest ' : ''}${age} ago`;
+      item.tooltip = new vscode.MarkdownString(count > 1 ? `${count} pending; the newest:\n\n` : '').appendCodeblock(JSON.stringify(signal.payload, null, 2), 'json');
+      item.iconPath = new vscode.ThemeIcon(signal.target === '*' ? 'broadcast' : 'mail');
       item.contextValue = 'signal.pending';
       return item;
     }
-    const agent = this.store.agents.get(node.agentId)!;
-    const state = displayState(agent, staleThresholdSeconds());
-    this.drawnState.set(agent.agentId, state);
+    const agent = this.store.agents.get(node.agentId);
+    // A row asked for just as a snapshot replaced the fleet: drawn again with the next refresh.
+    if (!agent) return new vscode.TreeItem(node.agentId);
+    const { state, look } = this.lookOf(agent, node.signalCount);
+    this.drawn.set(agent.agentId, { state, look });
     const item = new vscode.TreeItem(
       agent.agentId,
       node.signalCount > 0 ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None,
     );
     item.id = `agent:${agent.agentId}`;
-    item.description = describeAgent(agent);
+    const approval = state === 'waiting' ? this.waitingOn.get(agent.agentId) : undefined;
+    item.description = approval ? `waiting: ${approval.type} · ${describeAgent(agent)}` : describeAgent(agent);
     const [icon, color] = ICONS[state];
     item.iconPath = new vscode.ThemeIcon(icon, color ? new vscode.ThemeColor(color) : undefined);
     item.contextValue = `agent.${state}`;
-    item.tooltip = agentTooltip(agent, state);
-    item.accessibilityInformation = { label: `${agent.agentId}, ${state}, ${describeAgent(agent)}` };
+    item.accessibilityInformation = { label: `${agent.agentId}, ${STATE_LABELS[state]}, ${describeAgent(agent)}` };
+    return item;
+  }
+
+  resolveTreeItem(item: vscode.TreeItem, node: AgentTreeNode): vscode.TreeItem {
+    if (node.kind !== 'agent') return item;
+    const agent = this.store.agents.get(node.agentId);
+    if (agent) item.tooltip = agentTooltip(agent, this.drawn.get(agent.agentId)?.state ?? agent.status, this.waitingOn.get(agent.agentId));
     return item;
   }
 
@@ -111,17 +140,45 @@ export class AgentsView implements vscode.TreeDataProvider<AgentTreeNode>, vscod
     for (const d of this.disposables) d.dispose();
   }
 
+  private lookOf(agent: AgentStatus, signalCount: number): { state: AgentDisplayState; look: string } {
+    const approval = this.waitingOn.get(agent.agentId);
+    const state = displayState(agent, staleThresholdSeconds(), Date.now(), approval !== undefined);
+    return { state, look: `${state}\n${describeAgent(agent)}\n${signalCount}\n${approval?.requestId ?? ''}` };
+  }
+
+  private looksDifferent(agentId: string): boolean {
+    const agent = this.store.agents.get(agentId);
+    const node = this.model.agentNode(agentId);
+    if (!agent || !node) return false;
+    return this.drawn.get(agentId)?.look !== this.lookOf(agent, node.signalCount).look;
+  }
+
+  /** Recomputes which agents wait on an approval; returns those whose answer changed. */
+  private updateWaiting(): string[] {
+    const next = new Map<string, Approval>();
+    for (const approval of this.store.approvals.values()) {
+      const known = next.get(approval.agentId);
+      if (!known || approval.requestedAt < known.requestedAt) next.set(approval.agentId, approval);
+    }
+    const flipped = [...new Set([...next.keys(), ...this.waitingOn.keys()])].filter((id) => next.get(id)?.requestId !== this.waitingOn.get(id)?.requestId);
+    this.waitingOn = next;
+    return flipped;
+  }
+
   private fire(refresh: AgentTreeNode[] | undefined): void {
+    if (refresh && refresh.length === 0) return;
     this.changed.fire(refresh);
   }
 }
 
-function agentTooltip(agent: AgentStatus, state: AgentDisplayState): vscode.MarkdownString {
-  const now = Date.now();
+function agentTooltip(agent: AgentStatus, state: AgentDisplayState, approval: Approval | undefined): vscode.MarkdownString {
   const md = new vscode.MarkdownString(undefined, true);
-  md.appendMarkdown(`**${agent.agentId}** — $(${ICONS[state][0].replace('~spin', '')}) ${state}\n\n`);
+  md.appendMarkdown(`**${agent.agentId}** — $(${ICONS[state][0].replace('~spin', '')}) ${STATE_LABELS[state]}\n\n`);
   md.appendMarkdown(`${describeAgent(agent)}\n\n`);
-  md.appendMarkdown(`Last beat ${ageText(now - agent.lastBeatAt)} ago · started ${ageText(now - agent.startedAt)} ago · ttl ${agent.ttlSeconds}s\n\n`);
+  if (approval) md.appendMarkdown(`Waiting for approval: **${approval.type}** (${approval.risk} risk), asked at ${clockTime(approval.requestedAt)}\n\n`);
+  // A live agent's row is not redrawn on every beat, so neither is this: no "last beat" that would go stale.
+  const beat = agent.alive && state !== 'stale' ? 'beating' : `last beat at ${clockTime(agent.lastBeatAt)}`;
+  md.appendMarkdown(`Started at ${clockTime(agent.startedAt)} · ${beat} · ttl ${agent.ttlSeconds}s\n\n`);
   if (Object.keys(agent.metadata).length > 0) md.appendCodeblock(JSON.stringify(agent.metadata, null, 2), 'json');
   return md;
 }

@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import type { Approval } from '../../protocol/types';
 import type { ApprovalProtocol } from '../../webview/approval/protocol';
 import type { ExtensionServices } from '../context';
+import { confirmDone } from '../confirm';
 import { responderName } from '../settings';
 import { WebviewHost, webviewHtml, webviewOptions } from './webview-host';
 
@@ -62,7 +63,7 @@ export class ApprovalPanels implements vscode.Disposable {
         {
           respond: async ({ approved, reason }) => {
             const decided = await this.services.client().approvals.respond({ requestId, approved, responder: responderName(), reason: reason || undefined });
-            this.services.log.info(`approval ${requestId} (${decided.type} · ${decided.agentId}) ${decided.status} in its panel`);
+            confirmDone(this.services, `${decided.status} "${decided.type}" for ${decided.agentId} (request ${requestId}, in its panel)`);
             this.update(requestId, decided);
             return decided;
           },

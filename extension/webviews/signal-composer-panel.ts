@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { RpcError } from '../../protocol/errors';
 import type { ComposerAgent, SignalComposerProtocol } from '../../webview/signal-composer/protocol';
 import { COMMON_SIGNAL_TYPES, EDITOR_SENDER } from '../commands/signal-commands';
+import { confirmDone } from '../confirm';
 import type { ExtensionServices } from '../context';
 import { WebviewHost, webviewHtml, webviewOptions } from './webview-host';
 
@@ -57,7 +58,7 @@ export class SignalComposerPanel implements vscode.Disposable {
           const params = { from: EDITOR_SENDER, type, payload: payload.trim() === '' ? undefined : (JSON.parse(payload) as unknown), ttlSeconds };
           try {
             const signal = to === '*' ? await client.signals.broadcast(params) : await client.signals.send({ ...params, to });
-            this.services.log.info(`signal "${type}" sent to ${to === '*' ? 'every agent' : to} from the composer`);
+            confirmDone(this.services, `sent "${type}" to ${to === '*' ? 'every agent' : to} (composer)`);
             return signal;
           } catch (error) {
             throw readable(error);

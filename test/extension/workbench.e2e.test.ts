@@ -5,7 +5,7 @@
  * Screenshots go to test-results/.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { FrameLocator, Page } from 'playwright-core';
 import type { SwitchboardClient } from '../../client/client';
@@ -51,6 +51,49 @@ describe('extension in a real VS Code (code-server + Chromium)', function () {
     await shot('agents-view');
   });
 
+  it('keeps a live agent’s tooltip open while it beats', async () => {
+    await client.agents.start({ agentId: 'e2e-steady', ttlSeconds: 300, metadata: { workflow: 'e2e-quiet' } });
+    await client.agents.start({ agentId: 'e2e-marker', ttlSeconds: 300, metadata: { workflow: 'e2e-quiet' } });
+    const report = { agentId: 'e2e-steady', progress: 0.5, currentTask: 'Holding steady' };
+    await client.agents.beat(report);
+    const item = row(/^e2e-steady, running, 50% · Holding steady$/);
+    await row(/^e2e-marker, /).waitFor(); // its arrival redraws the group: before the hover
+    await item.hover();
+    const hover = page.locator('.monaco-hover, .workbench-hover', { hasText: 'e2e-steady' }).first();
+    await hover.waitFor();
+    for (let n = 1; n <= 3; n++) {
+      await client.agents.beat(report);
+      // Pushed after the steady agent's beat: once its row shows n%, the extension has applied both.
+      await client.agents.beat({ agentId: 'e2e-marker', progress: n / 100 });
+      await row(new RegExp(`^e2e-marker, running, ${n}%`)).waitFor();
+    }
+    assert.ok(await hover.isVisible(), 'the tooltip is still open after three beats');
+    await shot('agent-tooltip');
+    await page.mouse.move(0, 0);
+  });
+
+  it('shows an agent waiting for an approval as such, linked to its request', async () => {
+    await client.agents.start({ agentId: 'e2e-waiter', ttlSeconds: 300 });
+    await client.approvals.create({ agentId: 'e2e-waiter', type: 'publish', risk: 'low', timeoutMs: 600_000, context: { pkg: 'left-pad' } });
+    const item = row(/^e2e-waiter, waiting for approval, /);
+    await item.waitFor({ timeout: 30_000 });
+    await item.hover();
+    await item.getByRole('button', { name: 'Show Its Approval Request' }).click();
+    await page.locator('.tabs-container .tab[aria-label^="publish · e2e-waiter"]').waitFor();
+  });
+
+  it('hides finished agents from a view action, and shows them again', async () => {
+    await client.agents.start({ agentId: 'e2e-done' });
+    await client.agents.stop({ agentId: 'e2e-done', finalStatus: 'completed' });
+    const done = row(/^e2e-done, completed/);
+    await done.waitFor({ timeout: 30_000 });
+    await page.getByRole('button', { name: 'Hide Finished Agents' }).click();
+    await done.waitFor({ state: 'detached' });
+    await shot('agents-hide-finished');
+    await page.getByRole('button', { name: 'Show Finished Agents' }).click();
+    await done.waitFor();
+  });
+
   it('shows the fleet in the status bar', async () => {
     const item = page.locator('.statusbar-item', { hasText: /\d+ agents/ });
     await item.waitFor({ timeout: 30_000 });
@@ -87,6 +130,30 @@ describe('extension in a real VS Code (code-server + Chromium)', function () {
     await toast.getByRole('button', { name: 'Approve' }).click();
     const decided = await approvals.next((e) => e.type === 'approval.approved' && (e.data as Approval).requestId === requestId);
     assert.match((decided.data as Approval).responder ?? '', /@vscode$/);
+    // Confirmed in the status bar, not by another toast.
+    await page.locator('.statusbar-item', { hasText: 'approved "restart" for e2e-notify' }).waitFor();
+    assert.equal(await page.locator('.notification-toast', { hasText: 'approved "restart"' }).count(), 0);
+  });
+
+  it('names each request in its own notification, and a high-risk one opens its details before it can be approved', async () => {
+    for (const branch of ['feat/one', 'feat/two']) await client.approvals.create({ agentId: 'e2e-twin', type: 'merge', risk: 'low', context: { branch } });
+    // Toasts beyond three fold into the notification centre: read them there, one row each.
+    await page.keyboard.press('F1');
+    await page.keyboard.type('Notifications: Show Notifications');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Show Notifications' }).first().waitFor();
+    await page.keyboard.press('Enter');
+    for (const branch of ['feat/one', 'feat/two']) {
+      await page.locator('.notifications-center .monaco-list-row', { hasText: `e2e-twin asks to "merge" (low risk) — branch: ${branch}` }).waitFor({ timeout: 30_000 });
+    }
+    await shot('approval-notifications-distinct');
+    await page.keyboard.press('Escape');
+    await client.approvals.create({ agentId: 'e2e-prod', type: 'deploy', risk: 'high', context: { env: 'production' } });
+    const toast = page.locator('.notification-toast', { hasText: 'e2e-prod asks to "deploy" (high risk) — env: production' });
+    await toast.waitFor({ timeout: 30_000 });
+    assert.equal(await toast.getByRole('button', { name: 'Approve' }).count(), 0, 'no one-click approval of a high-risk request');
+    await toast.getByRole('button', { name: 'Review…' }).click();
+    await page.locator('.tabs-container .tab[aria-label^="deploy · e2e-prod"]').waitFor();
+    await webviewContent(page).locator('.json-fields dd', { hasText: 'production' }).waitFor();
   });
 
   it('approves from the approval webview, which then turns read-only', async () => {
@@ -182,12 +249,17 @@ describe('extension in a real VS Code: the daemon goes away and comes back', fun
     await page.getByRole('treeitem', { name: /^survivor, / }).waitFor({ timeout: 60_000 });
   });
 
-  it('goes offline (status bar, welcome view with Start Daemon / Connect / Show Log) and reconnects to the restarted daemon', async () => {
+  it('goes offline (status bar, welcome view with Connect and links to start the daemon or show the log) and reconnects to the restarted daemon', async () => {
     await env.stopDaemon();
     await page.locator('.statusbar-item', { hasText: 'Switchboard offline' }).waitFor({ timeout: 30_000 });
-    for (const button of ['Start Daemon', 'Connect', 'Show Log']) await page.getByRole('button', { name: button }).first().waitFor();
-    await page.locator('.notification-toast', { hasText: 'lost the daemon' }).waitFor();
+    await page.getByRole('button', { name: 'Connect' }).first().waitFor();
     await page.screenshot({ path: join(SHOTS, 'offline.png') });
+    for (const link of ['start the daemon', 'show the log']) await page.locator('.welcome-view-content a', { hasText: link }).waitFor();
+    await page.locator('.notification-toast', { hasText: 'lost the daemon' }).waitFor();
+    // Connect with auto-start off: it looks, says where, and starts nothing.
+    await page.getByRole('button', { name: 'Connect' }).first().click();
+    await page.getByText(`no daemon found (${env.stateDir}/daemon.json is missing) and auto-start is off — state dir ${env.stateDir}`).first().waitFor();
+    assert.ok(!existsSync(join(env.stateDir, 'daemon.json')), 'no daemon was started');
     // A new daemon on the same state dir, on another port: found again through daemon.json.
     await env.startDaemon();
     await page.getByRole('treeitem', { name: /^survivor, / }).waitFor({ timeout: 60_000 });

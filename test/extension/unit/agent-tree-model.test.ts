@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describeAgent, displayState } from '../../../extension/model/agent-display';
-import { AgentTreeModel, type AgentNode, type GroupNode } from '../../../extension/model/agent-tree-model';
+import { AgentTreeModel, type AgentNode, type GroupNode, type SignalNode } from '../../../extension/model/agent-tree-model';
 import { FleetStore } from '../../../extension/model/fleet-store';
 import { agent, pushed } from './fixtures';
 
@@ -25,8 +25,8 @@ describe('Agents tree model', () => {
   });
   afterEach(() => store.dispose());
 
-  it('groups by workflow, sorted, alive agents first', () => {
-    assert.deepEqual(ids(model.children()), ['[(no workflow)]', '[alpha]', '[beta]']);
+  it('groups by workflow, sorted, "(no workflow)" last, alive agents first', () => {
+    assert.deepEqual(ids(model.children()), ['[alpha]', '[beta]', '[(no workflow)]']);
     const alpha = model.children().find((n) => (n as GroupNode).workflow === 'alpha')!;
     assert.deepEqual(ids(model.children(alpha)), ['a1', 'a2']);
     model.grouped = false;
@@ -54,8 +54,8 @@ describe('Agents tree model', () => {
   it('moves an agent whose workflow changes, dropping the emptied group', () => {
     store.applyEvent(pushed('agents', 'agent.beat', agent('b2', { metadata: { workflow: 'alpha' } })));
     assert.equal(model.update(['b2']), undefined, 'group beta disappeared: the root changes');
-    assert.deepEqual(ids(model.children()), ['[(no workflow)]', '[alpha]']);
-    assert.equal(model.parentOf(model.agentNode('b2')!), model.children()[1]);
+    assert.deepEqual(ids(model.children()), ['[alpha]', '[(no workflow)]']);
+    assert.equal(model.parentOf(model.agentNode('b2')!), model.children()[0]);
   });
 
   it('shows pending signals as an agent’s children', () => {
@@ -67,12 +67,43 @@ describe('Agents tree model', () => {
     assert.deepEqual(model.children(solo).map((n) => n.kind), ['signal']);
   });
 
-  it('describes rows as "65% · task" and derives stale', () => {
+  it('collapses pending signals of one type and sender into one row with a count', () => {
+    const now = Date.now();
+    const send = (signalId: string, type: string, source: string, sentAt: number) =>
+      store.applyEvent(pushed('signals', 'signal.sent', { signalId, type, source, target: 'solo', payload: { signalId }, sentAt, expiresAt: now + 60_000 }));
+    for (let i = 0; i < 14; i++) send(`r${i}`, 'review.requested', 'coder-1', now - 60_000 + i);
+    send('p1', 'pause', 'boss', now);
+    model.update(['solo']);
+    const rows = model.children(model.agentNode('solo')!) as SignalNode[];
+    assert.deepEqual(rows.map((r) => [r.signal.type, r.count]), [['review.requested', 14], ['pause', 1]]);
+    assert.equal(rows[0]!.signal.signalId, 'r13', 'the newest stands for the row');
+    assert.equal(rows[0]!.oldestSentAt, now - 60_000, 'its age is the oldest one’s');
+  });
+
+  it('hides finished agents and other workflows when filtered, redrawing the tree when a row is filtered in or out', () => {
+    model.filter = { hideFinished: true };
+    model.rebuild();
+    const alpha = () => model.children().find((n) => (n as GroupNode).workflow === 'alpha')!;
+    assert.deepEqual(ids(model.children(alpha())), ['a1'], 'a2 failed: hidden');
+    store.applyEvent(pushed('agents', 'agent.stopped', agent('b2', { metadata: { workflow: 'beta' }, alive: false, status: 'completed' })));
+    assert.equal(model.update(['b2']), undefined, 'b2 left the view: the tree redraws');
+    assert.deepEqual(ids(model.children()), ['[alpha]', '[(no workflow)]'], 'beta has nothing left to show');
+    model.filter = { hideFinished: false, workflows: new Set(['beta']) };
+    model.rebuild();
+    assert.deepEqual(ids(model.children()), ['[beta]']);
+    assert.equal(model.hiddenCount(), 3);
+    store.applyEvent(pushed('agents', 'agent.beat', agent('a1', { metadata: { workflow: 'alpha' }, progress: 0.9 })));
+    assert.deepEqual(model.update(['a1']), [], 'a beat of a hidden agent redraws nothing');
+  });
+
+  it('describes rows as "65% · task" and derives stale and waiting', () => {
     assert.equal(describeAgent(agent('x', { progress: 0.654, currentTask: 'Analyzing…' })), '65% · Analyzing…');
     assert.equal(describeAgent(agent('x', { progress: 1, currentTask: null })), '100%');
     const now = Date.now();
     assert.equal(displayState(agent('x', { lastBeatAt: now - 31_000 }), 30, now), 'stale');
     assert.equal(displayState(agent('x', { lastBeatAt: now - 31_000, alive: false, status: 'expired' }), 30, now), 'expired');
+    assert.equal(displayState(agent('x', { lastBeatAt: now }), 30, now, true), 'waiting');
+    assert.equal(displayState(agent('x', { lastBeatAt: now - 31_000 }), 30, now, true), 'stale', 'silent matters more than waiting');
   });
 
   it('handles 10 000 agents: snapshot, then a burst of deltas refreshed row by row', () => {

@@ -16,10 +16,11 @@ describe('status bar summary', () => {
     assert.equal(summarize('connected', store, 30).text, '$(bell-dot) 1 agent · 2 approvals');
     store.applySnapshot({ agents: [agent('x'), agent('y')], approvals: [] });
     assert.equal(summarize('connected', store, 30).text, '$(pulse) 2 agents');
-    const offline = summarize('disconnected', store, 30, 'ECONNREFUSED');
+    assert.match(summarize('connected', store, 30, undefined, 'ws://127.0.0.1:7420/v1 · state dir /s · daemon 0.1.0').tooltip, /Daemon: ws:\/\/127\.0\.0\.1:7420\/v1 · state dir \/s · daemon 0\.1\.0/);
+    const offline = summarize('disconnected', store, 30, 'ECONNREFUSED', 'state dir /s');
     assert.equal(offline.text, '$(debug-disconnect) Switchboard offline');
     assert.equal(offline.background, 'error');
-    assert.match(offline.tooltip, /ECONNREFUSED/);
+    assert.match(offline.tooltip, /not connected to its daemon \(state dir \/s\)\.\n\nECONNREFUSED/);
     store.dispose();
   });
 });

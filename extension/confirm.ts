@@ -1,0 +1,10 @@
+/** Confirms something the user did (an answer, a sent signal): in the status bar for a few seconds and in the log, never as another toast. */
+import * as vscode from 'vscode';
+import type { ExtensionServices } from './context';
+
+const SHOWN_MS = 6_000;
+
+export function confirmDone(services: Pick<ExtensionServices, 'log'>, text: string): void {
+  services.log.info(text);
+  vscode.window.setStatusBarMessage(`$(check) Switchboard: ${text}`, SHOWN_MS);
+}
