@@ -32,6 +32,7 @@ export interface SwitchboardApi {
 }
 
 export function activate(context: vscode.ExtensionContext): SwitchboardApi {
+  const startedAt = performance.now();
   const log = vscode.window.createOutputChannel('Switchboard', { log: true });
   const store = new FleetStore();
   const cliPath = join(context.extensionPath, 'dist', 'cli.js');
@@ -163,6 +164,7 @@ export function activate(context: vscode.ExtensionContext): SwitchboardApi {
   });
   void vscode.commands.executeCommand('setContext', 'switchboard.connected', false);
   void connection.start();
+  log.info(`activated in ${Math.round(performance.now() - startedAt)} ms`);
   return { store, connection, agentsView, statusBar };
 }
 

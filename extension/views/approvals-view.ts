@@ -29,7 +29,8 @@ export class ApprovalsView extends StoreListView<Approval> {
     const now = Date.now();
     const item = new vscode.TreeItem(`${approval.type} · ${approval.agentId}`, vscode.TreeItemCollapsibleState.None);
     item.id = `approval:${approval.requestId}`;
-    item.description = `${approval.risk} risk · asked ${ageText(now - approval.requestedAt)} ago · ${ageText(approval.expiresAt - now)} left`;
+    // What decides urgency first: at the default sidebar width the end of the line is cut off.
+    item.description = `${ageText(approval.expiresAt - now)} left · ${approval.risk} risk · asked ${ageText(now - approval.requestedAt)} ago`;
     const [icon, color] = RISK_ICONS[approval.risk];
     item.iconPath = new vscode.ThemeIcon(icon, new vscode.ThemeColor(color));
     item.contextValue = `approval.${approval.status}`;

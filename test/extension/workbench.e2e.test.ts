@@ -5,6 +5,7 @@
  * Screenshots go to test-results/.
  */
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { FrameLocator, Page } from 'playwright-core';
@@ -49,27 +50,6 @@ describe('extension in a real VS Code (code-server + Chromium)', function () {
     // Progress and task come in as the agents beat: a coder row shows "NN% · <task> (k/5)".
     await row(/^coder-\d, running, \d+% · .+\(\d\/5\)$/).first().waitFor({ timeout: 30_000 });
     await shot('agents-view');
-  });
-
-  it('keeps a live agent’s tooltip open while it beats', async () => {
-    await client.agents.start({ agentId: 'e2e-steady', ttlSeconds: 300, metadata: { workflow: 'e2e-quiet' } });
-    await client.agents.start({ agentId: 'e2e-marker', ttlSeconds: 300, metadata: { workflow: 'e2e-quiet' } });
-    const report = { agentId: 'e2e-steady', progress: 0.5, currentTask: 'Holding steady' };
-    await client.agents.beat(report);
-    const item = row(/^e2e-steady, running, 50% · Holding steady$/);
-    await row(/^e2e-marker, /).waitFor(); // its arrival redraws the group: before the hover
-    await item.hover();
-    const hover = page.locator('.monaco-hover, .workbench-hover', { hasText: 'e2e-steady' }).first();
-    await hover.waitFor();
-    for (let n = 1; n <= 3; n++) {
-      await client.agents.beat(report);
-      // Pushed after the steady agent's beat: once its row shows n%, the extension has applied both.
-      await client.agents.beat({ agentId: 'e2e-marker', progress: n / 100 });
-      await row(new RegExp(`^e2e-marker, running, ${n}%`)).waitFor();
-    }
-    assert.ok(await hover.isVisible(), 'the tooltip is still open after three beats');
-    await shot('agent-tooltip');
-    await page.mouse.move(0, 0);
   });
 
   it('shows an agent waiting for an approval as such, linked to its request', async () => {
@@ -234,19 +214,83 @@ describe('extension in a real VS Code (code-server + Chromium)', function () {
     await shot('signal-composer');
     assert.ok((await client.signals.pending({ agentId: 'coder-2' })).some((signal) => signal.type === 'pause' && signal.source === 'vscode'));
   });
+
+  it('reads in the Dark theme too (screenshots of the views, a notification, the webviews)', async () => {
+    await page.keyboard.press('F1');
+    await page.keyboard.type('Preferences: Color Theme');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Color Theme' }).first().waitFor();
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('Dark Modern');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Dark Modern' }).first().waitFor();
+    await page.keyboard.press('Enter');
+    await page.locator('.monaco-workbench.vs-dark').waitFor();
+    // The sidebar may still be open from before the reload: clicking its icon would close it.
+    if (!(await row(/^coder-1, /).isVisible())) await page.locator('.activitybar [aria-label^="Switchboard"]').first().click();
+    await row(/^coder-1, /).waitFor();
+    await shot('dark-agents-view');
+    await page.locator('.tabs-container .tab[aria-label^="Send Signal"]').click();
+    await webviewContent(page).locator('#inspector-title').waitFor();
+    await shot('dark-signal-composer');
+    await page.locator('.tabs-container .tab[aria-label^="merge · e2e-left"]').click();
+    await webviewContent(page).locator('.json-fields dd', { hasText: 'feat/left' }).waitFor();
+    await shot('dark-approval');
+  });
 });
 
 describe('extension in a real VS Code: the daemon goes away and comes back', function () {
   this.timeout(180_000);
   const env = useE2eEnv();
   let page: Page;
+  let workbenchAt = 0;
+  let statusBarAt = 0;
 
   before(async () => {
     await env.startDaemon();
     await (await env.client()).agents.start({ agentId: 'survivor', ttlSeconds: 600 });
     page = await env.openWorkbench({ vsix: packageVsix() });
+    await page.locator('.activitybar').waitFor({ timeout: 60_000 });
+    workbenchAt = Date.now();
+    // The item itself (connecting…, offline, or the fleet), whatever it says yet.
+    await page.locator('.statusbar-item', { hasText: /Switchboard|agent/ }).first().waitFor({ timeout: 60_000 });
+    statusBarAt = Date.now();
     await page.locator('.activitybar [aria-label^="Switchboard"]').first().click();
     await page.getByRole('treeitem', { name: /^survivor, / }).waitFor({ timeout: 60_000 });
+  });
+
+  it('shows the status bar item soon after the workbench, and activates in well under 100 ms', () => {
+    // The extension host of code-server comes up about 2 s after the workbench's shell on the
+    // 2-core reference machine (activation "*" cut our share from 2.4 s to 2.0 s): the 1 s target
+    // of issue 12 is not met, and what is ours is the activation, checked below from our log.
+    const appeared = statusBarAt - workbenchAt;
+    process.stdout.write(`      status bar item ${appeared} ms after the activity bar\n`);
+    assert.ok(appeared <= 3000, `${appeared} ms after the activity bar appeared`);
+    const logs = execFileSync('grep', ['-rho', 'activated in [0-9]* ms', env.workbench!.userDataDir], { encoding: 'utf8' });
+    const activation = Number(/activated in (\d+) ms/.exec(logs)?.[1]);
+    process.stdout.write(`      activation ${activation} ms\n`);
+    assert.ok(activation < 100, `activation took ${activation} ms`);
+  });
+
+  it('keeps a live agent’s tooltip open while it beats', async () => {
+    const client = await env.client();
+    await client.agents.start({ agentId: 'e2e-steady', ttlSeconds: 300, metadata: { workflow: 'e2e-quiet' } });
+    await client.agents.start({ agentId: 'e2e-marker', ttlSeconds: 300, metadata: { workflow: 'e2e-quiet' } });
+    const report = { agentId: 'e2e-steady', progress: 0.5, currentTask: 'Holding steady' };
+    await client.agents.beat(report);
+    const item = page.getByRole('treeitem', { name: /^e2e-steady, running, 50% · Holding steady$/ });
+    await page.getByRole('treeitem', { name: /^e2e-marker, / }).waitFor(); // its arrival redraws the group: before the hover
+    await item.hover();
+    const hover = page.locator('.monaco-hover, .workbench-hover', { hasText: 'e2e-steady' }).first();
+    await hover.waitFor();
+    for (let n = 1; n <= 3; n++) {
+      await client.agents.beat(report);
+      // Pushed after the steady agent's beat: once its row shows n%, the extension has applied both.
+      await client.agents.beat({ agentId: 'e2e-marker', progress: n / 100 });
+      await page.getByRole('treeitem', { name: new RegExp(`^e2e-marker, running, ${n}%`) }).waitFor();
+    }
+    assert.ok(await hover.isVisible(), 'the tooltip is still open after three beats');
+    await page.screenshot({ path: join(SHOTS, 'agent-tooltip.png') });
+    await page.mouse.move(0, 0);
+    for (const agentId of ['e2e-steady', 'e2e-marker']) await client.agents.stop({ agentId, finalStatus: 'completed' });
   });
 
   it('goes offline (status bar, welcome view with Connect and links to start the daemon or show the log) and reconnects to the restarted daemon', async () => {
