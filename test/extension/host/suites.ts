@@ -55,9 +55,14 @@ export function hostSuites(): void {
       assert.ok(alpha, 'a group per workflow');
       assert.deepEqual(api.agentsView.getChildren(alpha).map(labelOf), ['host-a', 'host-b']);
       const item = api.agentsView.getTreeItem(api.agentsView.getChildren(alpha)[0]!);
-      assert.equal(item.description, '40% · Indexing');
-      assert.equal(item.contextValue, 'agent.running');
-      assert.equal((item.iconPath as vscode.ThemeIcon).id, 'pulse');
+      // host-a has a pending request (seed.ts): it shows as waiting for it.
+      assert.equal(item.description, 'waiting: deploy · 40% · Indexing');
+      assert.equal(item.contextValue, 'agent.waiting');
+      assert.equal((item.iconPath as vscode.ThemeIcon).id, 'bell-dot');
+      const plain = api.agentsView.getTreeItem(api.agentsView.getChildren(roots.find((n) => n.kind === 'group' && n.workflow === '(no workflow)'))[0]!);
+      assert.equal(plain.description, '40% · Indexing');
+      assert.equal(plain.contextValue, 'agent.running');
+      assert.equal((plain.iconPath as vscode.ThemeIcon).id, 'pulse');
       await vscode.commands.executeCommand('switchboard.agents.showFlat');
       assert.ok(api.agentsView.getChildren().every((n) => n.kind === 'agent'));
       await vscode.commands.executeCommand('switchboard.agents.groupByWorkflow');
