@@ -191,7 +191,12 @@ export class AgentTreeModel {
 
   private sortedAgents(ids: Iterable<string>): AgentNode[] {
     const agents = this.source.agents;
-    const shown = this.filter === NO_FILTER ? [...ids] : [...ids].filter((id) => this.shows(agents.get(id)!));
+    // Between a new snapshot and the rebuild it causes, nodes may name agents that are gone:
+    // VS Code can ask for children in that window (that was "reading 'alive'" after Connect).
+    const shown = [...ids].filter((id) => {
+      const agent = agents.get(id);
+      return agent !== undefined && (this.filter === NO_FILTER || this.shows(agent));
+    });
     return shown.sort((a, b) => compareAgents(agents.get(a)!, agents.get(b)!)).map((id) => this.agentNodes.get(id)!);
   }
 }

@@ -215,6 +215,14 @@ describe('extension in a real VS Code (code-server + Chromium)', function () {
     assert.ok((await client.signals.pending({ agentId: 'coder-2' })).some((signal) => signal.type === 'pause' && signal.source === 'vscode'));
   });
 
+  it('opens the guide to connecting agents that ships in the .vsix', async () => {
+    await page.keyboard.press('F1');
+    await page.keyboard.type('Switchboard: Open the Guide to Connecting Agents');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Open the Guide' }).first().waitFor();
+    await page.keyboard.press('Enter');
+    await page.locator('.tabs-container .tab', { hasText: 'agents.md' }).waitFor();
+  });
+
   it('reads in the Dark theme too (screenshots of the views, a notification, the webviews)', async () => {
     await page.keyboard.press('F1');
     await page.keyboard.type('Preferences: Color Theme');

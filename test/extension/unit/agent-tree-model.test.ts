@@ -67,6 +67,14 @@ describe('Agents tree model', () => {
     assert.deepEqual(model.children(solo).map((n) => n.kind), ['signal']);
   });
 
+  it('answers children between a new snapshot and its rebuild, skipping agents that are gone', () => {
+    store.applySnapshot({ agents: [agent('other-daemon-agent')], approvals: [] });
+    const alpha = model.children().find((n) => (n as GroupNode).workflow === 'alpha')!;
+    assert.deepEqual(ids(model.children(alpha)), []);
+    model.grouped = false;
+    assert.deepEqual(ids(model.children()), []);
+  });
+
   it('collapses pending signals of one type and sender into one row with a count', () => {
     const now = Date.now();
     const send = (signalId: string, type: string, source: string, sentAt: number) =>
