@@ -69,6 +69,33 @@ export function hostSuites(): void {
       assert.ok(api.agentsView.getChildren().every((n) => n.kind === 'group'));
     });
 
+    it('puts "(no workflow)" last, and collapses pending signals of one kind into one row with a count', async () => {
+      const client = api.connection.client!;
+      for (let i = 0; i < 3; i++) await client.signals.send({ from: 'host-test', to: 'host-c', type: 'ping', payload: { i } });
+      await client.signals.send({ from: 'host-test', to: 'host-c', type: 'note' });
+      while (api.store.pendingSignalsFor('host-c').length < 4) await new Promise((r) => api.store.onDidChange(() => r(undefined)));
+      api.store.flush();
+      const roots = api.agentsView.getChildren();
+      assert.deepEqual(roots.map((n) => (n.kind === 'group' ? n.workflow : '?')), ['alpha', '(no workflow)']);
+      const hostC = api.agentsView.getChildren(roots[1]).find((n) => n.kind === 'agent' && n.agentId === 'host-c')!;
+      const rows = api.agentsView.getChildren(hostC).map((n) => api.agentsView.getTreeItem(n).label);
+      assert.deepEqual(rows, ['ping ×3', 'note']);
+    });
+
+    it('keeps user-scope settings (no machine scope for what a user sets in code-server)', async () => {
+      const config = () => vscode.workspace.getConfiguration('switchboard');
+      const before = config().inspect<string>('responderName')?.globalValue;
+      for (const key of ['stateDir', 'daemonUrl', 'autoStart']) {
+        const declared = (vscode.extensions.getExtension('switchboard.switchboard')!.packageJSON as { contributes: { configuration: { properties: Record<string, { scope?: string }> }[] } })
+          .contributes.configuration.flatMap((section) => Object.entries(section.properties))
+          .find(([name]) => name === `switchboard.${key}`)![1];
+        assert.notEqual(declared.scope, 'machine', key);
+      }
+      await config().update('responderName', 'host-tester', vscode.ConfigurationTarget.Global);
+      assert.equal(config().get('responderName'), 'host-tester');
+      await config().update('responderName', before, vscode.ConfigurationTarget.Global);
+    });
+
     it('approves through switchboard.approve and rejects through switchboard.reject', async () => {
       const approved = (await vscode.commands.executeCommand('switchboard.approve', { requestId: seed.approvalId, reason: 'from the host' })) as Approval;
       assert.equal(approved.status, 'approved');
