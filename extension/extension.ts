@@ -28,6 +28,7 @@ export interface SwitchboardApi {
   store: FleetStore;
   connection: DaemonConnection;
   agentsView: AgentsView;
+  approvalsView: ApprovalsView;
   statusBar: StatusBar;
 }
 
@@ -165,7 +166,7 @@ export function activate(context: vscode.ExtensionContext): SwitchboardApi {
   void vscode.commands.executeCommand('setContext', 'switchboard.connected', false);
   void connection.start();
   log.info(`activated in ${Math.round(performance.now() - startedAt)} ms`);
-  return { store, connection, agentsView, statusBar };
+  return { store, connection, agentsView, approvalsView, statusBar };
 }
 
 export function deactivate(): void {

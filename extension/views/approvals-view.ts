@@ -33,7 +33,8 @@ export class ApprovalsView extends StoreListView<Approval> {
     item.description = `${ageText(approval.expiresAt - now)} left · ${approval.risk} risk · asked ${ageText(now - approval.requestedAt)} ago`;
     const [icon, color] = RISK_ICONS[approval.risk];
     item.iconPath = new vscode.ThemeIcon(icon, new vscode.ThemeColor(color));
-    item.contextValue = `approval.${approval.status}`;
+    // A high-risk request has no inline ✓: approving it starts from its details (docs/ux.md).
+    item.contextValue = approval.risk === 'high' ? `approval.${approval.status}.high` : `approval.${approval.status}`;
     item.tooltip = new vscode.MarkdownString(`**${approval.type}** requested by **${approval.agentId}** (${approval.risk} risk)\n\n`).appendCodeblock(
       JSON.stringify(approval.context, null, 2),
       'json',

@@ -220,14 +220,20 @@ describe('extension in a real VS Code (code-server + Chromium)', function () {
     await page.keyboard.type('Switchboard: Open the Guide to Connecting Agents');
     await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Open the Guide' }).first().waitFor();
     await page.keyboard.press('Enter');
-    await page.locator('.tabs-container .tab', { hasText: 'agents.md' }).waitFor();
+    const tab = page.locator('.tabs-container .tab', { hasText: 'agents.md' });
+    await tab.waitFor();
+    // Closed again: keys typed next must reach the workbench, not the preview's frame.
+    await tab.locator('.action-label.codicon-close').click();
+    await tab.waitFor({ state: 'detached' });
   });
 
   it('reads in the Dark theme too (screenshots of the views, a notification, the webviews)', async () => {
     await page.keyboard.press('F1');
     await page.keyboard.type('Preferences: Color Theme');
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Color Theme' }).first().waitFor();
-    await page.keyboard.press('Enter');
+    // Clicked, not Enter: which row comes first depends on the commands used recently.
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: /^Preferences: Color Theme/ }).first().click();
+    // The theme list replaces the command list: type once it is there.
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Light Modern' }).first().waitFor();
     await page.keyboard.type('Dark Modern');
     await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Dark Modern' }).first().waitFor();
     await page.keyboard.press('Enter');
@@ -236,11 +242,14 @@ describe('extension in a real VS Code (code-server + Chromium)', function () {
     if (!(await row(/^coder-1, /).isVisible())) await page.locator('.activitybar [aria-label^="Switchboard"]').first().click();
     await row(/^coder-1, /).waitFor();
     await shot('dark-agents-view');
-    await page.locator('.tabs-container .tab[aria-label^="Send Signal"]').click();
+    await page.keyboard.press('F1');
+    await page.keyboard.type('Switchboard: Open Signal Composer');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Open Signal Composer' }).first().click();
     await webviewContent(page).locator('#inspector-title').waitFor();
     await shot('dark-signal-composer');
-    await page.locator('.tabs-container .tab[aria-label^="merge · e2e-left"]').click();
-    await webviewContent(page).locator('.json-fields dd', { hasText: 'feat/left' }).waitFor();
+    await client.approvals.create({ agentId: 'e2e-dark', type: 'rotate-keys', risk: 'high', timeoutMs: 600_000, context: { service: 'billing' } });
+    await row(/^rotate-keys · e2e-dark/).click({ timeout: 30_000 });
+    await webviewContent(page).locator('.json-fields dd', { hasText: 'billing' }).waitFor();
     await shot('dark-approval');
   });
 });

@@ -96,6 +96,12 @@ export function hostSuites(): void {
       await config().update('responderName', before, vscode.ConfigurationTarget.Global);
     });
 
+    it('offers no row-level Approve for a high-risk request', () => {
+      const items = api.approvalsView.getChildren().map((a) => [a.risk, api.approvalsView.getTreeItem(a).contextValue]);
+      assert.deepEqual(items.filter(([risk]) => risk === 'high').map(([, value]) => value), ['approval.pending.high']);
+      assert.ok(items.some(([risk, value]) => risk !== 'high' && value === 'approval.pending'));
+    });
+
     it('approves through switchboard.approve and rejects through switchboard.reject', async () => {
       const approved = (await vscode.commands.executeCommand('switchboard.approve', { requestId: seed.approvalId, reason: 'from the host' })) as Approval;
       assert.equal(approved.status, 'approved');
