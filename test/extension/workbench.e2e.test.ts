@@ -228,14 +228,18 @@ describe('extension in a real VS Code (code-server + Chromium)', function () {
   });
 
   it('reads in the Dark theme too (screenshots of the views, a notification, the webviews)', async () => {
-    await page.keyboard.press('F1');
-    await page.keyboard.type('Preferences: Color Theme');
-    // Clicked, not Enter: which row comes first depends on the commands used recently.
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: /^Preferences: Color Theme/ }).first().click();
+    // Through the title bar's command centre: F1 would go to a webview if one has the focus.
+    await page.locator('.command-center-center').click();
+    await page.keyboard.type('>Preferences: Color Theme');
+    // Which row comes first depends on the commands used recently: move to the exact one.
+    const focused = page.locator('.quick-input-list .monaco-list-row.focused');
+    await page.locator('.quick-input-list .monaco-list-row[aria-label^="Preferences: Color Theme,"]').first().waitFor({ state: 'attached' });
+    for (let n = 0; n < 8 && !(await focused.getAttribute('aria-label'))?.startsWith('Preferences: Color Theme,'); n++) await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
     // The theme list replaces the command list: type once it is there.
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Light Modern' }).first().waitFor();
+    await page.locator('.quick-input-list .monaco-list-row:visible', { hasText: 'Light Modern' }).first().waitFor();
     await page.keyboard.type('Dark Modern');
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Dark Modern' }).first().waitFor();
+    await page.locator('.quick-input-list .monaco-list-row:visible', { hasText: 'Dark Modern' }).first().waitFor();
     await page.keyboard.press('Enter');
     await page.locator('.monaco-workbench.vs-dark').waitFor();
     // The sidebar may still be open from before the reload: clicking its icon would close it.
