@@ -35,8 +35,16 @@ export function agentHandlers({ redis, keys, limits }: Deps): AgentHandlers {
     ended: keys.agentsEnded,
     listed: keys.agentsListed,
   });
+  // Beats wait for the end of the turn; any other agent call sends them first, so that Redis runs
+  // a connection's calls in the order they came (a beat then a stop: the beat counts).
+  const afterBeats =
+    <A extends unknown[], R>(handler: (...args: A) => R) =>
+    (...args: A): R => {
+      beats.flush();
+      return handler(...args);
+    };
   return {
-    'agent.start': async (p, ctx) =>
+    'agent.start': afterBeats(async (p, ctx) =>
       rawOrNull(
         await scripts.agentStart.run(redis, indexes(p.agentId), {
           agentId: p.agentId,
@@ -45,6 +53,7 @@ export function agentHandlers({ redis, keys, limits }: Deps): AgentHandlers {
           channel: keys.channels.agents,
         }),
       ),
+    ),
 
     'agent.beat': async (p, ctx) => {
       const taskAction = p.currentTask === undefined ? 'keep' : p.currentTask === null ? 'clear' : 'set';
@@ -60,7 +69,7 @@ export function agentHandlers({ redis, keys, limits }: Deps): AgentHandlers {
       );
     },
 
-    'agent.stop': async (p) =>
+    'agent.stop': afterBeats(async (p) =>
       rawOrNull(
         await scripts.agentStop.run(redis, indexes(p.agentId), {
           agentId: p.agentId,
@@ -69,18 +78,19 @@ export function agentHandlers({ redis, keys, limits }: Deps): AgentHandlers {
           channel: keys.channels.agents,
         }),
       ),
+    ),
 
-    'agent.get': async (p) => rawOrNull(await scripts.agentGet.run(redis, { agent: keys.agent(p.agentId) }, {})),
+    'agent.get': afterBeats(async (p) => rawOrNull(await scripts.agentGet.run(redis, { agent: keys.agent(p.agentId) }, {}))),
 
     // One HVALS is a consistent snapshot; Redis writes the array itself (a Lua loop over 10 000
     // values cost five times as much) and the stored JSON is joined here as bytes, never parsed
     // or turned into 10 000 JS strings.
-    'agent.list': async () => {
+    'agent.list': afterBeats(async () => {
       const values = await redisCall(redis, () => redis.hvalsBuffer(keys.agentsListed));
       return new RawJson(Buffer.concat([OPEN_BRACKET, ...values.flatMap((v, i) => (i === 0 ? [v] : [COMMA, v])), CLOSE_BRACKET]));
-    },
+    }),
 
-    'agent.stale': (p) =>
+    'agent.stale': afterBeats((p) =>
       answerListing(
         p,
         async (cursor, limit) =>
@@ -93,5 +103,6 @@ export function agentHandlers({ redis, keys, limits }: Deps): AgentHandlers {
           ),
         limits.maxReplyBytes,
       ),
+    ),
   };
 }

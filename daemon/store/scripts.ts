@@ -61,7 +61,7 @@ const SIGNAL_BOXES = ['inbox', 'broadcasts', 'seen', 'floors'] as const;
 
 export const scripts = {
   agentStart: script(agentStartLua, AGENT_INDEXES, ['agentId', 'ttlSeconds', 'metadata', 'channel']),
-  /** Takes, after its named arguments, six values per beat (see the script): use it through AgentBeats. */
+  /** Takes, after its named arguments, six values per beat (see the script): called through a TickBatch (agents/handlers.ts). */
   agentBeats: script(agentBeatsLua, ['expiry', 'beats', 'ended', 'listed'], ['agentPrefix', 'channel']),
   agentStop: script(agentStopLua, AGENT_INDEXES, ['agentId', 'finalStatus', 'retentionMs', 'channel']),
   agentGet: script(agentGetLua, ['agent'], []),

@@ -33,7 +33,11 @@ export class TickBatch<I> {
     });
   }
 
-  private flush(): void {
+  /**
+   * Sends what is gathered now. Other calls that touch the same records call this first, so that
+   * Redis (one connection, in order) runs the earlier beats before them: calls keep their order.
+   */
+  flush(): void {
     if (this.items.length === 0) return;
     const items = this.items;
     const waiting = this.waiting;

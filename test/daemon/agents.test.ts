@@ -218,4 +218,18 @@ describe('agents: beats arriving together', () => {
     assert.equal(calls.length, 1, `${calls.length} script calls`);
     assert.equal((await d.rpc('agent.get', { agentId: 'b-1' })).result.currentTask, 't4');
   });
+
+  it('keeps a connection’s calls in order: a beat then a get or a stop sees the beat', async () => {
+    await d.rpc('agent.start', { agentId: 'b-order' });
+    const call = (id: number, method: string, params: object) => ({ jsonrpc: '2.0', id, method, params });
+    const read = (await d.http([call(0, 'agent.beat', { agentId: 'b-order', progress: 0.7 }), call(1, 'agent.get', { agentId: 'b-order' })])).body as { id: number; result: AgentStatus }[];
+    assert.equal(read.find((r) => r.id === 1)!.result.progress, 0.7);
+    const stop = (await d.http([call(0, 'agent.beat', { agentId: 'b-order', progress: 1 }), call(1, 'agent.stop', { agentId: 'b-order', finalStatus: 'completed' })])).body as {
+      id: number;
+      result?: AgentStatus;
+      error?: unknown;
+    }[];
+    assert.equal(stop.find((r) => r.id === 0)!.error, undefined, 'the beat ran before the stop');
+    assert.equal(stop.find((r) => r.id === 1)!.result!.progress, 1);
+  });
 });
