@@ -226,36 +226,6 @@ describe('extension in a real VS Code (code-server + Chromium)', function () {
     await tab.locator('.action-label.codicon-close').click();
     await tab.waitFor({ state: 'detached' });
   });
-
-  it('reads in the Dark theme too (screenshots of the views, a notification, the webviews)', async () => {
-    // Through the title bar's command centre: F1 would go to a webview if one has the focus.
-    await page.locator('.command-center-center').click();
-    await page.keyboard.type('>Preferences: Color Theme');
-    // Which row comes first depends on the commands used recently: move to the exact one.
-    const focused = page.locator('.quick-input-list .monaco-list-row.focused');
-    await page.locator('.quick-input-list .monaco-list-row[aria-label^="Preferences: Color Theme,"]').first().waitFor({ state: 'attached' });
-    for (let n = 0; n < 8 && !(await focused.getAttribute('aria-label'))?.startsWith('Preferences: Color Theme,'); n++) await page.keyboard.press('ArrowDown');
-    await page.keyboard.press('Enter');
-    // The theme list replaces the command list: type once it is there.
-    await page.locator('.quick-input-list .monaco-list-row:visible', { hasText: 'Light Modern' }).first().waitFor();
-    await page.keyboard.type('Dark Modern');
-    await page.locator('.quick-input-list .monaco-list-row:visible', { hasText: 'Dark Modern' }).first().waitFor();
-    await page.keyboard.press('Enter');
-    await page.locator('.monaco-workbench.vs-dark').waitFor();
-    // The sidebar may still be open from before the reload: clicking its icon would close it.
-    if (!(await row(/^coder-1, /).isVisible())) await page.locator('.activitybar [aria-label^="Switchboard"]').first().click();
-    await row(/^coder-1, /).waitFor();
-    await shot('dark-agents-view');
-    await page.keyboard.press('F1');
-    await page.keyboard.type('Switchboard: Open Signal Composer');
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Open Signal Composer' }).first().click();
-    await webviewContent(page).locator('#inspector-title').waitFor();
-    await shot('dark-signal-composer');
-    await client.approvals.create({ agentId: 'e2e-dark', type: 'rotate-keys', risk: 'high', timeoutMs: 600_000, context: { service: 'billing' } });
-    await row(/^rotate-keys · e2e-dark/).click({ timeout: 30_000 });
-    await webviewContent(page).locator('.json-fields dd', { hasText: 'billing' }).waitFor();
-    await shot('dark-approval');
-  });
 });
 
 describe('extension in a real VS Code: the daemon goes away and comes back', function () {
