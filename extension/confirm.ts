@@ -4,7 +4,8 @@ import type { ExtensionServices } from './context';
 
 const SHOWN_MS = 6_000;
 
-export function confirmDone(services: Pick<ExtensionServices, 'log'>, text: string): void {
-  services.log.info(text);
+/** `detail` (where, which request) goes to the log only: the status bar has room for the gist. */
+export function confirmDone(services: Pick<ExtensionServices, 'log'>, text: string, detail?: string): void {
+  services.log.info(detail ? `${text} (${detail})` : text);
   vscode.window.setStatusBarMessage(`$(check) Switchboard: ${text}`, SHOWN_MS);
 }

@@ -40,7 +40,7 @@ export async function answerApproval(services: ExtensionServices, approved: bool
   if (reason === undefined) return undefined; // Esc
   try {
     const decided = await services.client().approvals.respond({ requestId, approved, responder: responderName(), reason: reason || undefined });
-    confirmDone(services, `${decided.status} "${decided.type}" for ${decided.agentId} (request ${requestId})`);
+    confirmDone(services, `${decided.status} "${decided.type}" for ${decided.agentId}`, `request ${requestId}`);
     return decided;
   } catch (error) {
     const message = error instanceof RpcError && error.code === ErrorCode.Conflict ? `already answered: ${error.message}` : (error as Error).message;

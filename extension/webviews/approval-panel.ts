@@ -63,7 +63,7 @@ export class ApprovalPanels implements vscode.Disposable {
         {
           respond: async ({ approved, reason }) => {
             const decided = await this.services.client().approvals.respond({ requestId, approved, responder: responderName(), reason: reason || undefined });
-            confirmDone(this.services, `${decided.status} "${decided.type}" for ${decided.agentId} (request ${requestId}, in its panel)`);
+            confirmDone(this.services, `${decided.status} "${decided.type}" for ${decided.agentId}`, `request ${requestId}, in its panel`);
             this.update(requestId, decided);
             return decided;
           },

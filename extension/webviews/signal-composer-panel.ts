@@ -58,7 +58,7 @@ export class SignalComposerPanel implements vscode.Disposable {
           const params = { from: EDITOR_SENDER, type, payload: payload.trim() === '' ? undefined : (JSON.parse(payload) as unknown), ttlSeconds };
           try {
             const signal = to === '*' ? await client.signals.broadcast(params) : await client.signals.send({ ...params, to });
-            confirmDone(this.services, `sent "${type}" to ${to === '*' ? 'every agent' : to} (composer)`);
+            confirmDone(this.services, `sent "${type}" to ${to === '*' ? 'every agent' : to}`, 'from the composer');
             return signal;
           } catch (error) {
             throw readable(error);
