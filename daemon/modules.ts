@@ -3,7 +3,8 @@ import { agentsModule } from './agents/module';
 import { approvalsModule } from './approvals/module';
 import type { DomainModule } from './domain/module';
 import { eventsModule } from './events/module';
+import { queuesModule } from './queues/module';
 import { sessionModule } from './session/module';
 import { signalsModule } from './signals/module';
 
-export const MODULES: readonly DomainModule[] = [sessionModule, agentsModule, signalsModule, approvalsModule, eventsModule];
+export const MODULES: readonly DomainModule[] = [sessionModule, agentsModule, signalsModule, approvalsModule, eventsModule, queuesModule];

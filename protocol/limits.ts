@@ -12,6 +12,11 @@ export const MAX_RECENT_EVENTS = 1000;
 /** event.publish keeps roughly this many entries per type (approximate trimming). */
 export const EVENT_STREAM_MAXLEN = 10_000;
 
+/** Longest delay or backoff of a job (7 days). */
+export const MAX_DELAY_MS = 7 * 24 * 60 * 60 * 1000;
+/** Most jobs one queue.receive may take (`count`). */
+export const MAX_RECEIVE_COUNT = 100;
+
 /** Most items one page of a paginated listing may ask for (`limit`). */
 export const MAX_PAGE_LIMIT = 1000;
 
@@ -50,6 +55,11 @@ export const LIMITS = {
     unit: 'ms',
     means: 'a Redis command not answered within this fails the call with -32005 and turns /healthz degraded',
   },
+  maxQueueLength: {
+    default: 1_000_000,
+    unit: 'jobs',
+    means: 'waiting + delayed + active jobs of a queue without its own queue.configure maxLength; enqueue past it is -32006',
+  },
   eventRetentionMs: {
     default: 7 * 24 * 60 * 60 * 1000,
     unit: 'ms',
@@ -66,4 +76,8 @@ export const DEFAULTS = {
   agentTtlSeconds: 30,
   signalTtlSeconds: 60,
   approvalTimeoutMs: 300_000,
+  queueVisibilityMs: 30_000,
+  queueMaxAttempts: 3,
+  /** queue.dead answers this many without `count`. */
+  queueDeadCount: 100,
 } as const;

@@ -1,7 +1,7 @@
 /** Every RPC method with its params and result types: the one table the daemon, SDK and CLI share. */
 import { EVENT_STREAM_MAXLEN } from './limits';
 import type { MethodName, ParamsOf } from './schemas';
-import type { AgentStatus, Approval, HelloResult, Page, Signal, StreamEvent } from './types';
+import type { AgentStatus, Approval, HelloResult, Job, Page, QueueStats, QueueSummary, Signal, StreamEvent } from './types';
 
 interface Results {
   hello: HelloResult;
@@ -29,6 +29,18 @@ interface Results {
   'event.types': string[];
   subscribe: { subscriptionId: string };
   unsubscribe: { unsubscribed: boolean };
+  'queue.enqueue': Job;
+  /** A Job or null; an array of Jobs (maybe empty) when called with `count`. */
+  'queue.receive': Job | null | Job[];
+  'queue.extend': Job;
+  'queue.ack': Job;
+  'queue.nack': Job;
+  'queue.stats': QueueStats;
+  'queue.list': QueueSummary[];
+  'queue.dead': Job[];
+  'queue.replay': Job;
+  'queue.purge': { removed: number };
+  'queue.configure': QueueStats;
 }
 
 /** Listings that answer one Page instead of the whole array when called with `limit`: method → item. */
@@ -46,7 +58,11 @@ export type ResultOf<M extends MethodName, P = ParamsOf<M>> = M extends PagedMet
   ? P extends { limit: number }
     ? Page<PagedItems[M]>
     : Results[M]
-  : Results[M];
+  : M extends 'queue.receive'
+    ? P extends { count: number }
+      ? Job[]
+      : Job | null
+    : Results[M];
 
 interface MethodInfo {
   /** Blocking methods (they wait for a change): the SDK gives them no client-side deadline shorter than their own timeout. */
@@ -89,10 +105,31 @@ export const METHODS = {
   'event.types': { result: 'string[], or Page with `limit`', doc: '*Extension to SPEC §4*: the event types published within `eventRetentionMs`, by name (for the CLI and the Events view).' },
   subscribe: { result: '`{subscriptionId}`', doc: 'WebSocket only: pushes `event` notifications for the topics.' },
   unsubscribe: { result: '`{unsubscribed: true}`', doc: "Ends one of this connection's subscriptions; another's is -32002." },
+  'queue.enqueue': {
+    result: 'Job',
+    doc: 'Adds a job (state `waiting`, or `delayed` with delayMs). The same jobId while that job exists answers it unchanged. Over maxLength -32006.',
+  },
+  'queue.receive': {
+    blocking: true,
+    result: 'Job \\| null, or Job[] with `count`',
+    doc: 'Takes the next jobs (high, then normal, then low; FIFO within) and makes them invisible for visibilityMs; each delivery gets a new receipt and attempts + 1. With waitMs it blocks until a job arrives (woken by push, from any daemon).',
+  },
+  'queue.extend': { result: 'Job', doc: 'Pushes visibleUntil out (lease extension). A stale receipt -32003, an unknown job -32002.' },
+  'queue.ack': { result: 'Job', doc: 'Completes the delivery (state `completed`, with result). A stale receipt -32003 and nothing changes.' },
+  'queue.nack': {
+    result: 'Job',
+    doc: 'Fails the delivery: the job waits its backoff (`delayed`) and is delivered again, or goes `dead` after maxAttempts (or at once with retry false). A stale receipt -32003.',
+  },
+  'queue.stats': { result: 'QueueStats', doc: 'Counts by state (waiting by priority).' },
+  'queue.list': { result: 'QueueSummary[]', doc: 'Every queue with its counts, by name.' },
+  'queue.dead': { result: 'Job[]', doc: 'Dead jobs with their lastError, most recently dead first.' },
+  'queue.replay': { result: 'Job', doc: 'A dead job waits again with a fresh set of attempts. Not dead -32003.' },
+  'queue.purge': { result: '`{removed}`', doc: 'Removes every job in one state (dead, completed, waiting or delayed).' },
+  'queue.configure': { result: 'QueueStats', doc: "*Extension to SPEC §4*: sets the queue's maxLength (else the daemon's maxQueueLength)." },
 } as const satisfies Record<MethodName, MethodInfo>;
 
 /** Method prefixes that become SDK namespaces (`agent.start` → `client.agents.start`): one line per domain. */
-export const NAMESPACES = { agent: 'agents', signal: 'signals', approval: 'approvals', event: 'events' } as const;
+export const NAMESPACES = { agent: 'agents', signal: 'signals', approval: 'approvals', event: 'events', queue: 'queues' } as const;
 
 /** Every method name at run time (the SDK builds its namespaces from it without loading the schemas). */
 export const METHOD_NAMES = Object.keys(METHODS) as MethodName[];

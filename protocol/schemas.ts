@@ -3,7 +3,7 @@
  * param types from them, and scripts/gen-protocol-doc.ts turns them into docs/protocol.md.
  */
 import Type, { type Static, type TSchema } from 'typebox';
-import { ID_PATTERN, MAX_PAGE_LIMIT, MAX_TIMEOUT_MS, MAX_RECENT_EVENTS } from './limits';
+import { ID_PATTERN, MAX_DELAY_MS, MAX_PAGE_LIMIT, MAX_RECEIVE_COUNT, MAX_TIMEOUT_MS, MAX_RECENT_EVENTS } from './limits';
 
 /** The schema keyword that marks payload fields (see Json below). */
 export const PAYLOAD_MARK = 'payload';
@@ -124,7 +124,70 @@ export const schemas = {
     }),
   }),
   unsubscribe: Params({ subscriptionId: Type.String({ minLength: 1, maxLength: 64 }) }),
+
+  'queue.enqueue': Params({
+    queue: Id('queue name'),
+    payload: Json('the job'),
+    priority: Type.Optional(Priority()),
+    jobId: Type.Optional(Id('idempotency key: while a job with this id exists, enqueueing it again answers that job and changes nothing')),
+    delayMs: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_DELAY_MS, description: 'hold the job this long before it can be received' })),
+    maxAttempts: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, description: 'deliveries before the job goes dead; default 3' })),
+    backoff: Type.Optional(
+      Type.Object(
+        {
+          type: Type.Union([Type.Literal('exponential'), Type.Literal('fixed')]),
+          delayMs: Type.Integer({ minimum: 0, maximum: MAX_DELAY_MS, description: 'fixed: the wait; exponential: the wait after the first failure, doubling' }),
+        },
+        { additionalProperties: false, description: 'wait before a nacked job is delivered again (with up to 20 % jitter); default none' },
+      ),
+    ),
+  }),
+  'queue.receive': Params({
+    queue: Id('queue name'),
+    consumer: Id('who receives (a worker or agent id)'),
+    visibilityMs: Type.Optional(VisibilityMs()),
+    waitMs: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_TIMEOUT_MS, description: 'block up to this long for a job (woken by push); default 0' })),
+    count: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_RECEIVE_COUNT, description: 'receive up to this many; the result is then an array' })),
+  }),
+  'queue.extend': Params({ queue: Id('queue name'), jobId: Id('job id'), receipt: Receipt(), visibilityMs: VisibilityMs() }),
+  'queue.ack': Params({ queue: Id('queue name'), jobId: Id('job id'), receipt: Receipt(), result: Type.Optional(Json('what the job produced')) }),
+  'queue.nack': Params({
+    queue: Id('queue name'),
+    jobId: Id('job id'),
+    receipt: Receipt(),
+    error: Type.Optional(Type.String({ maxLength: 8192, description: 'why it failed (kept as lastError)' })),
+    retry: Type.Optional(Type.Boolean({ description: 'false: dead at once; default true (after its backoff, or dead past maxAttempts)' })),
+  }),
+  'queue.stats': Params({ queue: Id('queue name') }),
+  'queue.list': Params({}),
+  'queue.dead': Params({
+    queue: Id('queue name'),
+    count: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_PAGE_LIMIT, description: 'most recently dead first; default 100' })),
+  }),
+  'queue.replay': Params({ queue: Id('queue name'), jobId: Id('id of a dead job') }),
+  'queue.purge': Params({
+    queue: Id('queue name'),
+    state: Type.Union([Type.Literal('dead'), Type.Literal('completed'), Type.Literal('waiting'), Type.Literal('delayed')], {
+      description: 'which jobs to remove (active jobs are never purged: their consumer holds them)',
+    }),
+  }),
+  'queue.configure': Params({
+    queue: Id('queue name'),
+    maxLength: Type.Integer({ minimum: 1, maximum: 100_000_000, description: 'most waiting + delayed + active jobs; enqueue past it is -32006' }),
+  }),
 };
+
+function Priority() {
+  return Type.Union([Type.Literal('high'), Type.Literal('normal'), Type.Literal('low')], { description: 'default "normal"' });
+}
+
+function VisibilityMs() {
+  return Type.Integer({ minimum: 100, maximum: MAX_TIMEOUT_MS, description: 'how long the job stays invisible to others; default 30000' });
+}
+
+function Receipt() {
+  return Type.String({ minLength: 1, maxLength: 64, description: 'the receipt of this delivery (a fencing token): a stale one is -32003' });
+}
 
 function approvalRequestParams() {
   return Params({

@@ -51,6 +51,49 @@ export interface StreamEvent {
   ts: number;
 }
 
+export type Priority = 'high' | 'normal' | 'low';
+export type JobState = 'waiting' | 'delayed' | 'active' | 'completed' | 'dead';
+
+export interface Job {
+  jobId: string;
+  queue: string;
+  payload: unknown;
+  priority: Priority;
+  state: JobState;
+  /** Deliveries so far (a received job has attempts ≥ 1). */
+  attempts: number;
+  maxAttempts: number;
+  enqueuedAt: number;
+  /** When a delayed job (or one waiting out its backoff) becomes receivable. */
+  runAt?: number;
+  /** The fencing token of the current delivery: only it can extend, ack or nack the job. */
+  receipt?: string;
+  /** Who holds the current delivery. */
+  consumer?: string;
+  visibleUntil?: number;
+  lastError?: string;
+  result?: unknown;
+  /** When the job completed or went dead. */
+  finishedAt?: number;
+}
+
+export interface QueueStats {
+  waiting: { high: number; normal: number; low: number };
+  delayed: number;
+  active: number;
+  /** Completed jobs still kept (the newest queueCompletedKept). */
+  completed: number;
+  dead: number;
+  /** *Extension*: jobs completed since the queue was created (not reduced by purge or trimming). */
+  completedTotal: number;
+  /** *Extension*: the queue's maxLength (its own, or the daemon's maxQueueLength). */
+  maxLength: number;
+}
+
+export interface QueueSummary extends QueueStats {
+  queue: string;
+}
+
 export interface HelloResult {
   daemonVersion: string;
   protocolVersion: string;
@@ -67,6 +110,24 @@ export interface TopicEvents {
   agents: { 'agent.started': AgentStatus; 'agent.beat': AgentStatus; 'agent.stopped': AgentStatus; 'agent.expired': AgentStatus };
   signals: { 'signal.sent': Signal; 'signal.consumed': SignalConsumed; 'signal.cleared': SignalsCleared };
   approvals: { 'approval.requested': Approval; 'approval.approved': Approval; 'approval.rejected': Approval; 'approval.expired': Approval };
+  queues: {
+    /** Jobs were enqueued (one frame per enqueue call, or per coalesced batch of one queue). */
+    'queue.enqueued': QueueJobsChanged;
+    /** A job failed its last attempt (or was nacked without retry, or its visibility ran out on its last one). */
+    'job.dead': Job;
+    /** A nacked job or one whose visibility ran out waits to be delivered again. */
+    'job.retrying': Job;
+    'job.replayed': Job;
+    'queue.purged': { queue: string; state: JobState; removed: number };
+    /** The queue's counts, pushed at most once a second while they change (sampled by the daemon). */
+    'queue.stats': QueueSummary;
+  };
+}
+
+export interface QueueJobsChanged {
+  queue: string;
+  /** How many jobs this call added (idempotent repeats are not counted). */
+  added: number;
 }
 
 type EventsOn<T extends keyof TopicEvents> = { [K in keyof TopicEvents[T]]: { topic: T; type: K; data: TopicEvents[T][K] } }[keyof TopicEvents[T]];
@@ -80,6 +141,7 @@ export type PushedEvent = (
   | EventsOn<'agents'>
   | EventsOn<'signals'>
   | EventsOn<'approvals'>
+  | EventsOn<'queues'>
   | { topic: `events:${string}`; type: string; data: StreamEvent }
 ) & { subscriptionId: string; seq: number; ts: number };
 

@@ -109,7 +109,13 @@ export class EventHub {
     for (const topic of channel.topics(frame)) this.deliver(topic, frame);
   }
 
-  private deliver(topic: string, frame: Frame): void {
+  /** Whether any local subscription listens to a topic (a module may skip work nobody would see). */
+  hasSubscribers(topic: string): boolean {
+    return this.byTopic.has(topic);
+  }
+
+  /** Pushes a frame this daemon made (not from Redis) to its own subscriptions of a topic. */
+  deliver(topic: string, frame: Frame): void {
     const set = this.byTopic.get(topic);
     if (!set) return;
     const head = `{"jsonrpc":"2.0","method":"event","params":{"subscriptionId":"`;

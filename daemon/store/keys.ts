@@ -65,12 +65,46 @@ export function createKeys(namespace = 'sb') {
     /** Sorted set: event type → end of its retention (last publish + eventRetentionMs, epoch ms). The sweeper reads it. */
     eventTypesExpiry: `${events}:typeExpiry`,
 
+    /**
+     * One queue's keys, all under its own hash tag `{sb:q:<name>}` so that queues spread over a
+     * Redis Cluster while each queue's scripts stay in one slot.
+     */
+    queue: (name: string) => queueKeys(`{${namespace}:q:${name}}`),
+    /** Set of queue names (queue.list); in its own slot, so it is written apart from the queue's script. */
+    queueNames: `{${namespace}:queues}:names`,
+    /** Sorted set: queue name → the next time a delayed job or a delivery falls due there (a hint for the sweeper). */
+    queuesDue: `{${namespace}:queues}:due`,
+
     /** Pub/sub channels: every state change is published on its domain's channel (see daemon/events/frame.ts). */
     channels: {
       agents: `${namespace}:ch:agents`,
       signals: `${namespace}:ch:signals`,
       approvals: `${namespace}:ch:approvals`,
       events: `${namespace}:ch:events`,
+      queues: `${namespace}:ch:queues`,
     },
+  };
+}
+
+export type QueueKeys = ReturnType<typeof queueKeys>;
+
+function queueKeys(tag: string) {
+  return {
+    /** Lists of waiting job ids, one per priority (LPUSH in, RPOP out: first in, first out). */
+    waitHigh: `${tag}:wait:high`,
+    waitNormal: `${tag}:wait:normal`,
+    waitLow: `${tag}:wait:low`,
+    /** Sorted set: delayed job id (or one waiting out its backoff) → when it may run (epoch ms). */
+    delayed: `${tag}:delayed`,
+    /** Sorted set: received job id → visibleUntil (epoch ms). */
+    active: `${tag}:active`,
+    /** Sorted set: dead job id → when it died. */
+    dead: `${tag}:dead`,
+    /** Sorted set: completed job id → when it completed; trimmed to the newest queueCompletedKept. */
+    completed: `${tag}:completed`,
+    /** Hash: counters (`receipts` for fencing tokens, `completedTotal`) and the queue's settings (`maxLength`). */
+    meta: `${tag}:meta`,
+    /** Prefix of the job hashes (`<prefix><jobId>`). */
+    jobPrefix: `${tag}:job:`,
   };
 }

@@ -9,6 +9,7 @@ import { ErrorCode, RpcError } from '../../protocol/errors';
 export const SCRIPT_ERRORS = {
   NOT_FOUND: ErrorCode.NotFound,
   CONFLICT: ErrorCode.Conflict,
+  RATE_LIMITED: ErrorCode.RateLimited,
   /** A param the schema cannot check (a cursor): the message starts with the param's name. */
   INVALID: ErrorCode.InvalidParams,
 } as const;

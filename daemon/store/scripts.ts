@@ -20,6 +20,17 @@ import approvalsPendingLua from './lua/approvalsPending-1.lua';
 import eventPublishLua from './lua/eventPublish-3.lua';
 import eventTypesLua from './lua/eventTypes-1.lua';
 import eventTypesExpireLua from './lua/eventTypesExpire-2.lua';
+import queueAckLua from './lua/queueAck-8.lua';
+import queueConfigureLua from './lua/queueConfigure-8.lua';
+import queueDeadLua from './lua/queueDead-8.lua';
+import queueEnqueueLua from './lua/queueEnqueue-8.lua';
+import queueExtendLua from './lua/queueExtend-8.lua';
+import queueMaintainLua from './lua/queueMaintain-8.lua';
+import queueNackLua from './lua/queueNack-8.lua';
+import queuePurgeLua from './lua/queuePurge-8.lua';
+import queueReceiveLua from './lua/queueReceive-8.lua';
+import queueReplayLua from './lua/queueReplay-8.lua';
+import queueStatsLua from './lua/queueStats-8.lua';
 import signalClearLua from './lua/signalClear-4.lua';
 import signalPendingLua from './lua/signalPending-4.lua';
 import signalSendLua from './lua/signalSend-3.lua';
@@ -30,11 +41,13 @@ import decideApproval from './lua/includes/decideApproval.lua';
 import endAgent from './lua/includes/endAgent.lua';
 import nowMs from './lua/includes/nowMs.lua';
 import publishEvent from './lua/includes/publishEvent.lua';
+import queueJob from './lua/includes/queueJob.lua';
+import queueMoves from './lua/includes/queueMoves.lua';
 import signalMatch from './lua/includes/signalMatch.lua';
 import zsetPage from './lua/includes/zsetPage.lua';
 
 const includes = new Map<string, string>([
-  ...[agentJson, approvalJson, decideApproval, endAgent, nowMs, publishEvent, signalMatch, zsetPage].map(
+  ...[agentJson, approvalJson, decideApproval, endAgent, nowMs, publishEvent, queueJob, queueMoves, signalMatch, zsetPage].map(
     (include) => [`includes/${include.file}`, include.source] as const,
   ),
   ['includes/scriptErrors', SCRIPT_ERRORS_LUA] as const,
@@ -58,6 +71,8 @@ const script = <K extends string, A extends string>(file: LuaFile, keys: readonl
 
 const AGENT_INDEXES = ['agent', 'expiry', 'beats', 'ended', 'listed'] as const;
 const SIGNAL_BOXES = ['inbox', 'broadcasts', 'seen', 'floors'] as const;
+/** Every queue script takes the queue's keys in this order (includes/queueJob.lua names them). */
+export const QUEUE_KEYS = ['waitHigh', 'waitNormal', 'waitLow', 'delayed', 'active', 'dead', 'completed', 'meta'] as const;
 
 export const scripts = {
   agentStart: script(agentStartLua, AGENT_INDEXES, ['agentId', 'ttlSeconds', 'metadata', 'channel']),
@@ -80,6 +95,19 @@ export const scripts = {
   signalSend: script(signalSendLua, ['box', 'seq', 'signal'], ['signalId', 'type', 'source', 'target', 'payload', 'ttlMs', 'channel']),
   signalTake: script(signalTakeLua, SIGNAL_BOXES, ['agentId', 'type', 'source', 'consume', 'signalPrefix', 'channel']),
   signalPending: script(signalPendingLua, SIGNAL_BOXES, ['agentId', 'type', 'signalPrefix', 'cursor', 'limit']),
+  /** Takes, after its named arguments, seven values per job: called through a TickBatch per queue (queues/handlers.ts). */
+  queueEnqueue: script(queueEnqueueLua, QUEUE_KEYS, ['jobPrefix', 'queue', 'defaultMaxLength', 'channel']),
+  queueReceive: script(queueReceiveLua, QUEUE_KEYS, ['jobPrefix', 'queue', 'consumer', 'visibilityMs', 'count', 'channel']),
+  /** Takes, after its named arguments, three values per ack: called through a TickBatch per queue. */
+  queueAck: script(queueAckLua, QUEUE_KEYS, ['jobPrefix', 'kept']),
+  queueNack: script(queueNackLua, QUEUE_KEYS, ['jobPrefix', 'queue', 'jobId', 'receipt', 'error', 'retry', 'jitter', 'channel']),
+  queueExtend: script(queueExtendLua, QUEUE_KEYS, ['jobPrefix', 'jobId', 'receipt', 'visibilityMs']),
+  queueStats: script(queueStatsLua, QUEUE_KEYS, ['jobPrefix', 'defaultMaxLength']),
+  queueConfigure: script(queueConfigureLua, QUEUE_KEYS, ['jobPrefix', 'maxLength']),
+  queueDead: script(queueDeadLua, QUEUE_KEYS, ['jobPrefix', 'count']),
+  queueReplay: script(queueReplayLua, QUEUE_KEYS, ['jobPrefix', 'queue', 'jobId', 'channel']),
+  queuePurge: script(queuePurgeLua, QUEUE_KEYS, ['jobPrefix', 'queue', 'state', 'batch', 'removedBefore', 'channel']),
+  queueMaintain: script(queueMaintainLua, QUEUE_KEYS, ['jobPrefix', 'queue', 'batch', 'channel']),
   signalClear: script(signalClearLua, SIGNAL_BOXES, ['agentId', 'type', 'signalPrefix', 'channel']),
 };
 

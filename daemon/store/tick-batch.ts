@@ -54,3 +54,33 @@ export class TickBatch<I> {
     );
   }
 }
+
+/**
+ * One TickBatch per key, for calls that may share a script call only when they share a key (the
+ * jobs of one queue live in one Cluster slot): a key's batch is dropped once it has run.
+ */
+export class KeyedTickBatch<I> {
+  private readonly batches = new Map<string, TickBatch<I>>();
+
+  constructor(
+    private readonly run: (key: string, items: I[]) => Promise<unknown>,
+    private readonly maxItems: number,
+  ) {}
+
+  add(key: string, item: I): Promise<unknown> {
+    let batch = this.batches.get(key);
+    if (!batch) {
+      const created = new TickBatch<I>((items) => {
+        if (this.batches.get(key) === created) this.batches.delete(key);
+        return this.run(key, items);
+      }, this.maxItems);
+      this.batches.set(key, (batch = created));
+    }
+    return batch.add(item);
+  }
+
+  /** Sends what is gathered for one key now (a later call on that key must run after it). */
+  flush(key: string): void {
+    this.batches.get(key)?.flush();
+  }
+}

@@ -80,6 +80,8 @@ export class FleetStore {
       case 'signals':
         this.applySignal(event);
         break;
+      case 'queues':
+        break;
       default:
         this.applyStreamEvent(event.data);
     }

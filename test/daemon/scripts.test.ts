@@ -14,7 +14,7 @@ describe('script layer', () => {
   });
 
   it('gives scripts one error table, whose replies carry their JSON-RPC code', () => {
-    assert.match(SCRIPT_ERRORS_LUA, /NOT_FOUND = '-32002', CONFLICT = '-32003', INVALID = '-32602'/);
+    assert.match(SCRIPT_ERRORS_LUA, /NOT_FOUND = '-32002', CONFLICT = '-32003', RATE_LIMITED = '-32006', INVALID = '-32602'/);
     assert.ok(scripts.agentBeats.lua.includes("fail(ERR.NOT_FOUND, 'agent"), 'agentBeats fails through the table');
     const notFound = scriptError('SB-32002 agent "a" is not registered');
     assert.equal(notFound?.code, ErrorCode.NotFound);

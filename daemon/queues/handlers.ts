@@ -1,0 +1,202 @@
+/** queue.* — reliable work queues: priorities, delays, visibility timeouts with fenced receipts, retries, dead letters. */
+import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { DEFAULTS } from '../../protocol/limits';
+import type { Handlers } from '../domain/context';
+import type { Deps } from '../domain/deps';
+import { SWEEP_BATCH } from '../domain/module';
+import type { Waiters } from '../hub/waiters';
+import { RawJson, rawOrNull } from '../store/raw-json';
+import { scripts } from '../store/scripts';
+import { KeyedTickBatch } from '../store/tick-batch';
+import { QueueRegistry } from './registry';
+
+type QueueHandlers = Pick<
+  Handlers,
+  | 'queue.enqueue'
+  | 'queue.receive'
+  | 'queue.extend'
+  | 'queue.ack'
+  | 'queue.nack'
+  | 'queue.stats'
+  | 'queue.list'
+  | 'queue.dead'
+  | 'queue.replay'
+  | 'queue.purge'
+  | 'queue.configure'
+>;
+
+/** Enqueues or acks of one queue per script call at most. */
+const PER_BATCH = 128;
+/** Completed jobs a queue keeps (for queue.ack retries and the Queues view); older ones are deleted. */
+export const COMPLETED_KEPT = 1000;
+
+export function queueHandlers(deps: Deps, waiters: Waiters, registry: QueueRegistry): QueueHandlers {
+  const { redis, keys, limits } = deps;
+  const channel = keys.channels.queues;
+  const keysOf = (queue: string) => keys.queue(queue);
+
+  const enqueues = new KeyedTickBatch<(string | number)[]>(
+    (queue, items) =>
+      scripts.queueEnqueue.run(
+        redis,
+        keysOf(queue),
+        { jobPrefix: keysOf(queue).jobPrefix, queue, defaultMaxLength: limits.maxQueueLength, channel },
+        items.flat(),
+      ),
+    PER_BATCH,
+  );
+  const acks = new KeyedTickBatch<string[]>(
+    (queue, items) => scripts.queueAck.run(redis, keysOf(queue), { jobPrefix: keysOf(queue).jobPrefix, kept: COMPLETED_KEPT }, items.flat()),
+    PER_BATCH,
+  );
+  // Enqueues and acks wait for the end of the turn; any other call on that queue sends them first,
+  // so that Redis runs a connection's calls in the order they came (enqueue then receive: received).
+  const inOrder = (queue: string) => {
+    enqueues.flush(queue);
+    acks.flush(queue);
+    return keysOf(queue);
+  };
+
+  /** One delivery attempt: the jobs' JSON array and how long until something falls due there (ms, or undefined). */
+  const receiveOnce = async (p: { queue: string; consumer: string; visibilityMs?: number; count?: number }) => {
+    const queueKeys = inOrder(p.queue);
+    const [json, nextDue, now] = (await scripts.queueReceive.run(redis, queueKeys, {
+      jobPrefix: queueKeys.jobPrefix,
+      queue: p.queue,
+      consumer: p.consumer,
+      visibilityMs: p.visibilityMs ?? DEFAULTS.queueVisibilityMs,
+      count: p.count ?? 1,
+      channel,
+    })) as [string, string, string];
+    const due = Number(nextDue);
+    if (due > 0) registry.dueAt(p.queue, due);
+    return { json, dueInMs: due > 0 ? due - Number(now) : undefined };
+  };
+
+  return {
+    'queue.enqueue': async (p, ctx) => {
+      registry.known(p.queue);
+      const reply = await enqueues.add(p.queue, [
+        p.jobId ?? randomUUID(),
+        ctx.json.payload ?? 'null',
+        p.priority ?? 'normal',
+        p.delayMs ?? 0,
+        p.maxAttempts ?? DEFAULTS.queueMaxAttempts,
+        p.backoff?.type ?? '',
+        p.backoff?.delayMs ?? 0,
+      ]);
+      if (p.delayMs) registry.dueAt(p.queue, Date.now() + p.delayMs);
+      return rawOrNull(reply);
+    },
+
+    'queue.receive': async (p, ctx) => {
+      const deadline = performance.now() + (p.waitMs ?? 0);
+      for (;;) {
+        // Armed before the attempt, so a job enqueued after it (on any daemon) always wakes this call.
+        const armed = waiters.arm(p.queue);
+        let attempt: Awaited<ReturnType<typeof receiveOnce>>;
+        try {
+          attempt = await receiveOnce(p);
+        } catch (error) {
+          armed.disarm();
+          throw error;
+        }
+        const left = deadline - performance.now();
+        if (attempt.json !== '[]' || left <= 0) {
+          armed.disarm();
+          if (p.count !== undefined) return new RawJson(attempt.json);
+          return new RawJson(attempt.json === '[]' ? 'null' : attempt.json.slice(1, -1));
+        }
+        // Also look again when a delayed job or a lapsed delivery falls due.
+        await armed.wait(Math.min(left, attempt.dueInMs ?? left), ctx.signal);
+        if (ctx.signal.aborted) return new RawJson(p.count !== undefined ? '[]' : 'null');
+      }
+    },
+
+    'queue.extend': async (p) => {
+      const queueKeys = inOrder(p.queue);
+      const reply = await scripts.queueExtend.run(redis, queueKeys, {
+        jobPrefix: queueKeys.jobPrefix,
+        jobId: p.jobId,
+        receipt: p.receipt,
+        visibilityMs: p.visibilityMs,
+      });
+      return rawOrNull(reply);
+    },
+
+    'queue.ack': async (p, ctx) => rawOrNull(await acks.add(p.queue, [p.jobId, p.receipt, ctx.json.result ?? ''])),
+
+    'queue.nack': async (p) => {
+      const queueKeys = inOrder(p.queue);
+      const reply = rawOrNull(
+        await scripts.queueNack.run(redis, queueKeys, {
+          jobPrefix: queueKeys.jobPrefix,
+          queue: p.queue,
+          jobId: p.jobId,
+          receipt: p.receipt,
+          error: p.error ?? '',
+          retry: p.retry === false ? '0' : '1',
+          jitter: Math.random(),
+          channel,
+        }),
+      );
+      registry.dueSoon(p.queue);
+      return reply;
+    },
+
+    'queue.stats': async (p) => {
+      const queueKeys = inOrder(p.queue);
+      return rawOrNull(await scripts.queueStats.run(redis, queueKeys, { jobPrefix: queueKeys.jobPrefix, defaultMaxLength: limits.maxQueueLength }));
+    },
+
+    'queue.list': async () => {
+      for (const queue of await registry.names()) inOrder(queue);
+      return new RawJson(`[${(await queueSummaries(deps, registry)).map((summary) => summary.json).join(',')}]`);
+    },
+
+    'queue.dead': async (p) => {
+      const queueKeys = inOrder(p.queue);
+      return rawOrNull(await scripts.queueDead.run(redis, queueKeys, { jobPrefix: queueKeys.jobPrefix, count: p.count ?? DEFAULTS.queueDeadCount }));
+    },
+
+    'queue.replay': async (p) => {
+      const queueKeys = inOrder(p.queue);
+      return rawOrNull(await scripts.queueReplay.run(redis, queueKeys, { jobPrefix: queueKeys.jobPrefix, queue: p.queue, jobId: p.jobId, channel }));
+    },
+
+    'queue.purge': async (p) => {
+      const queueKeys = inOrder(p.queue);
+      let removed = 0;
+      for (;;) {
+        const n = Number(
+          await scripts.queuePurge.run(redis, queueKeys, {
+            jobPrefix: queueKeys.jobPrefix,
+            queue: p.queue,
+            state: p.state,
+            batch: SWEEP_BATCH,
+            removedBefore: removed,
+            channel,
+          }),
+        );
+        removed += n;
+        if (n < SWEEP_BATCH) return { removed };
+      }
+    },
+
+    'queue.configure': async (p) => {
+      registry.known(p.queue);
+      const queueKeys = inOrder(p.queue);
+      return rawOrNull(await scripts.queueConfigure.run(redis, queueKeys, { jobPrefix: queueKeys.jobPrefix, maxLength: p.maxLength }));
+    },
+  };
+}
+
+/** Every queue's QueueSummary JSON, by name. */
+export async function queueSummaries({ redis, keys, limits }: Deps, registry: QueueRegistry): Promise<{ queue: string; json: string }[]> {
+  const names = (await registry.names()).sort();
+  const stats = await Promise.all(
+    names.map((queue) => scripts.queueStats.run(redis, keys.queue(queue), { jobPrefix: keys.queue(queue).jobPrefix, defaultMaxLength: limits.maxQueueLength })),
+  );
+  return names.map((queue, i) => ({ queue, json: `{"queue":${JSON.stringify(queue)},${(stats[i] as string).slice(1)}` }));
+}

@@ -1,0 +1,63 @@
+/** The queues domain: queue.* methods, wake-ups of blocked queue.receive calls, the due-job sweep, the stats pushes. */
+import { SWEEP_BATCH, type DomainModule } from '../domain/module';
+import { Waiters } from '../hub/waiters';
+import { redisCall } from '../store/redis';
+import { scripts } from '../store/scripts';
+import { queueHandlers } from './handlers';
+import { QueueRegistry } from './registry';
+import { StatsPusher } from './stats-pusher';
+
+/** Frames that mean a job can be received now: they wake the receivers blocked on that queue. */
+const WAKING = new Set(['queue.enqueued']);
+
+export const queuesModule: DomainModule = {
+  name: 'queues',
+  create(deps) {
+    const { redis, keys } = deps;
+    /** queue.receive callers, keyed by queue. */
+    const waiters = new Waiters();
+    const registry = new QueueRegistry(redis, keys, () => {
+      // A lost hint or name only delays a sweep or queue.list; the next call on that queue repeats it.
+    });
+    const handlers = queueHandlers(deps, waiters, registry);
+    const stats = new StatsPusher(deps, registry);
+
+    /** Visits the queues whose delayed jobs or deliveries fell due. */
+    const sweepDue = async () => {
+      const due = await registry.due(SWEEP_BATCH);
+      for (const queue of due) {
+        const queueKeys = keys.queue(queue);
+        const next = await scripts.queueMaintain.run(redis, queueKeys, {
+          jobPrefix: queueKeys.jobPrefix,
+          queue,
+          batch: SWEEP_BATCH,
+          channel: keys.channels.queues,
+        });
+        await registry.visited(queue, Number(next));
+      }
+      return due.length;
+    };
+
+    return {
+      handlers,
+      channels: [
+        {
+          name: keys.channels.queues,
+          topics: () => ['queues'],
+          wake: (frame) => {
+            if (WAKING.has(frame.type)) waiters.notify(frame.key);
+          },
+          wakeAll: () => waiters.notifyAll(),
+        },
+      ],
+      sweeps: [sweepDue, () => stats.push()],
+      gauges: [
+        {
+          name: 'switchboard_queues',
+          help: 'Queues known (all daemons on this Redis)',
+          read: () => redisCall(redis, () => redis.scard(keys.queueNames)),
+        },
+      ],
+    };
+  },
+};

@@ -1,0 +1,62 @@
+--- @include "includes/queueJob"
+--- @include "includes/publishEvent"
+-- The transitions several queue scripts share.
+
+-- Puts a job at the back of its priority's line (LPUSH in, RPOP out). `front`: at the head instead,
+-- for a delivery that was lost rather than failed, so it keeps its place.
+local function makeWaiting(key, jobId, priority, front)
+  if front then redis.call('RPUSH', WAIT[priority], jobId) else redis.call('LPUSH', WAIT[priority], jobId) end
+  redis.call('HSET', key, 'state', 'waiting')
+  redis.call('HDEL', key, 'runAt', 'receipt', 'consumer', 'visibleUntil')
+end
+
+-- Ends a job as dead: it stays, with its last error, until replayed or purged.
+local function makeDead(key, jobId, now, lastError, channel, queue)
+  redis.call('ZADD', DEAD, now, jobId)
+  redis.call('HSET', key, 'state', 'dead', 'finishedAt', int(now), 'lastError', lastError)
+  redis.call('HDEL', key, 'runAt', 'receipt', 'consumer', 'visibleUntil')
+  publishEvent(channel, 'job.dead', now, queue, jobJson(key))
+end
+
+-- Tells blocked receivers (on every daemon) that `added` jobs can be received.
+local function announce(channel, queue, added, now)
+  if added > 0 then
+    publishEvent(channel, 'queue.enqueued', now, queue, '{"queue":' .. cjson.encode(queue) .. ',"added":' .. added .. '}')
+  end
+end
+
+-- What falls due by `now`, up to `batch` of each: delayed jobs join their line; a delivery whose
+-- visibility ran out goes back to the head of its line (attempts left) or dead (none left).
+-- Returns how many jobs became receivable.
+local function promoteDue(prefix, now, batch, channel, queue)
+  local moved = 0
+  local due = redis.call('ZRANGE', DELAYED, '-inf', now, 'BYSCORE', 'LIMIT', 0, batch)
+  for i = 1, #due do
+    local key = prefix .. due[i]
+    local priority = redis.call('HGET', key, 'priority')
+    if priority then
+      makeWaiting(key, due[i], priority, false)
+      moved = moved + 1
+    end
+    redis.call('ZREM', DELAYED, due[i])
+  end
+  local lapsed = redis.call('ZRANGE', ACTIVE, '-inf', now, 'BYSCORE', 'LIMIT', 0, batch)
+  for i = 1, #lapsed do
+    local key = prefix .. lapsed[i]
+    local f = redis.call('HMGET', key, 'priority', 'attempts', 'maxAttempts', 'consumer', 'visibleUntil')
+    redis.call('ZREM', ACTIVE, lapsed[i])
+    if f[1] then
+      local reason = 'visibility ran out (delivery ' .. f[2] .. ' to ' .. f[4] .. ')'
+      if tonumber(f[2]) >= tonumber(f[3]) then
+        makeDead(key, lapsed[i], now, reason, channel, queue)
+      else
+        makeWaiting(key, lapsed[i], f[1], true)
+        redis.call('HSET', key, 'lastError', reason)
+        publishEvent(channel, 'job.retrying', now, queue, jobJson(key))
+        moved = moved + 1
+      end
+    end
+  end
+  announce(channel, queue, moved, now)
+  return moved
+end
