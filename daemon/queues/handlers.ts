@@ -18,6 +18,7 @@ type QueueHandlers = Pick<
   | 'queue.extend'
   | 'queue.ack'
   | 'queue.nack'
+  | 'queue.release'
   | 'queue.stats'
   | 'queue.list'
   | 'queue.dead'
@@ -143,6 +144,13 @@ export function queueHandlers(deps: Deps, waiters: Waiters, registry: QueueRegis
       );
       registry.dueSoon(p.queue);
       return reply;
+    },
+
+    'queue.release': async (p) => {
+      const queueKeys = inOrder(p.queue);
+      return rawOrNull(
+        await scripts.queueRelease.run(redis, queueKeys, { jobPrefix: queueKeys.jobPrefix, queue: p.queue, jobId: p.jobId, receipt: p.receipt, channel }),
+      );
     },
 
     'queue.stats': async (p) => {
