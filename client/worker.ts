@@ -50,6 +50,8 @@ export class Worker extends EventEmitter<{ completed: [Job, unknown]; failed: [J
   private readonly waitMs: number;
   private readonly waiting: Held[] = [];
   private readonly running = new Set<Held>();
+  /** Acks and nacks sent and not yet answered: a finished job frees its slot at once, but stop() waits for these. */
+  private readonly settling = new Set<Promise<unknown>>();
   private receiving?: Promise<void>;
   private leaseTimer?: NodeJS.Timeout;
   private stopping = false;
@@ -82,6 +84,7 @@ export class Worker extends EventEmitter<{ completed: [Job, unknown]; failed: [J
     await this.receiving;
     await this.releaseWaiting();
     if (this.running.size > 0) await new Promise<void>((resolve) => (this.idle = resolve));
+    await Promise.all(this.settling);
     clearInterval(this.leaseTimer);
   }
 
@@ -123,27 +126,22 @@ export class Worker extends EventEmitter<{ completed: [Job, unknown]; failed: [J
     this.running.add(held);
     const { job } = held;
     const ids = { queue: this.queue, jobId: job.jobId, receipt: job.receipt! };
+    let settle: Promise<unknown>;
     try {
-      let result: unknown;
-      try {
-        result = await this.handler(job, { signal: held.lease.signal });
-      } catch (error) {
-        const failure = error instanceof Error ? error : new Error(String(error));
-        this.emit('failed', job, failure);
-        await this.client.call('queue.nack', { ...ids, error: (failure.stack ?? failure.message).slice(0, 8192) }, { batch: true });
-        return;
-      }
-      await this.client.call('queue.ack', result === undefined ? ids : { ...ids, result }, { batch: true });
-      this.emit('completed', job, result);
+      const result = await this.handler(job, { signal: held.lease.signal });
+      settle = this.client.call('queue.ack', result === undefined ? ids : { ...ids, result }, { batch: true }).then(() => this.emit('completed', job, result));
     } catch (error) {
-      // The ack or nack did not reach the daemon (or the lease was lost): the job comes back after its visibility.
-      this.report(error);
-    } finally {
-      this.running.delete(held);
-      if (this.running.size === 0) this.idle?.();
-      this.runWaiting();
-      this.fill();
+      const failure = error instanceof Error ? error : new Error(String(error));
+      this.emit('failed', job, failure);
+      settle = this.client.call('queue.nack', { ...ids, error: (failure.stack ?? failure.message).slice(0, 8192) }, { batch: true });
     }
+    // The next job starts while this one's ack is on its way (they share a frame with the next receive).
+    const settling = settle.catch((error: unknown) => this.report(error)).finally(() => this.settling.delete(settling));
+    this.settling.add(settling);
+    this.running.delete(held);
+    if (this.running.size === 0) this.idle?.();
+    this.runWaiting();
+    this.fill();
   }
 
   private extendLeases(): void {
