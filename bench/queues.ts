@@ -22,10 +22,12 @@ const JOBS = Number(process.env.BENCH_JOBS ?? 20_000);
 const PREFETCH = 49;
 const BATCH = 100;
 const CONSUMERS = [1, 8];
+/** BENCH_PROFILE=DIR: the daemon writes a V8 CPU profile there when it exits. */
+const PROFILE_DIR = process.env.BENCH_PROFILE;
 
 async function main(): Promise<void> {
   const redis = await startRedis();
-  const daemon = await spawnDaemon(mkdtempSync(join(tmpdir(), 'sb-bench-')), ['--redis', redis.url]);
+  const daemon = await spawnDaemon(mkdtempSync(join(tmpdir(), 'sb-bench-')), ['--redis', redis.url], process.env, PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : []);
   const bullConnection = new IORedis(redis.url, { maxRetriesPerRequest: null });
   const clients = await Promise.all(Array.from({ length: Math.max(...CONSUMERS) + 1 }, () => SwitchboardClient.connect({ url: daemon.url, token: daemon.token })));
   const producer = clients[0]!;

@@ -119,6 +119,7 @@ export class Worker extends EventEmitter<{ completed: [Job, unknown]; failed: [J
   }
 
   private runWaiting(): void {
+    if (this.stopping) return; // what has not started is handed back
     while (this.running.size < this.concurrency && this.waiting.length > 0) void this.run(this.waiting.shift()!);
   }
 
