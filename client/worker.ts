@@ -14,8 +14,10 @@ import { randomUUID } from 'node:crypto';
 import { DEFAULTS, MAX_RECEIVE_COUNT } from '../protocol/limits';
 import { ErrorCode, RpcError } from '../protocol/errors';
 import type { Job } from '../protocol/types';
+import type { ParamsOf } from '../protocol/methods';
 import { backoffDelay } from './backoff';
 import type { SwitchboardClient } from './client';
+import { ConnectionError } from './connection';
 
 export interface WorkerOptions {
   /** Who receives (default host:pid:random). */
@@ -130,11 +132,11 @@ export class Worker extends EventEmitter<{ completed: [Job, unknown]; failed: [J
     let settle: Promise<unknown>;
     try {
       const result = await this.handler(job, { signal: held.lease.signal });
-      settle = this.client.call('queue.ack', result === undefined ? ids : { ...ids, result }, { batch: true }).then(() => this.emit('completed', job, result));
+      settle = this.settle(job, 'queue.ack', result === undefined ? ids : { ...ids, result }).then(() => this.emit('completed', job, result));
     } catch (error) {
       const failure = error instanceof Error ? error : new Error(String(error));
       this.emit('failed', job, failure);
-      settle = this.client.call('queue.nack', { ...ids, error: (failure.stack ?? failure.message).slice(0, 8192) }, { batch: true });
+      settle = this.settle(job, 'queue.nack', { ...ids, error: (failure.stack ?? failure.message).slice(0, 8192) });
     }
     // The next job starts while this one's ack is on its way (they share a frame with the next receive).
     const settling = settle.catch((error: unknown) => this.report(error)).finally(() => this.settling.delete(settling));
@@ -143,6 +145,24 @@ export class Worker extends EventEmitter<{ completed: [Job, unknown]; failed: [J
     if (this.running.size === 0) this.idle?.();
     this.runWaiting();
     this.fill();
+  }
+
+  /**
+   * Sends an ack or nack, again after a refusal for rate (-32006) or a dropped connection, while
+   * the delivery may still be current: the receipt makes a repeat harmless, and a job whose ack
+   * never lands runs again.
+   */
+  private async settle<M extends 'queue.ack' | 'queue.nack'>(job: Job, method: M, params: ParamsOf<M>): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.client.call(method, params, { batch: true });
+        return;
+      } catch (error) {
+        const retryAfterMs = retryDelay(error, attempt);
+        if (retryAfterMs === undefined || this.client.state === 'closed' || Date.now() + retryAfterMs > job.visibleUntil!) throw error;
+        await new Promise((resolve) => setTimeout(resolve, retryAfterMs));
+      }
+    }
   }
 
   private extendLeases(): void {
@@ -171,4 +191,11 @@ export class Worker extends EventEmitter<{ completed: [Job, unknown]; failed: [J
       ),
     );
   }
+}
+
+/** How long to wait before sending a refused ack again: rate-limited, or the connection dropped; undefined for other errors. */
+function retryDelay(error: unknown, attempt: number): number | undefined {
+  if (error instanceof RpcError && error.code === ErrorCode.RateLimited) return Number(error.data?.retryAfterMs ?? 100);
+  if (error instanceof ConnectionError) return backoffDelay(attempt);
+  return undefined;
 }

@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { Worker } from '../../client/worker';
 import type { Job } from '../../protocol/types';
-import { useDaemon, type DaemonEnv } from '../helpers/daemon';
+import { startTestDaemon, useDaemon, type DaemonEnv } from '../helpers/daemon';
 import { terminate, waitForOutput } from '../helpers/child-process';
 
 describe('SDK Worker', () => {
@@ -112,21 +112,56 @@ describe('SDK Worker', () => {
       env: { ...process.env, SB_URL: d.url, SB_TOKEN: d.token, QUEUE: queue, VISIBILITY_MS: '500' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    after(() => terminate(child));
-    await waitForOutput(child, new RegExp(`holding ${job.jobId}`), 'worker');
-    child.kill('SIGKILL');
-    const completed = new Promise<Job>((resolve) => {
-      const worker = new Worker(client, queue, () => 'done by the survivor', { consumer: 'survivor' });
-      worker.on('completed', (j) => {
-        resolve(j);
-        void worker.stop();
+    try {
+      await waitForOutput(child, new RegExp(`holding ${job.jobId}`), 'worker');
+      child.kill('SIGKILL');
+      const completed = new Promise<Job>((resolve) => {
+        const worker = new Worker(client, queue, () => 'done by the survivor', { consumer: 'survivor' });
+        worker.on('completed', (j) => {
+          resolve(j);
+          void worker.stop();
+        });
+        worker.start();
       });
-      worker.start();
+      const got = await completed;
+      assert.equal(got.jobId, job.jobId);
+      assert.equal(got.attempts, 2);
+      assert.match(got.lastError!, /visibility ran out \(delivery 1 to doomed\)/);
+      assert.equal((await client.queues.stats({ queue })).completedTotal, 1);
+    } finally {
+      await terminate(child);
+    }
+  });
+
+  describe('on a daemon that rate-limits its connection', () => {
+    let limited: DaemonEnv;
+    useDaemon((e) => (limited = e), { limits: { maxCallsPerSecondPerConnection: 40 } });
+
+    it('sends refused acks again after retryAfterMs, so no job runs twice', async () => {
+      const queue = fresh();
+      // the producer goes through an unlimited daemon on the same Redis
+      const unlimited = await startTestDaemon(limited.redis.url);
+      try {
+        const producer = await unlimited.client();
+        // 150 acks and some receives on one connection: past the burst of 80 some are refused
+        for (let i = 0; i < 150; i++) await producer.queues.enqueue({ queue, payload: i });
+        const worker = new Worker(await limited.d.client(), queue, () => 'ok', { prefetch: 19 });
+        const attempts: number[] = [];
+        worker.on('completed', (job) => attempts.push(job.attempts));
+        const done = times(worker, 'completed', 150);
+        worker.start();
+        await done;
+        await worker.stop();
+        assert.deepEqual(new Set(attempts), new Set([1]), 'every job completed on its first delivery');
+        const metrics = await (await fetch(`${limited.d.httpUrl}/metrics`, { headers: { Authorization: `Bearer ${limited.d.token}` } })).text();
+        assert.match(metrics, /switchboard_limit_hits_total\{limit="maxCallsPerSecondPerConnection"\} [1-9]/, 'some acks were refused');
+        const stats = await producer.queues.stats({ queue });
+        assert.equal(stats.completedTotal, 150);
+        const kept = await producer.queues.receive({ queue, consumer: 'x' });
+        assert.equal(kept, null, 'nothing left over');
+      } finally {
+        await unlimited.stop();
+      }
     });
-    const got = await completed;
-    assert.equal(got.jobId, job.jobId);
-    assert.equal(got.attempts, 2);
-    assert.match(got.lastError!, /visibility ran out \(delivery 1 to doomed\)/);
-    assert.equal((await client.queues.stats({ queue })).completedTotal, 1);
   });
 });
