@@ -26,9 +26,9 @@ export class Heartbeat extends EventEmitter<{ beat: [AgentStatus]; error: [Error
   private timer?: NodeJS.Timeout;
   private report: Report = {};
   private readonly ttlSeconds: number;
-  /** When the daemon last acknowledged this agent's start or beat (0: never, or since a reconnect). */
-  private lastAckAt = 0;
-  private readonly onState = () => (this.lastAckAt = 0);
+  /** performance.now() when the daemon last acknowledged this agent's start or beat (-Infinity: never, or since a reconnect). */
+  private lastAckAt = -Infinity;
+  private readonly onState = () => (this.lastAckAt = -Infinity);
 
   constructor(
     private readonly client: SwitchboardClient,
@@ -58,7 +58,7 @@ export class Heartbeat extends EventEmitter<{ beat: [AgentStatus]; error: [Error
   async beat(): Promise<AgentStatus> {
     try {
       const status = await this.client.agents.beat({ agentId: this.agentId, ...this.report });
-      this.lastAckAt = Date.now();
+      this.lastAckAt = performance.now();
       this.emit('beat', status);
       return status;
     } catch (error) {
@@ -76,14 +76,14 @@ export class Heartbeat extends EventEmitter<{ beat: [AgentStatus]; error: [Error
   }
 
   private tick(): void {
-    const acknowledgedRecently = Date.now() - this.lastAckAt < this.ttlSeconds * 1000;
+    const acknowledgedRecently = performance.now() - this.lastAckAt < this.ttlSeconds * 1000;
     if (acknowledgedRecently && this.client.notify('agent.beat', { agentId: this.agentId, ...this.report })) return;
     void this.beat().catch(() => {});
   }
 
   private async register(): Promise<AgentStatus> {
     const status = await this.client.agents.start({ agentId: this.agentId, ttlSeconds: this.ttlSeconds, metadata: this.options.metadata });
-    this.lastAckAt = Date.now();
+    this.lastAckAt = performance.now();
     return status;
   }
 }

@@ -99,7 +99,8 @@ export async function waitUntil<T>(
   signal: AbortSignal,
   attempt: () => Promise<T | undefined>,
 ): Promise<T | undefined> {
-  const deadline = Date.now() + timeoutMs;
+  // Monotonic: a wall-clock jump must not end the wait early or stretch it.
+  const deadline = performance.now() + timeoutMs;
   for (;;) {
     const armed = waiters.arm(key);
     let found: T | undefined;
@@ -109,7 +110,7 @@ export async function waitUntil<T>(
       armed.disarm();
       throw error;
     }
-    const left = deadline - Date.now();
+    const left = deadline - performance.now();
     if (found !== undefined || left <= 0) {
       armed.disarm();
       return found;
