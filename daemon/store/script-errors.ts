@@ -11,6 +11,8 @@ export const SCRIPT_ERRORS = {
   CONFLICT: ErrorCode.Conflict,
   /** A param the schema cannot check (a cursor): the message starts with the param's name. */
   INVALID: ErrorCode.InvalidParams,
+  /** A stored record the script cannot use (changed outside Switchboard): the message names the field. */
+  DAMAGED: ErrorCode.InternalError,
 } as const;
 
 const MARK = 'SB';
