@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { performance } from 'node:perf_hooks';
 import { CallDeadlines } from '../../daemon/store/call-deadlines';
+import { WaitingCalls } from '../../daemon/hub/waiting-calls';
 import { Waiters, waitUntil } from '../../daemon/hub/waiters';
 
 /** Moves the wall clock (Date.now) an hour ahead; returns what puts it back. */
@@ -33,7 +34,7 @@ describe('durations across a wall-clock jump', () => {
     const waiters = new Waiters();
     const started = performance.now();
     let attempts = 0;
-    const found = await waitUntil(waiters, 'agent-1', 400, new AbortController().signal, async () => {
+    const found = await waitUntil(waiters, 'agent-1', 400, new WaitingCalls(new AbortController().signal), async () => {
       attempts += 1;
       if (attempts === 1) {
         // The wait has started: the clock jumps, and a wake-up that finds nothing follows. Neither
