@@ -110,8 +110,8 @@ export function queueHandlers(deps: Deps, waiters: Waiters, registry: QueueRegis
           return new RawJson(attempt.json === '[]' ? 'null' : attempt.json.slice(1, -1));
         }
         // Also look again when a delayed job or a lapsed delivery falls due.
-        await armed.wait(Math.min(left, attempt.dueInMs ?? left), ctx.signal);
-        if (ctx.signal.aborted) return new RawJson(p.count !== undefined ? '[]' : 'null');
+        await armed.wait(Math.min(left, attempt.dueInMs ?? left), ctx.waitingCalls);
+        if (ctx.waitingCalls.ended) return new RawJson(p.count !== undefined ? '[]' : 'null');
       }
     },
 
