@@ -97,13 +97,18 @@ export interface Armable {
   arm(key: string): Armed;
 }
 
-/** Repeats `attempt` until it yields a value, waking on `key`, until `timeoutMs` has passed (then undefined). */
+/**
+ * Repeats `attempt` until it yields a value, waking on `key`, until `timeoutMs` has passed (then
+ * undefined). `lookAgainInMs`, read after each attempt, also wakes it that soon (a delayed job
+ * falling due), with no notification.
+ */
 export async function waitUntil<T>(
   waiters: Armable,
   key: string,
   timeoutMs: number,
   calls: WaitingCalls,
   attempt: () => Promise<T | undefined>,
+  lookAgainInMs: () => number | undefined = () => undefined,
 ): Promise<T | undefined> {
   // Monotonic: a wall-clock jump must not end the wait early or stretch it.
   const deadline = performance.now() + timeoutMs;
@@ -121,6 +126,8 @@ export async function waitUntil<T>(
       armed.disarm();
       return found;
     }
-    if (!(await armed.wait(left, calls))) return undefined;
+    const lookAgain = lookAgainInMs();
+    const early = lookAgain !== undefined && lookAgain < left;
+    if (!(await armed.wait(early ? lookAgain : left, calls)) && (!early || calls.ended)) return undefined;
   }
 }
