@@ -13,8 +13,10 @@ import type { SwitchboardClient } from '../../client/client';
 import { runFleet, type Fleet } from '../../examples/demo-fleet/fleet';
 import type { Approval } from '../../protocol/types';
 import { packageVsix } from '../helpers/code-server';
+import { extensionLogs } from '../helpers/extension-log';
 import { useE2eEnv } from '../helpers/e2e-env';
 import { record, type EventLog } from '../helpers/events';
+import { runCommand } from '../helpers/palette';
 
 const SHOTS = resolve(__dirname, '../../test-results');
 
@@ -39,6 +41,11 @@ describe('extension in a real VS Code (code-server + Chromium)', function () {
   });
 
   const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`) });
+  afterEach(async function () {
+    if (this.currentTest?.state !== 'failed') return;
+    await shot(`failed-${this.currentTest.title.slice(0, 40).replace(/\W+/g, '-')}`);
+    process.stdout.write(extensionLogs(env.workbench!.userDataDir));
+  });
   const row = (label: RegExp) => page.getByRole('treeitem', { name: label });
 
   it('shows the demo agents in the Switchboard sidebar, live', async () => {
@@ -83,10 +90,7 @@ describe('extension in a real VS Code (code-server + Chromium)', function () {
   it('approves a pending request from the command palette, and the daemon records it', async () => {
     const requested = await approvals.next((e) => e.type === 'approval.requested' && (e.data as Approval).agentId === 'reviewer', 60_000);
     const { requestId } = requested.data as Approval;
-    await page.keyboard.press('F1');
-    await page.keyboard.type('Switchboard: Approve Pending Request');
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Approve Pending Request' }).first().waitFor();
-    await page.keyboard.press('Enter');
+    await runCommand(page, 'Switchboard: Approve Pending Request');
     const choice = page.locator('.quick-input-list .monaco-list-row', { hasText: 'merge · reviewer' }).first();
     await choice.waitFor();
     await shot('approve-quick-pick');
@@ -118,10 +122,7 @@ describe('extension in a real VS Code (code-server + Chromium)', function () {
   it('names each request in its own notification, and a high-risk one opens its details before it can be approved', async () => {
     for (const branch of ['feat/one', 'feat/two']) await client.approvals.create({ agentId: 'e2e-twin', type: 'merge', risk: 'low', context: { branch } });
     // Toasts beyond three fold into the notification centre: read them there, one row each.
-    await page.keyboard.press('F1');
-    await page.keyboard.type('Notifications: Show Notifications');
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Show Notifications' }).first().waitFor();
-    await page.keyboard.press('Enter');
+    await runCommand(page, 'Notifications: Show Notifications');
     for (const branch of ['feat/one', 'feat/two']) {
       await page.locator('.notifications-center .monaco-list-row', { hasText: `e2e-twin asks to "merge" (low risk) — branch: ${branch}` }).waitFor({ timeout: 30_000 });
     }
@@ -181,11 +182,8 @@ describe('extension in a real VS Code (code-server + Chromium)', function () {
     await showsBranch('feat/right'); // shown again, not blank
     await shot('approval-tabs');
 
-    await page.keyboard.press('F1');
-    await page.keyboard.type('Developer: Reload Window');
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Reload Window' }).first().waitFor();
     const reloaded = page.waitForEvent('load', { timeout: 60_000 });
-    await page.keyboard.press('Enter');
+    await runCommand(page, 'Developer: Reload Window');
     await reloaded;
     await page.locator('.activitybar').waitFor({ timeout: 60_000 });
     await tab('merge · e2e-left').click({ timeout: 60_000 });
@@ -195,10 +193,7 @@ describe('extension in a real VS Code (code-server + Chromium)', function () {
 
   it('keeps the recipient picked in the signal composer while the fleet beats, sends, and lists the signal as pending', async () => {
     const beats = await record(client, ['agents']);
-    await page.keyboard.press('F1');
-    await page.keyboard.type('Switchboard: Open Signal Composer');
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Open Signal Composer' }).first().waitFor();
-    await page.keyboard.press('Enter');
+    await runCommand(page, 'Switchboard: Open Signal Composer');
     const frame = webviewContent(page);
     await frame.locator('#target').click();
     // Not the first agent (the one offered before any pick): coder-2, with the mouse.
@@ -216,10 +211,7 @@ describe('extension in a real VS Code (code-server + Chromium)', function () {
   });
 
   it('opens the guide to connecting agents that ships in the .vsix', async () => {
-    await page.keyboard.press('F1');
-    await page.keyboard.type('Switchboard: Open the Guide to Connecting Agents');
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Open the Guide' }).first().waitFor();
-    await page.keyboard.press('Enter');
+    await runCommand(page, 'Switchboard: Open the Guide to Connecting Agents');
     const tab = page.locator('.tabs-container .tab', { hasText: 'agents.md' });
     await tab.waitFor();
     // Closed again: keys typed next must reach the workbench, not the preview's frame.
