@@ -284,12 +284,12 @@ describe('extension in a real VS Code: the daemon goes away and comes back', fun
   it('goes offline (status bar, welcome view with Connect and links to start the daemon or show the log) and reconnects to the restarted daemon', async () => {
     await env.stopDaemon();
     await page.locator('.statusbar-item', { hasText: 'Switchboard offline' }).waitFor({ timeout: 30_000 });
-    await page.getByRole('button', { name: 'Connect' }).first().waitFor();
+    await page.getByRole('button', { name: 'Connect', exact: true }).first().waitFor();
     await page.screenshot({ path: join(SHOTS, 'offline.png') });
     for (const link of ['start the daemon', 'show the log']) await page.locator('.welcome-view-content a', { hasText: link }).waitFor();
     await page.locator('.notification-toast', { hasText: 'lost the daemon' }).waitFor();
     // Connect with auto-start off: it looks, says where, and starts nothing.
-    await page.getByRole('button', { name: 'Connect' }).first().click();
+    await page.getByRole('button', { name: 'Connect', exact: true }).first().click();
     await page.getByText(`no daemon found (${env.stateDir}/daemon.json is missing) and auto-start is off — state dir ${env.stateDir}`).first().waitFor();
     assert.ok(!existsSync(join(env.stateDir, 'daemon.json')), 'no daemon was started');
     // A new daemon on the same state dir, on another port: found again through daemon.json.
