@@ -28,9 +28,12 @@ describe('approval webview (Chromium)', function () {
   afterEach(() => view.close());
 
   it('says ready, then renders the request readably with a live countdown', async () => {
+    // Before the host sends it (a restored panel waits for the daemon), the page says so.
+    await view.page.locator('#loading', { hasText: 'Loading this request' }).waitFor();
     await view.deliver({ kind: 'notification', method: 'show', params: { approval: pending, now: Date.now() } });
     const { page } = view;
     await page.locator('h1', { hasText: 'deploy' }).waitFor();
+    assert.equal(await page.locator('#loading').count(), 0);
     assert.equal(await page.locator('#requester').innerText(), 'deployer');
     assert.equal(await page.locator('#risk').innerText(), 'high risk');
     assert.deepEqual(await page.locator('.json-fields > dt').allInnerTexts(), ['service', 'replicas', 'regions', 'dryRun']);
