@@ -12,10 +12,10 @@ export function extensionLogs(userDataDir: string): string {
     .join('');
 }
 
-/** Resolves once the log says something matching `pattern` (watched, not polled). */
-export function extensionLogSays(userDataDir: string, pattern: RegExp, timeoutMs = 30_000): Promise<void> {
+/** Resolves once the log passes `check` (watched, not polled); `what` names it in the error. */
+export function extensionLogSays(userDataDir: string, what: string, check: (log: string) => boolean, timeoutMs = 30_000): Promise<void> {
   return new Promise((resolve, reject) => {
-    const says = () => pattern.test(extensionLogs(userDataDir));
+    const says = () => check(extensionLogs(userDataDir));
     const done = (error?: Error) => {
       clearTimeout(timer);
       watcher.close();
@@ -23,7 +23,7 @@ export function extensionLogSays(userDataDir: string, pattern: RegExp, timeoutMs
       else resolve();
     };
     const watcher = watch(join(userDataDir, 'logs'), { recursive: true }, () => says() && done());
-    const timer = setTimeout(() => done(new Error(`the extension's log said nothing matching ${pattern} within ${timeoutMs} ms`)), timeoutMs);
+    const timer = setTimeout(() => done(new Error(`the extension's log did not say ${what} within ${timeoutMs} ms`)), timeoutMs);
     if (says()) done();
   });
 }

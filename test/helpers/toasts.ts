@@ -45,6 +45,8 @@ export async function recordToasts(page: Page): Promise<ToastLog> {
     toasts.push({ text, severity, at: Date.now() });
     for (const check of [...waiters]) check();
   });
+  // Installed again by every load of the page (a window reload), and now in the page as it is.
+  await page.addInitScript(`document.addEventListener('DOMContentLoaded', () => ${OBSERVER})`);
   await page.evaluate(OBSERVER);
   return {
     toasts,
