@@ -242,9 +242,9 @@ describe('extension in a real VS Code: the daemon goes away and comes back', fun
 
   it('shows the status bar item once the extension host reaches us, and activates on well under 100 ms of CPU', () => {
     // Issue 12 asks for the item within 1 s of the workbench. Before any extension can show
-    // anything, code-server asks for, forks and boots its extension host: 2-4 s after the activity
+    // anything, code-server asks for, forks and boots its extension host: 2-7 s after the activity
     // bar on the 2-core reference machine, depending on its load; then the host, busy with the
-    // other '*' extensions, and the browser take 0.4-1 s to run and draw what activate() asked for.
+    // other '*' extensions, and the browser take 0.3-1.2 s to run and draw what activate() asked for.
     // None of that is ours, so it is printed, not bounded (docs/ux.md, "Startup"); what is ours
     // is activate(), bounded in CPU time (its wall time counts the machine's other processes too).
     const t = startupTimeline(env.workbench!.userDataDir);
