@@ -29,6 +29,7 @@ describe('extension in a real VS Code (code-server + Chromium)', function () {
   let client: SwitchboardClient;
   let approvals: EventLog;
   let page: Page;
+  const consoleErrors: string[] = [];
 
   before(async () => {
     mkdirSync(SHOTS, { recursive: true });
@@ -37,6 +38,8 @@ describe('extension in a real VS Code (code-server + Chromium)', function () {
     approvals = await record(client, ['approvals']);
     fleet = runFleet(await env.client(), 0.5);
     page = await env.openWorkbench({ vsix: packageVsix() });
+    // For a failure's report: a webview whose page never ran (it once stayed blank under heavy load) says why here.
+    page.on('console', (message) => message.type() !== 'log' && consoleErrors.push(`${message.type()}: ${message.text()}`));
     await page.locator('.activitybar').waitFor({ timeout: 60_000 });
   });
 
@@ -45,6 +48,7 @@ describe('extension in a real VS Code (code-server + Chromium)', function () {
     if (this.currentTest?.state !== 'failed') return;
     await shot(`failed-${this.currentTest.title.slice(0, 40).replace(/\W+/g, '-')}`);
     process.stdout.write(extensionLogs(env.workbench!.userDataDir));
+    process.stdout.write(`--- the workbench's console, last errors and warnings\n${consoleErrors.slice(-30).join('\n')}\n`);
   });
   const row = (label: RegExp) => page.getByRole('treeitem', { name: label });
 
