@@ -71,6 +71,9 @@ describe('extension in a real VS Code (code-server + Chromium)', function () {
     await item.hover();
     await item.getByRole('button', { name: 'Show Its Approval Request' }).click();
     await page.locator('.tabs-container .tab[aria-label^="publish · e2e-waiter"]').waitFor();
+    // Its page shown: a webview that is still loading takes the focus when it is done, which closed
+    // the next test's quick pick (under load average 13) before it could be clicked.
+    await webviewContent(page).locator('.json-fields dd', { hasText: 'left-pad' }).waitFor();
   });
 
   it('hides finished agents from a view action, and shows them again', async () => {
