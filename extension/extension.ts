@@ -119,7 +119,7 @@ export function activate(context: vscode.ExtensionContext): SwitchboardApi {
       setBadge();
       fleetNotifier.onChange(change);
     }),
-    ...registerApprovalCommands(services),
+    ...registerApprovalCommands(services, () => approvalsTree.selection[0]),
     ...registerSignalCommands(services),
     ...registerDaemonCommands(services, launch),
     vscode.commands.registerCommand('switchboard.agents.groupByWorkflow', () => agentsView.setGrouped(true)),

@@ -112,6 +112,14 @@ export function hostSuites(): void {
       assert.equal(redraws, 0);
     });
 
+    it("opens a request from its row's click without command arguments, which a redraw would drop", () => {
+      for (const approval of api.approvalsView.getChildren()) {
+        const { command } = api.approvalsView.getTreeItem(approval);
+        assert.equal(command?.command, 'switchboard.approval.open');
+        assert.equal(command?.arguments, undefined);
+      }
+    });
+
     it('approves through switchboard.approve and rejects through switchboard.reject', async () => {
       const approved = (await vscode.commands.executeCommand('switchboard.approve', { requestId: seed.approvalId, reason: 'from the host' })) as Approval;
       assert.equal(approved.status, 'approved');
