@@ -27,6 +27,7 @@ export function outcomeHandlers(deps: Deps): OutcomeHandlers {
         { stream: keys.outcomeStream, agents: keys.outcomeAgents, alerting: keys.outcomeAlerting },
         {
           agentPrefix: keys.outcomeAgentPrefix,
+          windowPrefix: keys.outcomeWindowPrefix,
           bucketPrefix: keys.outcomeBucketPrefix,
           idPrefix: keys.outcomeIdPrefix,
           maxLen: OUTCOME_STREAM_MAXLEN,

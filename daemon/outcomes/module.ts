@@ -16,6 +16,7 @@ export const outcomesModule: DomainModule = {
         { alerting: keys.outcomeAlerting },
         {
           agentPrefix: keys.outcomeAgentPrefix,
+          windowPrefix: keys.outcomeWindowPrefix,
           bucketPrefix: keys.outcomeBucketPrefix,
           alertPercent: limits.outcomeAlertPercent,
           alertMinCount: limits.outcomeAlertMinCount,

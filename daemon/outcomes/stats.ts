@@ -1,7 +1,7 @@
 /**
- * outcome.stats: one script call copies the window's buckets of every agent asked for (a fixed
- * number per agent, whatever the outcome rate); merging them — histograms included — happens here,
- * where adding up a few thousand integers costs microseconds instead of holding Redis.
+ * outcome.stats: one script call copies, per agent asked for, its running window (for the default
+ * window) or its buckets in the window — a bounded number of fixed-layout strings, whatever the
+ * outcome rate; merging them, histograms included, happens here, not in Redis.
  */
 import { OUTCOME_BUCKET_SECONDS, OUTCOME_STATUSES } from '../../protocol/outcome';
 import type { OutcomeAgentStats, OutcomeStats, OutcomeStatsResult, OutcomeStatus } from '../../protocol/types';
@@ -13,21 +13,21 @@ const SUCCESS_SLOT = OUTCOME_STATUSES.indexOf('success');
 
 export async function readStats({ redis, keys }: Deps, windowSeconds: number, agentName?: string): Promise<OutcomeStatsResult> {
   const buckets = Math.ceil(windowSeconds / OUTCOME_BUCKET_SECONDS);
-  const reply = (await scripts.outcomeStats.runBuffer(
+  const [at, ...perAgent] = (await scripts.outcomeStats.runBuffer(
     redis,
     { agents: keys.outcomeAgents },
-    { agentPrefix: keys.outcomeAgentPrefix, bucketPrefix: keys.outcomeBucketPrefix, buckets, agentName: agentName ?? '' },
-  )) as (Buffer | null)[];
+    { agentPrefix: keys.outcomeAgentPrefix, windowPrefix: keys.outcomeWindowPrefix, bucketPrefix: keys.outcomeBucketPrefix, buckets, agentName: agentName ?? '' },
+  )) as [Buffer, ...[Buffer, Buffer, Buffer, (Buffer | null)[], (Buffer | null)[]][]];
   const fleet = new BucketSums();
-  const agents: OutcomeAgentStats[] = [];
-  for (let i = 1; i < reply.length; i += 3 + buckets) {
+  const agents = perAgent.map(([name, alert, lastAt, plus, minus]): OutcomeAgentStats => {
     const sums = new BucketSums();
-    for (let b = i + 3; b < i + 3 + buckets; b++) if (reply[b]) sums.merge(reply[b]!);
+    for (const bucket of plus) if (bucket) sums.merge(bucket, 1);
+    for (const bucket of minus) if (bucket) sums.merge(bucket, -1);
     fleet.add(sums);
-    agents.push({ agentName: String(reply[i]), ...statsOf(sums), alerting: String(reply[i + 1]) === '1', lastAt: Number(String(reply[i + 2])) });
-  }
+    return { agentName: String(name), ...statsOf(sums), alerting: String(alert) === '1', lastAt: Number(String(lastAt)) };
+  });
   agents.sort((a, b) => (a.agentName < b.agentName ? -1 : a.agentName > b.agentName ? 1 : 0));
-  return { windowSeconds: buckets * OUTCOME_BUCKET_SECONDS, at: Number(String(reply[0])), agents, fleet: statsOf(fleet) };
+  return { windowSeconds: buckets * OUTCOME_BUCKET_SECONDS, at: Number(String(at)), agents, fleet: statsOf(fleet) };
 }
 
 export function statsOf(sums: BucketSums): OutcomeStats {

@@ -92,8 +92,10 @@ export function createKeys(namespace = 'sb') {
     outcomeAgents: `${outcomes}:agents`,
     /** Sorted set: agent name → when its alert was last settled, for agents whose failure-rate alert is on (the sweep's to-do list). */
     outcomeAlerting: `${outcomes}:alerting`,
-    /** Prefix of the per-agent hashes: the alert window's running totals and the alert state. */
+    /** Prefix of the per-agent hashes: where the running window stands (`head` bucket) and the alert state. */
     outcomeAgentPrefix: `${outcomes}:agent:`,
+    /** Prefix of the per-agent running windows: the sum of the last 300 s of buckets, in the bucket layout. */
+    outcomeWindowPrefix: `${outcomes}:window:`,
     /** Prefix of the stats buckets: `<prefix><agent>:<bucket number>`, a fixed-layout string (store/outcome-buckets.ts). */
     outcomeBucketPrefix: `${outcomes}:bucket:`,
     /** Prefix of the client-given eventIds remembered for deduplication (value: the stream entry id). */

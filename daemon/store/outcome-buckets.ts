@@ -1,6 +1,7 @@
 /**
  * The fixed layout of one outcome stats bucket: per agent and 10 s, one Redis string written with
- * BITFIELD INCRBY (atomic, no read-modify-write in Lua) and read back whole. The layout is defined
+ * BITFIELD INCRBY (atomic, no read-modify-write in Lua) and read back whole. An agent's running
+ * window (the sum of its last 300 s of buckets) has the same layout. The layout is defined
  * here once; the Lua side's table (`includes/outcomeLayout`) is generated from it, as the script
  * errors are.
  *
@@ -52,15 +53,15 @@ export class BucketSums {
   durationUs = 0;
   readonly bins = new Float64Array(BIN_COUNT);
 
-  merge(bucket: Buffer): void {
-    if (bucket.length === 0) return;
-    for (let s = 0; s < OUTCOME_STATUSES.length; s++) this.byStatus[s]! += u32(bucket, s);
-    this.count += u32(bucket, COUNT_SLOT);
-    this.errors += u32(bucket, ERRORS_SLOT);
-    this.tokens += i64(bucket, TOKENS_SLOT);
-    this.costUnits += i64(bucket, COST_SLOT);
-    this.durationUs += i64(bucket, DURATION_SLOT);
-    for (let offset = HEADER_BYTES, bin = 0; offset + 4 <= bucket.length; offset += 4, bin++) this.bins[bin]! += bucket.readUInt32BE(offset);
+  /** Adds (sign 1) or subtracts (sign -1) one bucket-layout string. */
+  merge(bucket: Buffer, sign: 1 | -1): void {
+    for (let s = 0; s < OUTCOME_STATUSES.length; s++) this.byStatus[s]! += sign * u32(bucket, s);
+    this.count += sign * u32(bucket, COUNT_SLOT);
+    this.errors += sign * u32(bucket, ERRORS_SLOT);
+    this.tokens += sign * i64(bucket, TOKENS_SLOT);
+    this.costUnits += sign * i64(bucket, COST_SLOT);
+    this.durationUs += sign * i64(bucket, DURATION_SLOT);
+    for (let offset = HEADER_BYTES, bin = 0; offset + 4 <= bucket.length; offset += 4, bin++) this.bins[bin]! += sign * bucket.readUInt32BE(offset);
   }
 
   add(other: BucketSums): void {
@@ -90,8 +91,9 @@ function u32(bucket: Buffer, slot: number): number {
   return bucket.length >= (slot + 1) * 4 ? bucket.readUInt32BE(slot * 4) : 0;
 }
 
+/** Without BigInt (several times slower): high word signed, low word unsigned; exact below 2^53. */
 function i64(bucket: Buffer, slot: number): number {
-  return bucket.length >= (slot + 1) * 8 ? Number(bucket.readBigInt64BE(slot * 8)) : 0;
+  return bucket.length >= (slot + 1) * 8 ? bucket.readInt32BE(slot * 8) * 2 ** 32 + bucket.readUInt32BE(slot * 8 + 4) : 0;
 }
 
 /** The Lua side of the layout (the include `includes/outcomeLayout`). */

@@ -46,7 +46,7 @@ import approvalJson from './lua/includes/approvalJson.lua';
 import decideApproval from './lua/includes/decideApproval.lua';
 import endAgent from './lua/includes/endAgent.lua';
 import nowMs from './lua/includes/nowMs.lua';
-import outcomeAlerts from './lua/includes/outcomeAlerts.lua';
+import outcomeWindow from './lua/includes/outcomeWindow.lua';
 import publishEvent from './lua/includes/publishEvent.lua';
 import queueJob from './lua/includes/queueJob.lua';
 import queueMoves from './lua/includes/queueMoves.lua';
@@ -54,7 +54,7 @@ import signalMatch from './lua/includes/signalMatch.lua';
 import zsetPage from './lua/includes/zsetPage.lua';
 
 const includes = new Map<string, string>([
-  ...[agentJson, approvalJson, decideApproval, endAgent, nowMs, outcomeAlerts, publishEvent, queueJob, queueMoves, signalMatch, zsetPage].map(
+  ...[agentJson, approvalJson, decideApproval, endAgent, nowMs, outcomeWindow, publishEvent, queueJob, queueMoves, signalMatch, zsetPage].map(
     (include) => [`includes/${include.file}`, include.source] as const,
   ),
   ['includes/scriptErrors', SCRIPT_ERRORS_LUA] as const,
@@ -119,12 +119,14 @@ export const scripts = {
   queueMaintain: script(queueMaintainLua, QUEUE_KEYS, ['jobPrefix', 'queue', 'batch', 'channel']),
   /** Takes, after its named arguments, eleven values per outcome: called through a TickBatch (outcomes/handlers.ts). */
   outcomeRecord: script(outcomeRecordLua, ['stream', 'agents', 'alerting'], [
-    'agentPrefix', 'bucketPrefix', 'idPrefix', 'maxLen', 'channel', 'alertPercent', 'alertMinCount', 'dedupeMs',
+    'agentPrefix', 'windowPrefix', 'bucketPrefix', 'idPrefix', 'maxLen', 'channel', 'alertPercent', 'alertMinCount', 'dedupeMs',
   ]),
   outcomeRecent: script(outcomeRecentLua, ['stream'], ['cursor', 'wanted', 'scan', 'agentName', 'status', 'workflowId', 'tag']),
   /** Answers bucket bytes: run with runBuffer. */
-  outcomeStats: script(outcomeStatsLua, ['agents'], ['agentPrefix', 'bucketPrefix', 'buckets', 'agentName']),
-  outcomeAlertsSweep: script(outcomeAlertsSweepLua, ['alerting'], ['agentPrefix', 'bucketPrefix', 'alertPercent', 'alertMinCount', 'channel', 'batch']),
+  outcomeStats: script(outcomeStatsLua, ['agents'], ['agentPrefix', 'windowPrefix', 'bucketPrefix', 'buckets', 'agentName']),
+  outcomeAlertsSweep: script(outcomeAlertsSweepLua, ['alerting'], [
+    'agentPrefix', 'windowPrefix', 'bucketPrefix', 'alertPercent', 'alertMinCount', 'channel', 'batch',
+  ]),
   signalClear: script(signalClearLua, SIGNAL_BOXES, ['agentId', 'type', 'signalPrefix', 'channel']),
 };
 

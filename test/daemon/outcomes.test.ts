@@ -224,6 +224,27 @@ describe('outcomes', () => {
     }
   });
 
+  it('takes the buckets that left the running window out of the default window’s stats', async () => {
+    // A failure, then a success: both in the agent's running window (the sum over 300 s).
+    await client.outcomes.record(outcome('rolling', 'failure', { tokensUsed: 5 }));
+    const [first] = await redis.keys(`${keys.outcomeBucketPrefix}rolling:*`);
+    const bucket = Number(first!.split(':').pop());
+    // As if the failure came 32 buckets ago and the success 5 buckets ago (its latest outcome):
+    // the failure has left the window since, the success has not.
+    await redis.rename(first!, `${keys.outcomeBucketPrefix}rolling:${bucket - 32}`);
+    await client.outcomes.record(outcome('rolling', 'success', { tokensUsed: 7 }));
+    const [second] = (await redis.keys(`${keys.outcomeBucketPrefix}rolling:*`)).filter((k) => k !== `${keys.outcomeBucketPrefix}rolling:${bucket - 32}`);
+    const now = Number(second!.split(':').pop());
+    await redis.rename(second!, `${keys.outcomeBucketPrefix}rolling:${now - 5}`);
+    await redis.hset(`${keys.outcomeAgentPrefix}rolling`, 'head', now - 5);
+    await redis.zadd(keys.outcomeAgents, (now - 5) * 10_000, 'rolling');
+    const stats = await client.outcomes.stats({ agentName: 'rolling' });
+    if (Math.floor(stats.at / 10_000) !== now) return; // a bucket boundary passed meanwhile: the arithmetic above no longer holds
+    assert.deepEqual([stats.agents[0]!.count, stats.agents[0]!.byStatus.success, stats.agents[0]!.tokensUsed], [1, 1, 7]);
+    assert.equal((await client.outcomes.stats({ agentName: 'rolling', windowSeconds: 290 })).agents[0]!.count, 1, 'the buckets say the same');
+    assert.equal((await client.outcomes.stats({ agentName: 'rolling', windowSeconds: 3600 })).agents[0]!.count, 2);
+  });
+
   describe('failure-rate alert', () => {
     const isAlert = (agentName: string, type: string) => (e: PushedEvent) => e.type === type && (e.data as OutcomeAlert).agentName === agentName;
 
