@@ -3,7 +3,9 @@
   connections, in one call. Each is appended to the capped stream, counted in its agent's current
   stats bucket and running window (includes/outcomeWindow), and moves the agent's failure-rate
   alert, which is published when it turns on or off. A client-given eventId seen within the dedupe
-  time records nothing and answers the first. An agent's window is read and stored once per call.
+  time records nothing and answers the first. The counters of one agent's outcomes are summed here
+  and written once per call (one BITFIELD on its bucket, one on its window), its window read and
+  stored once: a busy agent costs a few commands per call, not per outcome.
 
   KEYS[1] outcomes stream
   KEYS[2] agents (zset: agent -> latest outcome ms)
@@ -41,6 +43,29 @@ local nowBucket = math.floor(now / BUCKET_MS)
 -- The windows of the agents of this call, by name, and in first-seen order.
 local windows, touched = {}, {}
 
+-- Sums one counter of an agent's outcomes in this call.
+local function add(w, kind, slot, value)
+  local sums = w[kind]
+  sums[slot] = (sums[slot] or 0) + value
+end
+
+-- Writes an agent's summed counters to its current bucket (made to expire when it can no longer
+-- be read) and to its running window.
+local function flushCounters(w)
+  local ops = {}
+  for _, kind in ipairs({ 'u32', 'i64' }) do
+    for slot, value in pairs(w[kind]) do
+      ops[#ops + 1], ops[#ops + 2], ops[#ops + 3], ops[#ops + 4] = 'INCRBY', kind, '#' .. slot, int(value)
+    end
+  end
+  local bucketKey = w.buckets .. w.head
+  -- COUNT_SLOT is summed for every outcome: its new value tells a new bucket.
+  local before = redis.call('BITFIELD_RO', bucketKey, 'GET', 'u32', '#' .. COUNT_SLOT)[1]
+  redis.call('BITFIELD', bucketKey, unpack(ops))
+  if before == 0 then redis.call('PEXPIREAT', bucketKey, (w.head + 1) * BUCKET_MS + BUCKET_KEEP_MS) end
+  redis.call('BITFIELD', w.windowKey, unpack(ops))
+end
+
 local function previous(eventId)
   local entryId = redis.call('GET', idPrefix .. eventId)
   if not entryId then return nil end
@@ -62,22 +87,17 @@ local function record(eventId, dedupe, agentName, status, tokens, cost, duration
   local w = windows[agentName]
   if not w then
     w = openWindow(agentPrefix, windowPrefix, bucketPrefix, agentName, nowBucket)
+    w.u32, w.i64 = {}, {}
     windows[agentName], touched[#touched + 1] = w, w
   end
   local isError = IS_ERROR[status] and 1 or 0
-  local ops = {
-    'INCRBY', 'u32', '#' .. COUNT_SLOT, 1,
-    'INCRBY', 'u32', '#' .. STATUS_SLOT[status], 1,
-    'INCRBY', 'u32', '#' .. ERRORS_SLOT, isError,
-    'INCRBY', 'i64', '#' .. TOKENS_SLOT, tokens,
-    'INCRBY', 'i64', '#' .. COST_SLOT, cost,
-    'INCRBY', 'i64', '#' .. DURATION_SLOT, duration,
-    'INCRBY', 'u32', '#' .. (BINS_SLOT + tonumber(bin)), 1,
-  }
-  local bucketKey = w.buckets .. w.head
-  local counts = redis.call('BITFIELD', bucketKey, unpack(ops))
-  if counts[1] == 1 then redis.call('PEXPIREAT', bucketKey, (w.head + 1) * BUCKET_MS + BUCKET_KEEP_MS) end
-  redis.call('BITFIELD', w.windowKey, unpack(ops))
+  add(w, 'u32', COUNT_SLOT, 1)
+  add(w, 'u32', STATUS_SLOT[status], 1)
+  add(w, 'u32', ERRORS_SLOT, isError)
+  add(w, 'i64', TOKENS_SLOT, tonumber(tokens))
+  add(w, 'i64', COST_SLOT, tonumber(cost))
+  add(w, 'i64', DURATION_SLOT, tonumber(duration))
+  add(w, 'u32', BINS_SLOT + tonumber(bin), 1)
   w.n, w.e = w.n + 1, w.e + isError
   settleAlert(w, KEYS[3], percent, minCount, now, channel)
   local severity = (isError == 1 and w.alerting) and 'critical' or SEVERITY[status]
@@ -95,6 +115,7 @@ for i = 10, #ARGV, 11 do
   if new then recorded[#recorded + 1] = reply end
 end
 for _, w in ipairs(touched) do
+  if next(w.u32) then flushCounters(w) end
   saveWindow(w)
   redis.call('ZADD', KEYS[2], now, w.name)
 end
