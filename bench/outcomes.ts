@@ -11,7 +11,8 @@
  *   first filled by copying the agent's fullest one, the steady state of a busy fleet) ÷ a raw MGET
  *   of those 2 900 bucket keys;
  * - the SDK's dispatch overhead on a 100 ms action (target < 1 %): (median wall time of an action
- *   through ActionDispatcher − median without) ÷ 100 ms, 200 actions at a time, rounds alternating.
+ *   through ActionDispatcher − median without) ÷ 100 ms, 200 actions at a time, rounds alternating;
+ *   and, apart, what dispatch adds to each action's own wall time (wall − its durationMs).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -97,14 +98,20 @@ async function fillStats(client: RawClient, raw: Redis): Promise<void> {
   }
 }
 
-/** Wall times of CONCURRENT_ACTIONS 100 ms actions at once, through the dispatcher or bare. */
-async function actionTimes(dispatcher: ActionDispatcher | undefined): Promise<number[]> {
+/**
+ * Wall times of CONCURRENT_ACTIONS 100 ms actions at once, through the dispatcher or bare; with
+ * the dispatcher also what it added to each action itself (wall time − the action's durationMs).
+ */
+async function actionTimes(dispatcher: ActionDispatcher | undefined, added: number[] = []): Promise<number[]> {
   const action = () => new Promise<void>((resolve) => setTimeout(resolve, ACTION_MS));
   return Promise.all(
     Array.from({ length: CONCURRENT_ACTIONS }, async (_, i) => {
       const t = process.hrtime.bigint();
-      if (dispatcher) await dispatcher.dispatch(`sdk-${i % 10}`, 'sleep', action, { tags: ['bench'] });
-      else await action();
+      if (!dispatcher) await action();
+      else {
+        const { durationMs } = await dispatcher.dispatch(`sdk-${i % 10}`, 'sleep', action, { tags: ['bench'] });
+        added.push(Number(process.hrtime.bigint() - t) / 1e6 - durationMs);
+      }
       return Number(process.hrtime.bigint() - t) / 1e6;
     }),
   );
@@ -165,18 +172,25 @@ async function main(): Promise<void> {
     const sdk = await SwitchboardClient.connect({ url: daemon.url, token: daemon.token });
     const dispatcher = new ActionDispatcher(sdk);
     await actionTimes(dispatcher); // warm-up
-    const overheadRuns: { withMs: number; withoutMs: number; overheadPercent: number }[] = [];
+    const overheadRuns: { withMs: number; withoutMs: number; overheadPercent: number; addedMedianMs: number; addedP99Ms: number }[] = [];
     for (let run = 0; run < RUNS; run++) {
       const withTimes: number[] = [];
       const withoutTimes: number[] = [];
+      const added: number[] = [];
       for (let r = 0; r < ACTION_ROUNDS; r++) {
-        withTimes.push(...(await actionTimes(dispatcher)));
+        withTimes.push(...(await actionTimes(dispatcher, added)));
         withoutTimes.push(...(await actionTimes(undefined)));
       }
       const withMs = median(withTimes);
       const withoutMs = median(withoutTimes);
-      overheadRuns.push({ withMs: round(withMs, 3), withoutMs: round(withoutMs, 3), overheadPercent: round(((withMs - withoutMs) / ACTION_MS) * 100, 3) });
-      process.stderr.write(`run ${run + 1} dispatch: median ${round(withMs, 3)} ms with, ${round(withoutMs, 3)} ms without\n`);
+      overheadRuns.push({
+        withMs: round(withMs, 3),
+        withoutMs: round(withoutMs, 3),
+        overheadPercent: round(((withMs - withoutMs) / ACTION_MS) * 100, 3),
+        addedMedianMs: round(median(added), 3),
+        addedP99Ms: round(percentile(added, 99), 3),
+      });
+      process.stderr.write(`run ${run + 1} dispatch: median ${round(withMs, 3)} ms with, ${round(withoutMs, 3)} ms without; added to the action itself: median ${round(median(added), 3)} ms\n`);
     }
     await dispatcher.flush();
     sdk.close();
@@ -207,7 +221,7 @@ async function main(): Promise<void> {
         concurrent: CONCURRENT_ACTIONS,
         actionsPerRun: ACTION_ROUNDS * CONCURRENT_ACTIONS,
         runs: overheadRuns,
-        median: { overheadPercent: median(overheadRuns.map((r) => r.overheadPercent)) },
+        median: { overheadPercent: median(overheadRuns.map((r) => r.overheadPercent)), addedMedianMs: median(overheadRuns.map((r) => r.addedMedianMs)) },
         target: { overheadPercent: 1 },
       },
     });
