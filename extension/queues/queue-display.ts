@@ -9,12 +9,16 @@ export function waitingCount(stats: QueueStats): number {
   return stats.waiting.high + stats.waiting.normal + stats.waiting.low;
 }
 
-/** `5 waiting (2 high, 3 normal) · 1 delayed · 2 active · 1 dead`: zeros left out, except waiting. */
+/**
+ * `1 dead · 5 waiting (2 high) · 1 delayed · 2 active`: dead first (the sidebar is narrow, and a
+ * cut description hides its end), waiting broken down only by its high and low jobs (the rest
+ * are normal), zeros left out except waiting.
+ */
 export function describeQueue(stats: QueueStats): string {
-  const { high, normal, low } = stats.waiting;
-  const byPriority = high > 0 || low > 0 ? ` (${[plural(high, 'high'), plural(normal, 'normal'), plural(low, 'low')].filter(Boolean).join(', ')})` : '';
-  const parts = [`${waitingCount(stats)} waiting${byPriority}`, plural(stats.delayed, 'delayed'), plural(stats.active, 'active'), plural(stats.dead, 'dead')];
-  return parts.filter(Boolean).join(' · ');
+  const { high, low } = stats.waiting;
+  const byPriority = [plural(high, 'high'), plural(low, 'low')].filter(Boolean).join(', ');
+  const waiting = `${waitingCount(stats)} waiting${byPriority ? ` (${byPriority})` : ''}`;
+  return [plural(stats.dead, 'dead'), waiting, plural(stats.delayed, 'delayed'), plural(stats.active, 'active')].filter(Boolean).join(' · ');
 }
 
 export function queueTooltip(summary: QueueSummary): string {

@@ -3,12 +3,12 @@ import { PAYLOAD_SHOWN_CHARS, deadJobLabel, deadJobTooltip, describeDeadJob, des
 import { deadJob, summary } from './fixtures';
 
 describe('Queues view texts', () => {
-  it('describes a queue by its counts, waiting by priority only when not all normal, zeros left out', () => {
+  it('describes a queue by its counts, dead first, waiting with its high and low ones, zeros left out', () => {
     assert.equal(describeQueue(summary('q')), '0 waiting');
     assert.equal(describeQueue(summary('q', { waiting: { high: 0, normal: 4, low: 0 }, active: 2 })), '4 waiting · 2 active');
     assert.equal(
-      describeQueue(summary('q', { waiting: { high: 2, normal: 3, low: 0 }, delayed: 1, active: 2, dead: 1 })),
-      '5 waiting (2 high, 3 normal) · 1 delayed · 2 active · 1 dead',
+      describeQueue(summary('q', { waiting: { high: 2, normal: 3, low: 1 }, delayed: 1, active: 2, dead: 1 })),
+      '1 dead · 6 waiting (2 high, 1 low) · 1 delayed · 2 active',
     );
   });
 
