@@ -38,9 +38,10 @@ export class E2eEnv {
     return client;
   }
 
-  /** code-server pointed at the suite's daemon, and a Chromium page on it (`query` adds to the workbench URL). */
-  async openWorkbench(options: Omit<WorkbenchOptions, 'settings'> & { query?: (workbench: Workbench) => string }): Promise<Page> {
-    const workbench = await startWorkbench({ ...options, settings: { 'switchboard.stateDir': this.stateDir, 'switchboard.autoStart': false } });
+  /** code-server pointed at the suite's daemon, and a Chromium page on it (`query` adds to the workbench URL; `settings` to the user's). */
+  async openWorkbench(options: Partial<WorkbenchOptions> & { query?: (workbench: Workbench) => string }): Promise<Page> {
+    const settings = { ...options.settings, 'switchboard.stateDir': this.stateDir, 'switchboard.autoStart': false };
+    const workbench = await startWorkbench({ ...options, settings });
     this.workbench = workbench;
     this.browser = await launchChromium();
     const page = await this.browser.newPage({ viewport: { width: 1400, height: 900 } });
