@@ -28,8 +28,8 @@ export function queueTooltip(summary: QueueSummary): string {
     `**${escape(summary.queue)}**${summary.dead > 0 ? ` — $(warning) ${summary.dead} dead ${summary.dead === 1 ? 'job' : 'jobs'}` : ''}`,
     `Waiting: ${waiting.high} high · ${waiting.normal} normal · ${waiting.low} low`,
     `Delayed: ${summary.delayed} · Active: ${summary.active} · Dead: ${summary.dead}`,
-    `Completed: ${summary.completedTotal} in all (the newest ${summary.completed} kept)`,
-    `Holds ${held} of at most ${summary.maxLength} (waiting, delayed and active)`,
+    `Completed: ${count(summary.completedTotal)} in all${summary.completed > 0 ? ` (the newest ${count(summary.completed)} kept)` : ''}`,
+    `Holds ${count(held)} of at most ${count(summary.maxLength)} (waiting, delayed and active)`,
   ].join('\n\n');
 }
 
@@ -69,8 +69,13 @@ export function moment(epochMs: number, now = Date.now()): string {
   return sameDay ? clockTime(epochMs) : new Date(epochMs).toLocaleString();
 }
 
-function plural(count: number, word: string): string {
-  return count > 0 ? `${count} ${word}` : '';
+function plural(n: number, word: string): string {
+  return n > 0 ? `${n} ${word}` : '';
+}
+
+/** Large numbers with the user's digit grouping (1,000,000): maxLength is often one. */
+function count(n: number): string {
+  return n.toLocaleString();
 }
 
 /** A fenced code block whose fence no line of the text can close. */

@@ -13,12 +13,13 @@ describe('Queues view texts', () => {
   });
 
   it('puts every count in the queue tooltip, with the completed total and the max length', () => {
-    const text = queueTooltip(summary('my_queue', { waiting: { high: 1, normal: 2, low: 3 }, delayed: 4, active: 5, dead: 6, completed: 7, completedTotal: 70, maxLength: 500 }));
+    const text = queueTooltip(summary('my_queue', { waiting: { high: 1, normal: 2, low: 3 }, delayed: 4, active: 5, dead: 6, completed: 7, completedTotal: 70, maxLength: 1_000_000 }));
     assert.match(text, /^\*\*my\\_queue\*\* — \$\(warning\) 6 dead jobs/);
     assert.match(text, /Waiting: 1 high · 2 normal · 3 low/);
     assert.match(text, /Delayed: 4 · Active: 5 · Dead: 6/);
     assert.match(text, /Completed: 70 in all \(the newest 7 kept\)/);
-    assert.match(text, /Holds 15 of at most 500/);
+    assert.match(text, new RegExp(`Holds 15 of at most ${(1_000_000).toLocaleString()} `));
+    assert.doesNotMatch(queueTooltip(summary('q')), /kept/, 'nothing kept, nothing said');
   });
 
   it('labels a dead job by the first line of its error, and says its attempts and when it died', () => {
