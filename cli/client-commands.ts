@@ -7,24 +7,28 @@ import type { AgentStatus, Approval, Health, PushedEvent, Signal, StreamEvent } 
 import { ageText } from '../common/time-format';
 import { table, truncate } from './table';
 
-interface GlobalFlags {
+export interface GlobalFlags {
   url?: string;
   token?: string;
   stateDir?: string;
   json?: boolean;
 }
 
-const print = (text: string): void => void process.stdout.write(`${text}\n`);
-const printJson = (value: unknown): void => print(JSON.stringify(value, null, 2));
+export const print = (text: string): void => void process.stdout.write(`${text}\n`);
+export const printJson = (value: unknown): void => print(JSON.stringify(value, null, 2));
+
+/** A command that talks to the daemon: the flags that find it, and --json. */
+export function daemonCommand(program: Command, nameAndArgs: string): Command {
+  return program
+    .command(nameAndArgs)
+    .option('--url <url>', 'daemon WebSocket URL (default: SWITCHBOARD_URL, then <state-dir>/daemon.json)')
+    .option('--token <token>', 'daemon token (default: SWITCHBOARD_TOKEN, then <state-dir>/token)')
+    .option('--state-dir <dir>', 'where the daemon keeps daemon.json and token')
+    .option('--json', 'print JSON instead of tables');
+}
 
 export function registerClientCommands(program: Command): void {
-  const clientCommand = (nameAndArgs: string) =>
-    program
-      .command(nameAndArgs)
-      .option('--url <url>', 'daemon WebSocket URL (default: SWITCHBOARD_URL, then <state-dir>/daemon.json)')
-      .option('--token <token>', 'daemon token (default: SWITCHBOARD_TOKEN, then <state-dir>/token)')
-      .option('--state-dir <dir>', 'where the daemon keeps daemon.json and token')
-      .option('--json', 'print JSON instead of tables');
+  const clientCommand = (nameAndArgs: string) => daemonCommand(program, nameAndArgs);
 
   clientCommand('status')
     .description('daemon health, live and stale agents, pending approvals')
@@ -148,7 +152,7 @@ export function registerClientCommands(program: Command): void {
 }
 
 /** Wraps an action: connects with the global flags, runs, closes. */
-function withClient<A extends unknown[]>(
+export function withClient<A extends unknown[]>(
   action: (client: SwitchboardClient, flags: GlobalFlags, ...args: A) => Promise<void>,
 ): (...args: unknown[]) => Promise<void> {
   return async (...args: unknown[]) => {
@@ -164,11 +168,11 @@ function withClient<A extends unknown[]>(
   };
 }
 
-function untilInterrupted(): Promise<void> {
+export function untilInterrupted(): Promise<void> {
   return new Promise((resolve) => process.once('SIGINT', () => resolve()));
 }
 
-function parseJson(text: string): unknown {
+export function parseJson(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {
@@ -176,7 +180,7 @@ function parseJson(text: string): unknown {
   }
 }
 
-function parseInteger(text: string): number {
+export function parseInteger(text: string): number {
   const n = Number(text);
   if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a whole number above 0');
   return n;

@@ -8,6 +8,7 @@ import { ConnectionError } from '../client/connection';
 import { DAEMON_VERSION } from '../common/version';
 import { registerDaemonCommand } from './daemon-command';
 import { registerClientCommands } from './client-commands';
+import { registerQueueCommands } from './queue-commands';
 
 const program = new Command('switchboard')
   .description('Switchboard: run many AI agents side by side and watch, coordinate and guard them')
@@ -17,6 +18,7 @@ const program = new Command('switchboard')
 
 registerDaemonCommand(program);
 registerClientCommands(program);
+registerQueueCommands(program);
 for (const command of program.commands) command.exitOverride();
 
 program.parseAsync(process.argv).catch((error: unknown) => {

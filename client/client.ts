@@ -101,11 +101,17 @@ export class SwitchboardClient extends EventEmitter<{ state: [ConnectionState]; 
     return this.connection.state;
   }
 
-  call<M extends MethodName, P extends ParamsOf<M> = ParamsOf<M>>(method: M, params: P): Promise<ResultOf<M, P>> {
-    const timeoutMs = BLOCKING_METHODS.has(method) ? blockingTimeout(params) : undefined;
-    return this.connection.call(method, params, { timeoutMs: timeoutMs && timeoutMs + (this.options.requestTimeoutMs ?? 30_000) }) as Promise<
-      ResultOf<M, P>
-    >;
+  /**
+   * `batch`: sent at the end of this turn of the event loop together with the other batched calls
+   * of the turn, as one JSON-RPC batch (one frame each way). The daemon answers a batch at once, so
+   * a call that blocks (signal.wait, a queue.receive with waitMs) would hold up the others' replies.
+   */
+  call<M extends MethodName, P extends ParamsOf<M> = ParamsOf<M>>(method: M, params: P, options: { batch?: boolean } = {}): Promise<ResultOf<M, P>> {
+    const timeoutMs = BLOCKING_METHODS.has(method) ? blockingTimeout(method, params) : undefined;
+    return this.connection.call(method, params, {
+      timeoutMs: timeoutMs === undefined ? undefined : timeoutMs + (this.options.requestTimeoutMs ?? 30_000),
+      batch: options.batch,
+    }) as Promise<ResultOf<M, P>>;
   }
 
   /**
@@ -196,7 +202,9 @@ export class SwitchboardClient extends EventEmitter<{ state: [ConnectionState]; 
   }
 }
 
-function blockingTimeout(params: unknown): number | undefined {
-  const timeoutMs = (params as { timeoutMs?: unknown }).timeoutMs;
+/** How long a blocking call may wait on the daemon: queue.receive its waitMs, the others their timeoutMs (approvals: the default). */
+function blockingTimeout(method: MethodName, params: unknown): number {
+  const { timeoutMs, waitMs } = params as { timeoutMs?: unknown; waitMs?: unknown };
+  if (method === 'queue.receive') return typeof waitMs === 'number' ? waitMs : 0;
   return typeof timeoutMs === 'number' ? timeoutMs : DEFAULTS.approvalTimeoutMs;
 }

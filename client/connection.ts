@@ -47,6 +47,8 @@ export class RpcConnection extends EventEmitter<{ state: [ConnectionState]; noti
   private readonly queued: (() => void)[] = [];
   private attempt = 0;
   private retryTimer?: NodeJS.Timeout;
+  /** Requests made with `batch` in this turn of the event loop, sent together as one JSON-RPC batch. */
+  private outbox: string[] = [];
 
   constructor(private readonly options: ConnectionOptions) {
     super();
@@ -59,7 +61,12 @@ export class RpcConnection extends EventEmitter<{ state: [ConnectionState]; noti
     });
   }
 
-  call(method: string, params: unknown, options: { timeoutMs?: number; early?: boolean } = {}): Promise<unknown> {
+  /**
+   * `batch`: send at the end of this turn of the event loop, in one JSON-RPC batch with the other
+   * `batch` calls of the turn (one frame, one message for the daemon; it answers them in one
+   * frame, so never batch a call that blocks).
+   */
+  call(method: string, params: unknown, options: { timeoutMs?: number; early?: boolean; batch?: boolean } = {}): Promise<unknown> {
     if (this.state === 'closed') return Promise.reject(new ConnectionError('the client is closed'));
     return new Promise((resolve, reject) => {
       const send = () => {
@@ -70,7 +77,9 @@ export class RpcConnection extends EventEmitter<{ state: [ConnectionState]; noti
           reject(new ConnectionError(`${method} got no reply within ${timeoutMs} ms`));
         }, timeoutMs);
         this.pending.set(id, { resolve, reject, timer });
-        this.ws!.send(JSON.stringify({ jsonrpc: '2.0', id, method, params }));
+        const text = JSON.stringify({ jsonrpc: '2.0', id, method, params });
+        if (!options.batch) return this.ws!.send(text);
+        if (this.outbox.push(text) === 1) setImmediate(() => this.flushOutbox());
       };
       if (this.state === 'open' || (options.early && this.ws?.readyState === WebSocket.OPEN)) send();
       else this.queued.push(send);
@@ -93,6 +102,14 @@ export class RpcConnection extends EventEmitter<{ state: [ConnectionState]; noti
     this.ws?.close(1000);
     this.failInFlight(new ConnectionError('the client is closed'));
     this.queued.length = 0;
+  }
+
+  private flushOutbox(): void {
+    const frames = this.outbox;
+    this.outbox = [];
+    // after a drop the calls in it were failed with the connection; the new socket must not get them
+    if (frames.length === 0 || this.ws?.readyState !== WebSocket.OPEN) return;
+    this.ws.send(frames.length === 1 ? frames[0]! : `[${frames.join(',')}]`);
   }
 
   private dial(firstResult?: (error?: Error) => void): void {
@@ -138,6 +155,7 @@ export class RpcConnection extends EventEmitter<{ state: [ConnectionState]; noti
     });
     ws.on('close', () => {
       if (this.ws !== ws) return;
+      this.outbox = [];
       this.failInFlight(new ConnectionError('connection to the daemon was lost'));
       if (this.state === 'closed') return;
       if (this.options.reconnect === false) return this.close();

@@ -1,10 +1,11 @@
 /**
  * Keeps an agent alive: starts it, beats on an interval with its latest progress, stops it at the end.
  *
- * Routine beats go as JSON-RPC notifications (the daemon sends no reply frame for them). Once per
- * ttl, and whenever the daemon has not acknowledged a beat for that long (a reconnect, a sleep of
- * the machine), the beat is a request instead: its answer tells the heartbeat that the record
- * lapsed and the agent must register again, which a notification cannot.
+ * Routine beats go as JSON-RPC notifications (the daemon sends no reply frame for them). Two
+ * thirds of a ttl after the last request, and whenever the last request was not acknowledged (a
+ * reconnect, a refusal), the beat is a request instead: its answer tells the heartbeat that the
+ * record lapsed and the agent must register again, or that its beats are refused, which a
+ * notification cannot — and it comes a third of a ttl before the agent would expire.
  */
 import { DEFAULTS } from '../protocol/limits';
 import { EventEmitter } from 'node:events';
@@ -26,9 +27,11 @@ export class Heartbeat extends EventEmitter<{ beat: [AgentStatus]; error: [Error
   private timer?: NodeJS.Timeout;
   private report: Report = {};
   private readonly ttlSeconds: number;
-  /** When the daemon last acknowledged this agent's start or beat (0: never, or since a reconnect). */
-  private lastAckAt = 0;
-  private readonly onState = () => (this.lastAckAt = 0);
+  /** performance.now() when the last request (start or beat) was sent. */
+  private lastRequestAt = -Infinity;
+  /** Whether the daemon acknowledged the last request that was answered (false before the first, after a refusal or a reconnect). */
+  private confirmed = false;
+  private readonly onState = () => (this.confirmed = false);
 
   constructor(
     private readonly client: SwitchboardClient,
@@ -56,12 +59,14 @@ export class Heartbeat extends EventEmitter<{ beat: [AgentStatus]; error: [Error
 
   /** Beats now as a request, resolving with the agent's status (registering it again if its record lapsed). */
   async beat(): Promise<AgentStatus> {
+    this.lastRequestAt = performance.now();
     try {
       const status = await this.client.agents.beat({ agentId: this.agentId, ...this.report });
-      this.lastAckAt = Date.now();
+      this.confirmed = true;
       this.emit('beat', status);
       return status;
     } catch (error) {
+      this.confirmed = false;
       // The record lapsed (e.g. a long sleep): register again rather than die.
       if (error instanceof RpcError && error.code === ErrorCode.NotFound) return this.register();
       if (this.listenerCount('error') > 0) this.emit('error', error as Error);
@@ -76,14 +81,15 @@ export class Heartbeat extends EventEmitter<{ beat: [AgentStatus]; error: [Error
   }
 
   private tick(): void {
-    const acknowledgedRecently = Date.now() - this.lastAckAt < this.ttlSeconds * 1000;
-    if (acknowledgedRecently && this.client.notify('agent.beat', { agentId: this.agentId, ...this.report })) return;
+    const confirmedRecently = this.confirmed && performance.now() - this.lastRequestAt < (this.ttlSeconds * 1000 * 2) / 3;
+    if (confirmedRecently && this.client.notify('agent.beat', { agentId: this.agentId, ...this.report })) return;
     void this.beat().catch(() => {});
   }
 
   private async register(): Promise<AgentStatus> {
+    this.lastRequestAt = performance.now();
     const status = await this.client.agents.start({ agentId: this.agentId, ttlSeconds: this.ttlSeconds, metadata: this.options.metadata });
-    this.lastAckAt = Date.now();
+    this.confirmed = true;
     return status;
   }
 }

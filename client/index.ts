@@ -1,6 +1,7 @@
 /** `switchboard/client`: the agent SDK. */
 export { SwitchboardClient, type ClientOptions, type Subscription, type SubscribeOptions } from './client';
 export { Heartbeat, type HeartbeatOptions } from './heartbeat';
+export { Worker, type WorkerOptions, type JobHandler, type JobContext } from './worker';
 export { ConnectionError, type ConnectionState } from './connection';
 export { discoverDaemon, DaemonNotFoundError, type Endpoint } from './discovery';
 export { RpcError, ErrorCode } from '../protocol/errors';

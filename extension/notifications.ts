@@ -2,7 +2,8 @@
  * Notifications, in proportion (docs/ux.md): an approval request is the one thing that needs the
  * user, so it is a warning that names the request (type, agent and what it is about) and is
  * unique per request; a high-risk one offers Review… (the details) instead of Approve. An agent's
- * failure or expiry is an information message, once per agent per window, the repeats counted.
+ * failure or expiry is an information message, once per agent per window (across window reloads),
+ * the repeats counted.
  * Answers are confirmed in the status bar (confirm.ts), not with more toasts.
  */
 import * as vscode from 'vscode';
@@ -17,16 +18,26 @@ import { notificationsOn } from './settings';
 /** Failures of one agent within this window are told once, with their count. */
 export const FAILURE_WINDOW_MS = 10 * 60_000;
 
+/** Where the told failures are kept: a window reload starts a new extension host, and must not tell them again. */
+const TOLD_KEY = 'switchboard.failuresTold';
+
+interface Told {
+  toldAt: number;
+  count: number;
+}
+
 export class FleetNotifier {
   /** Texts of approval notifications still open: VS Code merges identical ones into one toast. */
   private readonly openTexts = new Set<string>();
   /** Per agent: when its failure was last told, and how many came since that window opened. */
-  private readonly failures = new Map<string, { toldAt: number; count: number }>();
+  private readonly failures: Map<string, Told>;
 
   constructor(
     private readonly services: ExtensionServices,
     private readonly revealAgent: (agentId: string) => void,
-  ) {}
+  ) {
+    this.failures = new Map(Object.entries(services.extension.workspaceState.get<Record<string, Told>>(TOLD_KEY, {})));
+  }
 
   onChange(change: FleetChange): void {
     if (notificationsOn('approvals')) for (const approval of change.newApprovals) void this.approval(approval);
@@ -56,17 +67,25 @@ export class FleetNotifier {
     const seen = this.failures.get(agent.agentId);
     if (seen && now - seen.toldAt < FAILURE_WINDOW_MS) {
       seen.count++;
+      this.remember(now);
       this.services.log.warn(`${agent.agentId} ${agent.status} again (${seen.count} times in ${FAILURE_WINDOW_MS / 60_000} min)`);
       return;
     }
     const again = seen ? ` (${seen.count} times in the last ${FAILURE_WINDOW_MS / 60_000} min)` : '';
     this.failures.set(agent.agentId, { toldAt: now, count: 1 });
+    this.remember(now);
     const message =
       agent.status === 'expired'
         ? `Switchboard: ${agent.agentId} stopped beating and expired${agent.currentTask ? ` (was: ${agent.currentTask})` : ''}.`
         : `Switchboard: ${agent.agentId} failed${agent.currentTask ? ` during "${agent.currentTask}"` : ''}${again}.`;
     this.services.log.warn(message.replace(/^Switchboard: /, ''));
     void vscode.window.showInformationMessage(message, 'Show').then((choice) => choice && this.revealAgent(agent.agentId));
+  }
+
+  /** Saves the told failures whose window is still open (older ones would only be told anew). */
+  private remember(now: number): void {
+    const open = [...this.failures].filter(([, told]) => now - told.toldAt < FAILURE_WINDOW_MS);
+    void this.services.extension.workspaceState.update(TOLD_KEY, Object.fromEntries(open));
   }
 }
 

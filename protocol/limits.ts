@@ -44,8 +44,14 @@ export const LIMITS = {
     means: 'replies queued for a WebSocket peer that does not read; past it the daemon stops reading that socket until they drain',
   },
   maxSubscriptionsPerConnection: { default: 64, unit: 'subscriptions', means: 'subscriptions one WebSocket connection may hold (-32006)' },
+  maxWaitingPerConnection: {
+    default: 1000,
+    unit: 'calls',
+    means: 'blocking calls (signal.wait, approval.wait, approval.request) one connection (over HTTP, one request) may have under way at once; one more is -32006',
+  },
   maxCallsPerSecondPerConnection: {
-    default: 10_000,
+    // a worker acking short jobs makes 10 000+ calls/s on one connection
+    default: 50_000,
     unit: 'calls/s',
     means: 'calls one connection may make per second, in bursts of up to twice that (a token bucket); more are -32006 with data.retryAfterMs',
   },

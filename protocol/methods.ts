@@ -35,6 +35,7 @@ interface Results {
   'queue.extend': Job;
   'queue.ack': Job;
   'queue.nack': Job;
+  'queue.release': Job;
   'queue.stats': QueueStats;
   'queue.list': QueueSummary[];
   'queue.dead': Job[];
@@ -119,6 +120,10 @@ export const METHODS = {
   'queue.nack': {
     result: 'Job',
     doc: 'Fails the delivery: the job waits its backoff (`delayed`) and is delivered again, or goes `dead` after maxAttempts (or at once with retry false). A stale receipt -32003.',
+  },
+  'queue.release': {
+    result: 'Job',
+    doc: '*Extension to SPEC §4*: hands a delivery back undone (a stopping worker\'s prefetched jobs): the job waits at the head of its line and the delivery does not count as an attempt. A stale receipt -32003.',
   },
   'queue.stats': { result: 'QueueStats', doc: 'Counts by state (waiting by priority).' },
   'queue.list': { result: 'QueueSummary[]', doc: 'Every queue with its counts, by name.' },

@@ -158,6 +158,7 @@ export const schemas = {
     error: Type.Optional(Type.String({ maxLength: 8192, description: 'why it failed (kept as lastError)' })),
     retry: Type.Optional(Type.Boolean({ description: 'false: dead at once; default true (after its backoff, or dead past maxAttempts)' })),
   }),
+  'queue.release': Params({ queue: Id('queue name'), jobId: Id('job id'), receipt: Receipt() }),
   'queue.stats': Params({ queue: Id('queue name') }),
   'queue.list': Params({}),
   'queue.dead': Params({

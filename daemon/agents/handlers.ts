@@ -22,19 +22,13 @@ export function agentHandlers({ redis, keys, limits }: Deps): AgentHandlers {
     (items) =>
       scripts.agentBeats.run(
         redis,
-        { expiry: keys.agentsExpiry, beats: keys.agentsBeats, ended: keys.agentsEnded, listed: keys.agentsListed },
+        keys.agentIndexes,
         { agentPrefix: keys.agentPrefix, channel: keys.channels.agents },
         items.flat(),
       ),
     BEATS_PER_BATCH,
   );
-  const indexes = (agentId: string) => ({
-    agent: keys.agent(agentId),
-    expiry: keys.agentsExpiry,
-    beats: keys.agentsBeats,
-    ended: keys.agentsEnded,
-    listed: keys.agentsListed,
-  });
+  const indexes = (agentId: string) => ({ agent: keys.agent(agentId), ...keys.agentIndexes });
   // Beats wait for the end of the turn; any other agent call sends them first, so that Redis runs
   // a connection's calls in the order they came (a beat then a stop: the beat counts).
   const afterBeats =
@@ -86,7 +80,7 @@ export function agentHandlers({ redis, keys, limits }: Deps): AgentHandlers {
     // values cost five times as much) and the stored JSON is joined here as bytes, never parsed
     // or turned into 10 000 JS strings.
     'agent.list': afterBeats(async () => {
-      const values = await redisCall(redis, () => redis.hvalsBuffer(keys.agentsListed));
+      const values = await redisCall(redis, () => redis.hvalsBuffer(keys.agentIndexes.listed));
       return new RawJson(Buffer.concat([OPEN_BRACKET, ...values.flatMap((v, i) => (i === 0 ? [v] : [COMMA, v])), CLOSE_BRACKET]));
     }),
 
@@ -97,7 +91,7 @@ export function agentHandlers({ redis, keys, limits }: Deps): AgentHandlers {
           toScriptPage(
             await scripts.agentsStale.run(
               redis,
-              { beats: keys.agentsBeats, listed: keys.agentsListed },
+              { beats: keys.agentIndexes.beats, listed: keys.agentIndexes.listed },
               { thresholdMs: Math.round(p.thresholdSeconds * 1000), cursor, limit },
             ),
           ),

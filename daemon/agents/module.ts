@@ -17,7 +17,7 @@ export const agentsModule: DomainModule = {
         () =>
           scripts.agentsExpire.run(
             redis,
-            { expiry: keys.agentsExpiry, beats: keys.agentsBeats, ended: keys.agentsEnded, listed: keys.agentsListed },
+            keys.agentIndexes,
             { agentPrefix: keys.agentPrefix, batch: SWEEP_BATCH, retentionMs: RETENTION.endedAgentMs, listWindowMs: RECENTLY_ENDED_MS, channel: keys.channels.agents },
           ),
       ],
@@ -25,7 +25,7 @@ export const agentsModule: DomainModule = {
         {
           name: 'switchboard_agents_live',
           help: 'Alive agents (all daemons on this Redis)',
-          read: () => redisCall(redis, () => redis.zcard(keys.agentsExpiry)),
+          read: () => redisCall(redis, () => redis.zcard(keys.agentIndexes.expiry)),
         },
       ],
     };

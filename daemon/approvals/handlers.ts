@@ -28,7 +28,7 @@ export function approvalHandlers({ redis, keys, limits }: Deps, waiters: Waiters
   /** Waits for a decision; answers with the request as it stands when the time is up. */
   const waitForDecision = async (requestId: string, timeoutMs: number, ctx: CallContext): Promise<RawJson> => {
     let latest: string | undefined;
-    const decided = await waitUntil(waiters, requestId, timeoutMs, ctx.signal, async () => {
+    const decided = await waitUntil(waiters, requestId, timeoutMs, ctx.waitingCalls, async () => {
       latest = await get(requestId);
       if (latest === undefined) throw new RpcError(ErrorCode.NotFound, `approval request "${requestId}" does not exist`);
       return (JSON.parse(latest) as Approval).status === 'pending' ? undefined : latest;

@@ -1,12 +1,16 @@
 import type { MethodName, ParamsOf, ResultOf } from '../../protocol/methods';
 import type { PushTarget } from '../hub/hub';
+import type { WaitingCalls } from '../hub/waiting-calls';
 import type { RawJson } from '../store/raw-json';
 
 /** What a handler knows about the call it serves. */
 export interface CallContext {
   transport: 'ws' | 'http';
-  /** Aborted when the caller goes away or the daemon shuts down: blocking calls return early. */
-  signal: AbortSignal;
+  /**
+   * The connection's blocking calls (counted for maxWaitingPerConnection); their waits end early
+   * when the caller goes away or the daemon shuts down.
+   */
+  waitingCalls: WaitingCalls;
   /** Aborted only when the caller goes away (its connection closed): the call counts as aborted. */
   caller: AbortSignal;
   /**

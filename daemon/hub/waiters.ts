@@ -3,9 +3,11 @@
  * *before* it reads Redis, so a change published after that read always wakes it; the hub
  * notifies keys as pub/sub messages arrive from any daemon.
  */
+import type { WaitingCalls } from './waiting-calls';
+
 export interface Armed {
-  /** Resolves true when notified, false when the time runs out or the signal aborts. */
-  wait(ms: number, signal: AbortSignal): Promise<boolean>;
+  /** Resolves true when notified, false when the time runs out or the caller's connection ends. */
+  wait(ms: number, calls: WaitingCalls): Promise<boolean>;
   disarm(): void;
 }
 
@@ -34,20 +36,24 @@ export class Waiters {
     };
     return {
       disarm,
-      wait: (ms, signal) =>
-        new Promise<boolean>((resolve) => {
-          if (signal.aborted) return finish(false);
-          const timer = setTimeout(() => finish(false), ms);
-          const onAbort = () => finish(false);
-          signal.addEventListener('abort', onAbort, { once: true });
-          void woken.then(() => finish(true));
-          function finish(notified: boolean) {
+      wait: (ms, calls) => {
+        if (calls.ended) {
+          disarm();
+          return Promise.resolve(false);
+        }
+        return new Promise<boolean>((resolve) => {
+          // Only called later (a timer, a wake-up, the connection's end), once everything below is set.
+          const finish = (notified: boolean) => {
             clearTimeout(timer);
-            signal.removeEventListener('abort', onAbort);
+            stopListening();
             disarm();
             resolve(notified);
-          }
-        }),
+          };
+          const timer = setTimeout(finish, ms, false);
+          const stopListening = calls.onEnd(() => finish(false));
+          void woken.then(() => finish(true));
+        });
+      },
     };
   }
 
@@ -91,15 +97,21 @@ export interface Armable {
   arm(key: string): Armed;
 }
 
-/** Repeats `attempt` until it yields a value, waking on `key`, until `timeoutMs` has passed (then undefined). */
+/**
+ * Repeats `attempt` until it yields a value, waking on `key`, until `timeoutMs` has passed (then
+ * undefined). `lookAgainInMs`, read after each attempt, also wakes it that soon (a delayed job
+ * falling due), with no notification.
+ */
 export async function waitUntil<T>(
   waiters: Armable,
   key: string,
   timeoutMs: number,
-  signal: AbortSignal,
+  calls: WaitingCalls,
   attempt: () => Promise<T | undefined>,
+  lookAgainInMs: () => number | undefined = () => undefined,
 ): Promise<T | undefined> {
-  const deadline = Date.now() + timeoutMs;
+  // Monotonic: a wall-clock jump must not end the wait early or stretch it.
+  const deadline = performance.now() + timeoutMs;
   for (;;) {
     const armed = waiters.arm(key);
     let found: T | undefined;
@@ -109,11 +121,13 @@ export async function waitUntil<T>(
       armed.disarm();
       throw error;
     }
-    const left = deadline - Date.now();
+    const left = deadline - performance.now();
     if (found !== undefined || left <= 0) {
       armed.disarm();
       return found;
     }
-    if (!(await armed.wait(left, signal))) return undefined;
+    const lookAgain = lookAgainInMs();
+    const early = lookAgain !== undefined && lookAgain < left;
+    if (!(await armed.wait(early ? lookAgain : left, calls)) && (!early || calls.ended)) return undefined;
   }
 }

@@ -1,11 +1,10 @@
 /** queue.* — reliable work queues: priorities, delays, visibility timeouts with fenced receipts, retries, dead letters. */
 import { randomUUID } from 'node:crypto';
-import { performance } from 'node:perf_hooks';
 import { DEFAULTS } from '../../protocol/limits';
 import type { Handlers } from '../domain/context';
 import type { Deps } from '../domain/deps';
 import { SWEEP_BATCH } from '../domain/module';
-import type { Waiters } from '../hub/waiters';
+import { waitUntil, type Waiters } from '../hub/waiters';
 import { RawJson, rawOrNull } from '../store/raw-json';
 import { scripts } from '../store/scripts';
 import { KeyedTickBatch } from '../store/tick-batch';
@@ -18,6 +17,7 @@ type QueueHandlers = Pick<
   | 'queue.extend'
   | 'queue.ack'
   | 'queue.nack'
+  | 'queue.release'
   | 'queue.stats'
   | 'queue.list'
   | 'queue.dead'
@@ -91,27 +91,22 @@ export function queueHandlers(deps: Deps, waiters: Waiters, registry: QueueRegis
     },
 
     'queue.receive': async (p, ctx) => {
-      const deadline = performance.now() + (p.waitMs ?? 0);
-      for (;;) {
-        // Armed before the attempt, so a job enqueued after it (on any daemon) always wakes this call.
-        const armed = waiters.arm(p.queue);
-        let attempt: Awaited<ReturnType<typeof receiveOnce>>;
-        try {
-          attempt = await receiveOnce(p);
-        } catch (error) {
-          armed.disarm();
-          throw error;
-        }
-        const left = deadline - performance.now();
-        if (attempt.json !== '[]' || left <= 0) {
-          armed.disarm();
-          if (p.count !== undefined) return new RawJson(attempt.json);
-          return new RawJson(attempt.json === '[]' ? 'null' : attempt.json.slice(1, -1));
-        }
-        // Also look again when a delayed job or a lapsed delivery falls due.
-        await armed.wait(Math.min(left, attempt.dueInMs ?? left), ctx.signal);
-        if (ctx.signal.aborted) return new RawJson(p.count !== undefined ? '[]' : 'null');
-      }
+      let dueInMs: number | undefined;
+      const found = await waitUntil(
+        waiters,
+        p.queue,
+        p.waitMs ?? 0,
+        ctx.waitingCalls,
+        async () => {
+          const attempt = await receiveOnce(p);
+          dueInMs = attempt.dueInMs;
+          return attempt.json === '[]' ? undefined : attempt.json;
+        },
+        // a delayed job or a lapsed delivery falling due is published by no one: look again then
+        () => dueInMs,
+      );
+      if (p.count !== undefined) return new RawJson(found ?? '[]');
+      return new RawJson(found === undefined ? 'null' : found.slice(1, -1));
     },
 
     'queue.extend': async (p) => {
@@ -143,6 +138,13 @@ export function queueHandlers(deps: Deps, waiters: Waiters, registry: QueueRegis
       );
       registry.dueSoon(p.queue);
       return reply;
+    },
+
+    'queue.release': async (p) => {
+      const queueKeys = inOrder(p.queue);
+      return rawOrNull(
+        await scripts.queueRelease.run(redis, queueKeys, { jobPrefix: queueKeys.jobPrefix, queue: p.queue, jobId: p.jobId, receipt: p.receipt, channel }),
+      );
     },
 
     'queue.stats': async (p) => {

@@ -83,7 +83,8 @@ class SupervisedRedis {
   private restarting?: Promise<void>;
   /** Deaths in a row of a Redis that did not stay up STABLE_MS: drives the backoff. */
   private quickDeaths = 0;
-  private upSince = Date.now();
+  /** performance.now() time (a duration is measured from it, so not the wall clock). */
+  private upSince = performance.now();
 
   constructor(
     private readonly socket: string,
@@ -113,7 +114,7 @@ class SupervisedRedis {
     const running = await adoptRunning(this.socket, this.maxMemory);
     if (!running) return false;
     this.adoptedPid = running.pid;
-    this.upSince = Date.now();
+    this.upSince = performance.now();
     this.pidWatch = setInterval(() => {
       if (isRunning(running.pid)) return;
       clearInterval(this.pidWatch);
@@ -137,7 +138,7 @@ class SupervisedRedis {
     const tail = keepTail(child);
     await ready(child, tail);
     this.child = child;
-    this.upSince = Date.now();
+    this.upSince = performance.now();
     child.once('exit', (code, signal) => {
       this.child = undefined;
       this.died(`(pid ${child.pid}) exited (${signal ?? `code ${code}`})`, tail);
@@ -163,7 +164,7 @@ class SupervisedRedis {
   private died(what: string, tail: string[]): void {
     if (this.stopping) return;
     // One that ran a while is restarted at once; one that keeps dying waits longer each time.
-    if (Date.now() - this.upSince >= STABLE_MS) this.quickDeaths = 0;
+    if (performance.now() - this.upSince >= STABLE_MS) this.quickDeaths = 0;
     const lines = tail.length ? `; its last lines:\n${tail.join('\n')}` : '';
     this.log.error(`embedded Redis ${what} while the daemon runs: restarting it${lines}`);
     this.scheduleRestart();

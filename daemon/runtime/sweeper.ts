@@ -41,7 +41,7 @@ export class Sweeper {
 
   private failed(error: Error): void {
     this.failures++;
-    const now = Date.now();
+    const now = performance.now();
     if (this.failures > 1 && now - this.failureLoggedAt < SWEEP_FAILURE_LOG_MS) return;
     this.failureLoggedAt = now;
     const count = this.failures > 1 ? ` (${this.failures} sweeps in a row)` : '';

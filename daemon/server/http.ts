@@ -4,6 +4,7 @@ import type { Duplex } from 'node:stream';
 import { ErrorCode, RpcError } from '../../protocol/errors';
 import { MAX_FRAME_BYTES, MAX_TIMEOUT_MS } from '../../protocol/limits';
 import type { Health } from '../../protocol/types';
+import { WaitingCalls } from '../hub/waiting-calls';
 import type { InFlight } from './calls';
 import type { CallContext } from '../domain/context';
 import type { RequestGuard } from './guard';
@@ -68,8 +69,8 @@ async function route(deps: HttpDeps, req: IncomingMessage, res: ServerResponse):
     }
     const caller = new AbortController();
     res.on('close', () => caller.abort());
-    const signal = AbortSignal.any([caller.signal, deps.inFlight.shutdown.signal]);
-    const reply = await deps.inFlight.run(() => deps.dispatcher.handle(body, { transport: 'http', signal, caller: caller.signal, session: sessionOf(req) }));
+    const waitingCalls = new WaitingCalls(AbortSignal.any([caller.signal, deps.inFlight.shutdown.signal]));
+    const reply = await deps.inFlight.run(() => deps.dispatcher.handle(body, { transport: 'http', waitingCalls, caller: caller.signal, session: sessionOf(req) }));
     return reply === undefined ? send(res, 204, 'text/plain', '') : send(res, 200, 'application/json', reply);
   }
   send(res, 404, 'text/plain', 'not found: try POST /v1/rpc, GET /healthz or GET /metrics\n');

@@ -112,9 +112,30 @@ export class RpcDispatcher {
       const pending = hook.check(call);
       if (pending) await pending; // most hooks decide synchronously: no extra tick for them
     }
-    if (BLOCKING_METHODS.has(method)) ctx.waiting?.();
     const handler = this.handlers[method] as (p: unknown, c: CallContext) => Promise<unknown>;
-    return handler(params, call.ctx);
+    if (!BLOCKING_METHODS.has(method)) return handler(params, call.ctx);
+    return this.block(ctx, () => handler(params, call.ctx));
+  }
+
+  /**
+   * Runs a blocking call as one of its connection's waiting calls. Past maxWaitingPerConnection it
+   * is refused before it runs: parked calls cost memory, so one client cannot park without bound.
+   */
+  private async block(ctx: Context, run: () => Promise<unknown>): Promise<unknown> {
+    const max = this.options.limits.maxWaitingPerConnection;
+    if (!ctx.waitingCalls.enter(max)) {
+      throw new RpcError(
+        ErrorCode.RateLimited,
+        `too many blocking calls: this connection already has ${max} waiting (maxWaitingPerConnection); wait for one to answer`,
+        { rule: 'maxWaitingPerConnection', limit: max },
+      );
+    }
+    ctx.waiting?.();
+    try {
+      return await run();
+    } finally {
+      ctx.waitingCalls.leave();
+    }
   }
 
   private toRpcError(method: string, error: unknown): RpcError {

@@ -4,6 +4,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { MAX_FRAME_BYTES } from '../../protocol/limits';
 import type { EventHub, PushTarget } from '../hub/hub';
+import { WaitingCalls } from '../hub/waiting-calls';
 import type { DaemonLimits } from '../../protocol/limits';
 import { ErrorCode, RpcError } from '../../protocol/errors';
 import type { Logger } from '../../common/logger';
@@ -65,7 +66,7 @@ export class WsTransport {
     this.alive.add(ws);
     ws.on('pong', () => this.alive.add(ws));
     const closed = new AbortController();
-    const signal = AbortSignal.any([closed.signal, inFlight.shutdown.signal]);
+    const waitingCalls = new WaitingCalls(AbortSignal.any([closed.signal, inFlight.shutdown.signal]));
     const target: PushTarget = {
       push(frame) {
         if (ws.readyState !== ws.OPEN || ws.bufferedAmount > PUSH_HIGH_WATER_BYTES) return false;
@@ -76,7 +77,7 @@ export class WsTransport {
     const session = {};
     const handle = (text: string, waiting: () => void) =>
       inFlight
-        .run(() => dispatcher.handle(text, { transport: 'ws', signal, caller: closed.signal, target, session, waiting }))
+        .run(() => dispatcher.handle(text, { transport: 'ws', waitingCalls, caller: closed.signal, target, session, waiting }))
         .catch((error: unknown) => {
           // The dispatcher answers every failure it knows; this is the last guard that keeps one message from ending the process.
           log.error(`WebSocket message failed: ${(error as Error)?.stack ?? String(error)}`);

@@ -62,7 +62,7 @@ export function signalHandlers({ redis, keys, limits }: Deps, waiters: Waiters):
 
     'signal.wait': async (p, ctx) =>
       rawOrNull(
-        await waitUntil(waiters.inGroup(p.type ?? ANY_SIGNAL_TYPE), p.agentId, p.timeoutMs, ctx.signal, () =>
+        await waitUntil(waiters.inGroup(p.type ?? ANY_SIGNAL_TYPE), p.agentId, p.timeoutMs, ctx.waitingCalls, () =>
           take(p.agentId, p.type, p.source, p.consume ?? true),
         ),
       ),

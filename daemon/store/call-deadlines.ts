@@ -10,6 +10,7 @@
 import { ErrorCode, RpcError } from '../../protocol/errors';
 
 interface Pending {
+  /** performance.now() time: monotonic, so a jump of the wall clock neither fails calls early nor holds them longer. */
   deadline: number;
   /** Cleared once the call settles. */
   reject?: (error: Error) => void;
@@ -27,7 +28,7 @@ export class CallDeadlines {
 
   within<T>(work: Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      const pending: Pending = { deadline: Date.now() + this.timeoutMs, reject };
+      const pending: Pending = { deadline: performance.now() + this.timeoutMs, reject };
       this.queue.push(pending);
       this.timer ??= setInterval(() => this.check(), Math.max(MIN_CHECK_MS, this.timeoutMs / 10)).unref();
       work.then(
@@ -44,7 +45,7 @@ export class CallDeadlines {
   }
 
   private check(): void {
-    const now = Date.now();
+    const now = performance.now();
     while (this.head < this.queue.length) {
       const pending = this.queue[this.head]!;
       if (pending.reject && pending.deadline > now) break;

@@ -18,14 +18,20 @@ export function createKeys(namespace = 'sb') {
     /** Hash of one agent's AgentStatus fields. */
     agent: (agentId: string) => `${agents}:agent:${agentId}`,
     agentPrefix: `${agents}:agent:`,
-    /** Sorted set: alive agent id → deadline (last beat + ttl, epoch ms). The expiry sweeper reads it. */
-    agentsExpiry: `${agents}:expiry`,
-    /** Sorted set: alive agent id → last beat (epoch ms). agent.stale reads it. */
-    agentsBeats: `${agents}:beats`,
-    /** Sorted set: ended or expired agent id → end time (epoch ms), trimmed to the agent.list window. */
-    agentsEnded: `${agents}:ended`,
-    /** Hash: agent id → AgentStatus JSON of every agent agent.list shows (one HVALS lists them all). */
-    agentsListed: `${agents}:listed`,
+    /**
+     * The agent indexes, named as the agent scripts name their keys: every script that changes an
+     * agent keeps all four in step, so they are built here once and passed as one object.
+     */
+    agentIndexes: {
+      /** Sorted set: alive agent id → deadline (last beat + ttl, epoch ms). The expiry sweeper reads it. */
+      expiry: `${agents}:expiry`,
+      /** Sorted set: alive agent id → last beat (epoch ms). agent.stale reads it. */
+      beats: `${agents}:beats`,
+      /** Sorted set: ended or expired agent id → end time (epoch ms), trimmed to the agent.list window. */
+      ended: `${agents}:ended`,
+      /** Hash: agent id → AgentStatus JSON of every agent agent.list shows (one HVALS lists them all). */
+      listed: `${agents}:listed`,
+    },
 
     /** Hash of one signal (its JSON plus the fields scripts filter on); expires with the signal. */
     signal: (signalId: string) => `${signals}:signal:${signalId}`,

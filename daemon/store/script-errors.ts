@@ -12,6 +12,8 @@ export const SCRIPT_ERRORS = {
   RATE_LIMITED: ErrorCode.RateLimited,
   /** A param the schema cannot check (a cursor): the message starts with the param's name. */
   INVALID: ErrorCode.InvalidParams,
+  /** A stored record the script cannot use (changed outside Switchboard): the message names the field. */
+  DAMAGED: ErrorCode.InternalError,
 } as const;
 
 const MARK = 'SB';

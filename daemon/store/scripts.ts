@@ -29,6 +29,7 @@ import queueMaintainLua from './lua/queueMaintain-8.lua';
 import queueNackLua from './lua/queueNack-8.lua';
 import queuePurgeLua from './lua/queuePurge-8.lua';
 import queueReceiveLua from './lua/queueReceive-8.lua';
+import queueReleaseLua from './lua/queueRelease-8.lua';
 import queueReplayLua from './lua/queueReplay-8.lua';
 import queueStatsLua from './lua/queueStats-8.lua';
 import signalClearLua from './lua/signalClear-4.lua';
@@ -101,6 +102,7 @@ export const scripts = {
   /** Takes, after its named arguments, three values per ack: called through a TickBatch per queue. */
   queueAck: script(queueAckLua, QUEUE_KEYS, ['jobPrefix', 'kept']),
   queueNack: script(queueNackLua, QUEUE_KEYS, ['jobPrefix', 'queue', 'jobId', 'receipt', 'error', 'retry', 'jitter', 'channel']),
+  queueRelease: script(queueReleaseLua, QUEUE_KEYS, ['jobPrefix', 'queue', 'jobId', 'receipt', 'channel']),
   queueExtend: script(queueExtendLua, QUEUE_KEYS, ['jobPrefix', 'jobId', 'receipt', 'visibilityMs']),
   queueStats: script(queueStatsLua, QUEUE_KEYS, ['jobPrefix', 'defaultMaxLength']),
   queueConfigure: script(queueConfigureLua, QUEUE_KEYS, ['jobPrefix', 'maxLength']),

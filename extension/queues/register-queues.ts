@@ -20,7 +20,7 @@ export function registerQueues(services: ExtensionServices): QueuesApi {
   const view = new QueuesView(model, feed);
   const tree = vscode.window.createTreeView('switchboard.queues', { treeDataProvider: view });
   const showQueue = (queue: string) => void tree.reveal(view.node(queue), { select: true, focus: true, expand: true });
-  const notifier = new DeadJobNotifier(services.log, showQueue);
+  const notifier = new DeadJobNotifier(services.log, services.extension.workspaceState, showQueue);
   const onState = () => view.setConnected(services.connection.state === 'connected');
   services.connection.on('state', onState);
   onState();

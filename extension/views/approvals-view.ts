@@ -12,13 +12,21 @@ const RISK_ICONS: Record<Approval['risk'], [string, string]> = {
 };
 
 export class ApprovalsView extends StoreListView<Approval> {
+  /** Each row's description as last drawn: the list is redrawn only when one reads differently. */
+  private readonly drawn = new Map<string, string>();
+
   constructor(store: FleetStore) {
     super(store, (change) => change.approvals);
   }
 
-  /** Ages and time left are relative: redraw them now and then (local clock, no daemon call). */
+  /**
+   * Ages and time left are relative: redraw them when they read differently (local clock, no
+   * daemon call). Not on every tick: a redraw under the pointer can swallow a click on a row.
+   */
   refreshTimes(): void {
-    if (this.store.approvals.size > 0) this.changed.fire();
+    const now = Date.now();
+    for (const requestId of this.drawn.keys()) if (!this.store.approvals.has(requestId)) this.drawn.delete(requestId);
+    if (this.rows().some((approval) => this.drawn.get(approval.requestId) !== describe(approval, now))) this.changed.fire();
   }
 
   protected rows(): Approval[] {
@@ -29,8 +37,8 @@ export class ApprovalsView extends StoreListView<Approval> {
     const now = Date.now();
     const item = new vscode.TreeItem(`${approval.type} · ${approval.agentId}`, vscode.TreeItemCollapsibleState.None);
     item.id = `approval:${approval.requestId}`;
-    // What decides urgency first: at the default sidebar width the end of the line is cut off.
-    item.description = `${ageText(approval.expiresAt - now)} left · ${approval.risk} risk · asked ${ageText(now - approval.requestedAt)} ago`;
+    item.description = describe(approval, now);
+    this.drawn.set(approval.requestId, item.description);
     const [icon, color] = RISK_ICONS[approval.risk];
     item.iconPath = new vscode.ThemeIcon(icon, new vscode.ThemeColor(color));
     // A high-risk request has no inline ✓: approving it starts from its details (docs/ux.md).
@@ -42,4 +50,13 @@ export class ApprovalsView extends StoreListView<Approval> {
     item.command = { command: 'switchboard.approval.open', title: 'Show Approval', arguments: [approval] };
     return item;
   }
+}
+
+/**
+ * What decides urgency first: at the default sidebar width the end of the line is cut off. Seconds
+ * left count (it is about to expire); an age in seconds would only redraw the row every tick.
+ */
+function describe(approval: Approval, now: number): string {
+  const age = now - approval.requestedAt;
+  return `${ageText(approval.expiresAt - now)} left · ${approval.risk} risk · asked ${age < 60_000 ? 'just now' : `${ageText(age)} ago`}`;
 }

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
+import { performance } from 'node:perf_hooks';
 import { backoffDelay } from '../../client/backoff';
 import { Heartbeat } from '../../client/heartbeat';
 import type { SwitchboardClient } from '../../client/client';
+import { ErrorCode, type RpcError } from '../../protocol/errors';
 import type { AgentStatus } from '../../protocol/types';
 import { useDaemon, type TestDaemon } from '../helpers/daemon';
 import { record } from '../helpers/events';
@@ -47,19 +49,41 @@ describe('SDK', () => {
       assert.deepEqual(stopped.metadata, { workflow: 'demo' });
     });
 
-    it('Heartbeat sends routine beats as notifications and confirms one per ttl with a request', async () => {
+    it('Heartbeat sends routine beats as notifications and confirms with a request two thirds of a ttl after the last one', async () => {
       const log = await record(client, ['agents']);
       const mine = (type: string) => (e: { type: string; data: unknown }) => e.type === type && (e.data as AgentStatus).agentId === 'hb-quiet';
-      const heartbeat = new Heartbeat(client, 'hb-quiet', { ttlSeconds: 1, intervalMs: 40 });
+      const heartbeat = new Heartbeat(client, 'hb-quiet', { ttlSeconds: 3, intervalMs: 100 });
       const acknowledged: number[] = [];
-      heartbeat.on('beat', () => acknowledged.push(Date.now()));
-      const startedAt = Date.now();
+      heartbeat.on('beat', () => acknowledged.push(performance.now()));
+      const startedAt = performance.now(); // the start request is sent now
       await heartbeat.start();
-      await log.count(mine('agent.beat'), 5);
-      assert.deepEqual(acknowledged, [], 'the first beats within the ttl went out without a reply');
-      await new Promise((resolve) => heartbeat.once('beat', resolve));
-      assert.ok(acknowledged[0]! - startedAt >= 1000, 'the confirming request comes once the last acknowledgement is a ttl old');
-      await heartbeat.stop();
+      try {
+        await log.count(mine('agent.beat'), 5);
+        assert.deepEqual(acknowledged, [], 'the first beats went out without a reply');
+        await new Promise((resolve) => heartbeat.once('beat', resolve));
+        const after = acknowledged[0]! - startedAt;
+        // Two thirds of the 3 s ttl: not sooner, and well before the ttl (a refusal is then seen in time).
+        assert.ok(after >= 2000 && after < 3000, `the confirming request was answered ${after.toFixed(0)} ms after the start request`);
+      } finally {
+        await heartbeat.stop();
+      }
+    });
+
+    it('Heartbeat sees its beats refused before the agent would expire', async () => {
+      const heartbeat = new Heartbeat(client, 'hb-refused', { ttlSeconds: 3, intervalMs: 100 });
+      const startedAt = performance.now();
+      await heartbeat.start();
+      try {
+        const refused = new Promise<Error>((resolve) => heartbeat.once('error', resolve));
+        // Stopped behind its back: every notification beat is now refused (-32003), without a word.
+        await client.agents.stop({ agentId: 'hb-refused', finalStatus: 'cancelled' });
+        const error = await refused;
+        const after = performance.now() - startedAt;
+        assert.equal((error as RpcError).code, ErrorCode.Conflict);
+        assert.ok(after < 3000, `the refusal was seen ${after.toFixed(0)} ms after the start request, not within the 3 s ttl`);
+      } finally {
+        await heartbeat.stop().catch(() => {}); // already stopped: -32003
+      }
     });
 
     it('Heartbeat registers again by itself within a ttl when its record is gone', async () => {

@@ -219,6 +219,36 @@ describe('agents: beats arriving together', () => {
     assert.equal((await d.rpc('agent.get', { agentId: 'b-1' })).result.currentTask, 't4');
   });
 
+  it('answers a beat whose stored record is damaged with its own error, changing nothing, and records the other beats of its batch', async () => {
+    await Promise.all(['d-1', 'd-2', 'd-ttl', 'd-type'].map((agentId) => d.rpc('agent.start', { agentId })));
+    // Records changed outside Switchboard: a ttl that is not a number, a key of another type.
+    const raw = new Redis(redis.url);
+    await raw.hset('{sb:agents}:agent:d-ttl', 'ttlSeconds', 'soon');
+    await raw.del('{sb:agents}:agent:d-type');
+    await raw.set('{sb:agents}:agent:d-type', 'not a hash');
+    const damagedBefore = await raw.hgetall('{sb:agents}:agent:d-ttl');
+    // One JSON-RPC batch: one script call, the damaged records between the good ones.
+    const { body } = await d.http(
+      ['d-1', 'd-ttl', 'd-2', 'd-type'].map((agentId, id) => ({ jsonrpc: '2.0', id, method: 'agent.beat', params: { agentId, currentTask: `t${id}` } })),
+    );
+    const damagedAfter = await raw.hgetall('{sb:agents}:agent:d-ttl');
+    raw.disconnect();
+    const byId = new Map((body as { id: number; result?: AgentStatus; error?: { code: number; message: string } }[]).map((r) => [r.id, r]));
+    assert.equal(byId.get(0)!.result?.currentTask, 't0', JSON.stringify(byId.get(0)));
+    assert.equal(byId.get(2)!.result?.currentTask, 't2', JSON.stringify(byId.get(2)));
+    assert.deepEqual(byId.get(1)!.error, {
+      code: ErrorCode.InternalError,
+      message: 'agent "d-ttl" has a damaged record (ttlSeconds is "soon", not a number); call agent.start to register it again',
+    });
+    assert.equal(byId.get(3)!.error?.code, ErrorCode.InternalError);
+    assert.match(byId.get(3)!.error!.message, /^agent "d-type" cannot be read \(WRONGTYPE .*\); call agent\.start to register it again$/);
+    assert.deepEqual(damagedAfter, damagedBefore, 'the damaged record is left as it was');
+    assert.equal((await d.rpc('agent.get', { agentId: 'd-2' })).result.currentTask, 't2');
+    // Registering again repairs it.
+    await d.rpc('agent.start', { agentId: 'd-ttl' });
+    assert.equal((await d.rpc('agent.beat', { agentId: 'd-ttl', currentTask: 'again' })).result.currentTask, 'again');
+  });
+
   it('keeps a connection’s calls in order: a beat then a get or a stop sees the beat', async () => {
     await d.rpc('agent.start', { agentId: 'b-order' });
     const call = (id: number, method: string, params: object) => ({ jsonrpc: '2.0', id, method, params });

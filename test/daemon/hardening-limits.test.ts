@@ -248,3 +248,64 @@ describe('flow control and blocking calls', () => {
     ws.terminate();
   });
 });
+
+describe('blocking calls per connection', () => {
+  let d: TestDaemon;
+  let client: SwitchboardClient;
+  useDaemon((env) => ({ d, client } = env));
+
+  it('caps the blocking calls waiting on one connection with -32006 naming maxWaitingPerConnection, behind one abort listener', async () => {
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning);
+    process.on('warning', onWarning);
+    try {
+      const max = DEFAULT_LIMITS.maxWaitingPerConnection;
+      assert.equal(client.daemon?.limits.maxWaitingPerConnection, max, 'hello reports the limit');
+      const ws = await d.socket();
+      const order: string[] = [];
+      const replies = new Map<string, any>();
+      const arrivals = new Set<() => void>();
+      ws.on('message', (data) => {
+        const reply = JSON.parse(data.toString());
+        order.push(reply.id);
+        replies.set(reply.id, reply);
+        for (const arrival of [...arrivals]) arrival();
+      });
+      const replyTo = (id: string) =>
+        new Promise<any>((resolve) => {
+          const check = () => replies.has(id) && (arrivals.delete(check), resolve(replies.get(id)));
+          arrivals.add(check);
+          check();
+        });
+      const wait = (id: string, agentId: string, timeoutMs = 60_000) =>
+        ws.send(JSON.stringify({ jsonrpc: '2.0', id, method: 'signal.wait', params: { agentId, timeoutMs } }));
+
+      for (let i = 0; i < max; i += 1) wait(`w${i}`, `parked-${i}`);
+      // One more is refused at once and does not run: its error comes ahead of the answer to a
+      // call sent after it.
+      wait('over', 'parked-over');
+      ws.send(JSON.stringify({ jsonrpc: '2.0', id: 'after', method: 'agent.list', params: {} }));
+      await replyTo('after');
+      assert.deepEqual(order, ['over', 'after']);
+      const refused = replies.get('over');
+      assert.equal(refused.error.code, ErrorCode.RateLimited);
+      assert.deepEqual(refused.error.data, { rule: 'maxWaitingPerConnection', limit: max });
+      assert.match(refused.error.message, /maxWaitingPerConnection/);
+      assert.match(await metrics(d), /switchboard_limit_hits_total\{limit="maxWaitingPerConnection"\} 1\b/);
+      // One wait answers: its place is free again.
+      await client.signals.send({ from: 'tester', to: 'parked-0', type: 'go' });
+      assert.equal((await replyTo('w0')).result.type, 'go');
+      wait('again', 'parked-again', 50);
+      assert.equal((await replyTo('again')).result, null, 'timed out, not refused');
+      ws.terminate();
+      // A round trip after the waits were parked: a warning emitted meanwhile has arrived.
+      await client.agents.list();
+      assert.deepEqual(
+        warnings.filter((warning) => warning.name === 'MaxListenersExceededWarning').map((warning) => warning.message),
+        [],
+      );
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
+});

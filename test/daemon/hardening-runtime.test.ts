@@ -13,7 +13,7 @@ import { SwitchboardClient } from '../../client/client';
 import { Sweeper } from '../../daemon/runtime/sweeper';
 import type { Logger } from '../../common/logger';
 import type { RpcError } from '../../protocol/errors';
-import type { AgentStatus, DaemonInfo } from '../../protocol/types';
+import type { AgentStatus, Approval, DaemonInfo } from '../../protocol/types';
 import { terminate } from '../helpers/child-process';
 import { startTestDaemon } from '../helpers/daemon';
 import { runCli, spawnDaemon, type DaemonProcess } from '../helpers/daemon-process';
@@ -140,10 +140,14 @@ describe('hardening: embedded Redis supervision and maxmemory', function () {
     assert.ok(!existsSync(socket), 'the Redis it started stopped with it');
   });
 
-  it('caps embedded Redis memory: a full Redis refuses writes with -32005 and evicts nothing', async () => {
+  it('caps embedded Redis memory: a full Redis refuses writes with -32005, evicts nothing, and still expires agents and approvals', async () => {
     const { client } = await start(['--redis-maxmemory', '2mb']);
+    const log = await record(client, ['agents', 'approvals']);
     const agents = Array.from({ length: 20 }, (_, i) => `small-${i}`);
     for (const agentId of agents) await client.agents.start({ agentId });
+    // These run out after Redis is full (filling it takes well under their 3 s): expiry must go on then.
+    await client.agents.start({ agentId: 'short-lived', ttlSeconds: 3 });
+    const { requestId } = await client.approvals.create({ agentId: 'small-0', type: 'deploy', context: {}, timeoutMs: 3_000 });
     const blob = 'x'.repeat(60_000);
     const published: string[] = [];
     let refusal: RpcError | undefined;
@@ -167,6 +171,26 @@ describe('hardening: embedded Redis supervision and maxmemory', function () {
     await assert.rejects(client.agents.start({ agentId: 'late', metadata: { blob } }), isMaxmemory);
     await assert.rejects(client.agents.beat({ agentId: 'small-1', currentTask: null, metadata: { blob } }), isMaxmemory);
 
+    // A 60 KB write is refused with a little room left, where a short script may still fit: take that
+    // room away, as for a Redis that has grown past its limit, so that every write is refused.
+    const raw = new Redis({ path: join(stateDir, 'redis.sock') });
+    try {
+      const used = Number(/^used_memory:(\d+)/m.exec(await raw.info('memory'))![1]);
+      await raw.config('SET', 'maxmemory', String(used - 64 * 1024));
+    } finally {
+      raw.disconnect();
+    }
+    await assert.rejects(client.agents.start({ agentId: 'late-small' }), isMaxmemory);
+    // Redis is full, and the short-lived agent and request have not run out yet (else this proves nothing)…
+    assert.equal((await client.agents.get({ agentId: 'short-lived' }))?.status, 'starting');
+    assert.equal((await client.approvals.get({ requestId }))?.status, 'pending');
+    // …then they expire all the same, each with its event, while writes are still refused.
+    await log.next((event) => event.type === 'agent.expired' && (event.data as AgentStatus).agentId === 'short-lived');
+    await log.next((event) => event.type === 'approval.expired' && (event.data as Approval).requestId === requestId);
+    assert.equal((await client.agents.get({ agentId: 'short-lived' }))?.status, 'expired');
+    assert.equal((await client.approvals.get({ requestId }))?.status, 'expired');
+    await assert.rejects(client.agents.start({ agentId: 'late-small' }), isMaxmemory);
+
     // Nothing evicted, and the refused writes left nothing behind.
     const recent = await client.events.recent({ type: 'big', count: 1000 });
     assert.deepEqual(recent.map((event) => event.id).sort(), [...published].sort());
@@ -174,6 +198,7 @@ describe('hardening: embedded Redis supervision and maxmemory', function () {
     assert.ok(agents.every((agentId) => listed.has(agentId)), 'every agent started before the cap was hit is listed');
     assert.deepEqual(await client.approvals.pending(), []);
     assert.equal(await client.agents.get({ agentId: 'late' }), null);
+    assert.equal(await client.agents.get({ agentId: 'late-small' }), null);
     client.close();
   });
 

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import type { SwitchboardClient } from '../../client/client';
-import type { AgentStatus, Approval, StreamEvent } from '../../protocol/types';
+import { Worker } from '../../client/worker';
+import type { AgentStatus, Approval, Job, StreamEvent } from '../../protocol/types';
 import { startTestDaemon, type TestDaemon } from '../helpers/daemon';
 import { record } from '../helpers/events';
 import { startRedis, type TestRedis } from '../helpers/redis-server';
@@ -28,6 +29,48 @@ describe('two daemons sharing one Redis', () => {
     const sent = await onA.signals.send({ from: 'x', to: 'cross-agent', type: 'go' });
     assert.deepEqual(await waiting, sent);
     await log.next((e) => e.type === 'signal.consumed');
+  });
+
+  it('wakes a queue.receive on one daemon with a job enqueued through the other', async () => {
+    const waiting = onB.queues.receive({ queue: 'cross-q', consumer: 'on-b', waitMs: 30_000 });
+    // The receive must be parked on B before the enqueue, or it would simply find the job: a call
+    // made after it on the same connection is answered after its first look at Redis (one Redis
+    // connection, replies in order).
+    await onB.queues.stats({ queue: 'cross-q' });
+    const job = await onA.queues.enqueue({ queue: 'cross-q', payload: 'hello' });
+    assert.equal((await waiting)?.jobId, job.jobId);
+  });
+
+  it('shares a queue between competing workers on both daemons: each job completed once, never held by two at once', async () => {
+    const queue = 'competing';
+    const jobs = 300;
+    await Promise.all(Array.from({ length: jobs }, (_, i) => onA.queues.enqueue({ queue, payload: i, jobId: `c${i}` })));
+    const holders = new Map<string, number>();
+    const completedBy = new Map<string, string>();
+    let overlaps = 0;
+    const clients = await Promise.all([a.client(), a.client(), b.client(), b.client()]);
+    let finished!: () => void;
+    const allDone = new Promise<void>((resolve) => (finished = resolve));
+    const workers = clients.map((c, k) =>
+      new Worker(c, queue, async (job: Job) => {
+        holders.set(job.jobId, (holders.get(job.jobId) ?? 0) + 1);
+        if (holders.get(job.jobId)! > 1) overlaps++;
+        await new Promise((resolve) => setImmediate(resolve));
+        holders.set(job.jobId, holders.get(job.jobId)! - 1);
+        if (completedBy.has(job.jobId)) overlaps++;
+        completedBy.set(job.jobId, `w${k}`);
+        if (completedBy.size === jobs) finished();
+      }, { consumer: `w${k}`, concurrency: 4, prefetch: 4 }).start(),
+    );
+    await allDone;
+    await Promise.all(workers.map((w) => w.stop()));
+    assert.equal(overlaps, 0);
+    assert.equal(completedBy.size, jobs);
+    const perWorker = [0, 1, 2, 3].map((k) => [...completedBy.values()].filter((w) => w === `w${k}`).length);
+    assert.ok(perWorker[0]! + perWorker[1]! > 0 && perWorker[2]! + perWorker[3]! > 0, `both daemons' workers took jobs: ${perWorker}`);
+    const stats = await onB.queues.stats({ queue });
+    assert.equal(stats.completedTotal, jobs);
+    assert.equal(stats.active + stats.waiting.normal, 0);
   });
 
   it('resolves an approval.request on one daemon with an answer given on the other', async () => {

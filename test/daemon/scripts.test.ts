@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createKeys } from '../../daemon/store/keys';
 import { Script } from '../../daemon/store/script';
 import { scripts } from '../../daemon/store/scripts';
 import { SCRIPT_ERRORS_LUA, scriptError } from '../../daemon/store/script-errors';
@@ -24,5 +25,15 @@ describe('script layer', () => {
     assert.equal(invalid?.message, 'invalid params: cursor "x" is not a cursor this listing gave');
     assert.deepEqual(invalid?.data, { field: 'cursor', rule: 'format' });
     assert.equal(scriptError('WRONGTYPE Operation against a key holding the wrong kind of value'), undefined);
+  });
+
+  it('builds the four agent indexes in one place, under the namespace and the agents hash tag', () => {
+    // The handlers and the sweep both pass this object as the agent scripts' keys.
+    assert.deepEqual(createKeys('ns').agentIndexes, {
+      expiry: '{ns:agents}:expiry',
+      beats: '{ns:agents}:beats',
+      ended: '{ns:agents}:ended',
+      listed: '{ns:agents}:listed',
+    });
   });
 });

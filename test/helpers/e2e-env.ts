@@ -40,8 +40,15 @@ export class E2eEnv {
 
   /** code-server pointed at the suite's daemon, and a Chromium page on it (`query` adds to the workbench URL; `settings` to the user's). */
   async openWorkbench(options: Partial<WorkbenchOptions> & { query?: (workbench: Workbench) => string }): Promise<Page> {
-    const settings = { ...options.settings, 'switchboard.stateDir': this.stateDir, 'switchboard.autoStart': false };
-    const workbench = await startWorkbench({ ...options, settings });
+    const workbench = await startWorkbench({
+      ...options,
+      settings: { ...options.settings, 'switchboard.stateDir': this.stateDir, 'switchboard.autoStart': false },
+      // The state dir also the way a shell would pass it: after a window reload, code-server at
+      // times starts the extension host before the user's settings are in its configuration (6 of
+      // 14 reloads looked in the default state dir first, one never got them in 60 s), and the
+      // restored window then stayed offline. The setting still wins wherever it is read.
+      env: { ...(options.env ?? process.env), SWITCHBOARD_STATE_DIR: this.stateDir },
+    });
     this.workbench = workbench;
     this.browser = await launchChromium();
     const page = await this.browser.newPage({ viewport: { width: 1400, height: 900 } });

@@ -98,4 +98,6 @@ async function answer(approved: boolean): Promise<void> {
   }
 }
 
+// Until the host sends the request (a panel restored after a reload waits for the daemon): not a blank page.
+app.replaceChildren(h('p', { class: 'loading', id: 'loading' }, 'Loading this request from the Switchboard daemon…'));
 host.notify('ready', {});

@@ -18,7 +18,8 @@
     currentTask (with "set")
     metadata JSON text, or "" to keep it
   Returns, per beat in order, its AgentStatus JSON or an error: NOT_FOUND (never started or record
-  lapsed), CONFLICT (stopped). Publishes agent.beat for each beat recorded.
+  lapsed), CONFLICT (stopped), DAMAGED (a record this script cannot use). Publishes agent.beat for
+  each beat recorded.
 ]]
 --- @include "includes/scriptErrors"
 --- @include "includes/nowMs"
@@ -26,12 +27,44 @@
 --- @include "includes/agentJson"
 local now = nowMs()
 
+-- Whether a stored field is JSON number text: the reply splices it in as it is.
+local function isNumberText(s)
+  local mantissa = s:match('^-?%d+%.%d+') or s:match('^-?%d+')
+  if not mantissa then return false end
+  local rest = s:sub(#mantissa + 1)
+  return rest == '' or rest:match('^[eE][-+]?%d+$') ~= nil
+end
+
+-- Why a record cannot take this beat (a field the new state keeps from it is missing or not a
+-- number), or nil. Checked before the beat's first write: a Lua error once a beat has written
+-- would end the whole script, failing the other beats after earlier ones were stored.
+local function damage(f, progress, metadata)
+  if not f[2] then return 'status is missing' end
+  if metadata == '' and not f[5] then return 'metadata is missing' end
+  local numbers = { { 'startedAt', f[6] }, { 'ttlSeconds', f[8] } }
+  if progress == '' then numbers[3] = { 'progress', f[3] } end
+  for _, field in ipairs(numbers) do
+    local name, value = field[1], field[2]
+    if not value then return name .. ' is missing' end
+    if not isNumberText(value) then return name .. ' is "' .. value .. '", not a number' end
+  end
+  return nil
+end
+
 local function beat(agentId, status, progress, taskAction, task, metadata)
   local key = ARGV[1] .. agentId
-  -- One read of every field; the new state is built from it, not read back.
-  local f = redis.call('HMGET', key, unpack(AGENT_FIELDS))
+  -- One read of every field; the new state is built from it, not read back. pcall: a key of
+  -- another type is this beat's error, not the whole script's.
+  local f = redis.pcall('HMGET', key, unpack(AGENT_FIELDS))
+  if f.err then
+    return fail(ERR.DAMAGED, 'agent "' .. agentId .. '" cannot be read (' .. f.err .. '); call agent.start to register it again')
+  end
   if not f[1] then
     return fail(ERR.NOT_FOUND, 'agent "' .. agentId .. '" is not registered; call agent.start first')
+  end
+  local problem = damage(f, progress, metadata)
+  if problem then
+    return fail(ERR.DAMAGED, 'agent "' .. agentId .. '" has a damaged record (' .. problem .. '); call agent.start to register it again')
   end
   local wasAlive = f[9] == '1'
   if not wasAlive and f[2] ~= 'expired' then

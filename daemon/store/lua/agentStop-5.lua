@@ -25,5 +25,7 @@ end
 if state[2] ~= '1' and state[1] ~= 'expired' then
   return fail(ERR.CONFLICT, 'agent "' .. ARGV[1] .. '" has already stopped (' .. state[1] .. ')')
 end
-local idx = { expiry = KEYS[2], beats = KEYS[3], ended = KEYS[4], listed = KEYS[5] }
-return endAgent(KEYS[1], ARGV[1], ARGV[2], nowMs(), idx, ARGV[3], ARGV[4], 'agent.stopped')
+local idx = { beats = KEYS[3], ended = KEYS[4], listed = KEYS[5] }
+local json = endAgent(KEYS[1], ARGV[1], ARGV[2], nowMs(), idx, ARGV[3], ARGV[4], 'agent.stopped')
+redis.call('ZREM', KEYS[2], ARGV[1])
+return json

@@ -22,11 +22,14 @@ local idx = { expiry = KEYS[1], beats = KEYS[2], ended = KEYS[3], listed = KEYS[
 local now = nowMs()
 local ids = redis.call('ZRANGEBYSCORE', idx.expiry, '-inf', now, 'LIMIT', 0, tonumber(ARGV[2]))
 for i = 1, #ids do
+  -- Off the expiry index first. Redis at maxmemory refuses a script at its first memory-growing
+  -- write, and a ZREM is not one: so agents still expire when Redis is full. What follows grows
+  -- memory by a few bytes per agent (a status, an end time, an ended-index entry), once per agent.
+  redis.call('ZREM', idx.expiry, ids[i])
   local key = ARGV[1] .. ids[i]
   if redis.call('EXISTS', key) == 1 then
     endAgent(key, ids[i], 'expired', now, idx, ARGV[3], ARGV[5], 'agent.expired')
   else
-    redis.call('ZREM', idx.expiry, ids[i])
     redis.call('ZREM', idx.beats, ids[i])
     redis.call('HDEL', idx.listed, ids[i])
   end

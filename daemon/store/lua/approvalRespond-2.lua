@@ -21,7 +21,8 @@ if not f[1] then
 end
 local now = nowMs()
 if f[1] == 'pending' and now >= tonumber(f[2]) then
-  decideApproval(KEYS[1], KEYS[2], ARGV[1], 'expired', now, {}, ARGV[5], ARGV[6])
+  decideApproval(KEYS[1], ARGV[1], 'expired', now, {}, ARGV[5], ARGV[6])
+  redis.call('ZREM', KEYS[2], ARGV[1])
   f[1] = 'expired'
 end
 if f[1] ~= 'pending' then
@@ -34,5 +35,6 @@ if ARGV[4] ~= '' then
   extra[3] = 'reason'
   extra[4] = ARGV[4]
 end
-return decideApproval(KEYS[1], KEYS[2], ARGV[1], ARGV[2] == '1' and 'approved' or 'rejected', now, extra,
-  ARGV[5], ARGV[6])
+local json = decideApproval(KEYS[1], ARGV[1], ARGV[2] == '1' and 'approved' or 'rejected', now, extra, ARGV[5], ARGV[6])
+redis.call('ZREM', KEYS[2], ARGV[1])
+return json

@@ -13,31 +13,40 @@
 --- @include "includes/queueJob"
 local prefix, kept = ARGV[1], tonumber(ARGV[2])
 local now = nowMs()
-local replies, done = {}, 0
+local finishedAt = int(now)
+local replies, completed, released = {}, {}, {}
 for i = 3, #ARGV, 3 do
   local jobId, receipt, result = ARGV[i], ARGV[i + 1], ARGV[i + 2]
   local key = prefix .. jobId
-  local f = redis.call('HMGET', key, 'state', 'receipt')
+  -- One read of every field; the completed job is built from it, not read back.
+  local f = redis.call('HMGET', key, unpack(JOB_FIELDS))
   if not f[1] then
     replies[#replies + 1] = fail(ERR.NOT_FOUND, 'job "' .. jobId .. '" does not exist')
-  elseif f[2] ~= receipt or (f[1] ~= 'active' and f[1] ~= 'completed') then
+  elseif f[10] ~= receipt or (f[5] ~= 'active' and f[5] ~= 'completed') then
     replies[#replies + 1] = fail(ERR.CONFLICT, 'job "' .. jobId .. '" is not held with receipt "' .. receipt ..
-      '" (it is ' .. f[1] .. '; its delivery was superseded or ended)')
-  elseif f[1] == 'completed' then
-    replies[#replies + 1] = jobJson(key)
+      '" (it is ' .. f[5] .. '; its delivery was superseded or ended)')
+  elseif f[5] == 'completed' then
+    replies[#replies + 1] = jobJsonOf(f)
   else
-    -- ZADD first: at maxmemory Redis refuses the script before anything is written.
-    redis.call('ZADD', COMPLETED, now, jobId)
-    redis.call('ZREM', ACTIVE, jobId)
-    redis.call('HSET', key, 'state', 'completed', 'finishedAt', int(now))
-    if result ~= '' then redis.call('HSET', key, 'result', result) end
-    redis.call('HDEL', key, 'consumer', 'visibleUntil')
-    done = done + 1
-    replies[#replies + 1] = jobJson(key)
+    -- HSET first: at maxmemory Redis refuses the script before anything is written. The receipt
+    -- stays, so a repeated ack is recognised; consumer and visibleUntil show only while active.
+    if result == '' then
+      redis.call('HSET', key, 'state', 'completed', 'finishedAt', finishedAt)
+    else
+      redis.call('HSET', key, 'state', 'completed', 'finishedAt', finishedAt, 'result', result)
+      f[14] = result
+    end
+    f[5], f[15] = 'completed', finishedAt
+    completed[#completed + 1] = now
+    completed[#completed + 1] = jobId
+    released[#released + 1] = jobId
+    replies[#replies + 1] = jobJsonOf(f)
   end
 end
-if done > 0 then
-  redis.call('HINCRBY', META, 'completedTotal', done)
+if #released > 0 then
+  redis.call('ZADD', COMPLETED, unpack(completed))
+  redis.call('ZREM', ACTIVE, unpack(released))
+  redis.call('HINCRBY', META, 'completedTotal', #released)
   local over = redis.call('ZCARD', COMPLETED) - kept
   if over > 0 then
     local old = redis.call('ZPOPMIN', COMPLETED, over)

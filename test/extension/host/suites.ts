@@ -102,6 +102,16 @@ export function hostSuites(): void {
       assert.ok(items.some(([risk, value]) => risk !== 'high' && value === 'approval.pending'));
     });
 
+    it('redraws the Approvals view as time passes only when a row reads differently', () => {
+      const descriptions = () => api.approvalsView.getChildren().map((a) => api.approvalsView.getTreeItem(a).description as string);
+      for (const description of descriptions()) assert.match(description, /^\d+m left · \w+ risk · asked (just now|\d+m ago)$/);
+      let redraws = 0;
+      const listening = api.approvalsView.onDidChangeTreeData(() => redraws++);
+      api.approvalsView.refreshTimes(); // the seeded requests have minutes left: nothing reads differently a moment later
+      listening.dispose();
+      assert.equal(redraws, 0);
+    });
+
     it('approves through switchboard.approve and rejects through switchboard.reject', async () => {
       const approved = (await vscode.commands.executeCommand('switchboard.approve', { requestId: seed.approvalId, reason: 'from the host' })) as Approval;
       assert.equal(approved.status, 'approved');

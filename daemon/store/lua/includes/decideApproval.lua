@@ -1,11 +1,12 @@
 --- @include "includes/nowMs"
 --- @include "includes/publishEvent"
 --- @include "includes/approvalJson"
--- Moves a pending request to its final status (approved | rejected | expired), takes it off the
--- pending index, keeps the record for the retention, and publishes approval.<status>.
-local function decideApproval(key, pendingKey, requestId, status, now, extra, retentionMs, channel)
+-- Moves a pending request to its final status (approved | rejected | expired), keeps the record
+-- for the retention, and publishes approval.<status>. The caller takes it off the pending index:
+-- approval.respond after this HSET (at maxmemory Redis refuses the script there, before anything
+-- changed), the sweep before it (see approvalsExpire).
+local function decideApproval(key, requestId, status, now, extra, retentionMs, channel)
   redis.call('HSET', key, 'status', status, 'decidedAt', int(now), unpack(extra))
-  redis.call('ZREM', pendingKey, requestId)
   redis.call('PEXPIRE', key, retentionMs)
   local json = approvalJson(key)
   publishEvent(channel, 'approval.' .. status, now, requestId, json)

@@ -1,0 +1,201 @@
+/**
+ * Runs a queue's jobs: receives, runs up to `concurrency` at once, extends the lease of what it
+ * holds while it runs, acks what succeeds, nacks what throws (with the stack), and on stop finishes
+ * what runs and hands back what it had not started.
+ *
+ * For short jobs, `prefetch` holds that many more jobs than it runs, received `count` at a time; the
+ * acks of a turn of the event loop and the next receive go to the daemon as one JSON-RPC batch.
+ * Prefetched jobs wait their turn with their visibility running (extended like the running ones), so
+ * keep prefetch small where jobs take long: other workers cannot take them meanwhile.
+ */
+import { EventEmitter } from 'node:events';
+import { hostname } from 'node:os';
+import { randomUUID } from 'node:crypto';
+import { DEFAULTS, MAX_RECEIVE_COUNT } from '../protocol/limits';
+import { ErrorCode, RpcError } from '../protocol/errors';
+import type { Job } from '../protocol/types';
+import type { ParamsOf } from '../protocol/methods';
+import { backoffDelay } from './backoff';
+import type { SwitchboardClient } from './client';
+import { ConnectionError } from './connection';
+
+export interface WorkerOptions {
+  /** Who receives (default host:pid:random). */
+  consumer?: string;
+  /** Jobs run at once (default 1). */
+  concurrency?: number;
+  /** Jobs held beyond those running (default 0). */
+  prefetch?: number;
+  /** Each delivery's visibility, extended every third of it while held (default 30 s). */
+  visibilityMs?: number;
+  /** How long one receive waits on an empty queue (default 2 s); stop() may wait this long for it. */
+  waitMs?: number;
+}
+
+/** What the handler gets besides the job: aborted when the worker loses the job's lease. */
+export interface JobContext {
+  signal: AbortSignal;
+}
+
+export type JobHandler = (job: Job, context: JobContext) => unknown;
+
+interface Held {
+  job: Job;
+  lease: AbortController;
+}
+
+export class Worker extends EventEmitter<{ completed: [Job, unknown]; failed: [Job, Error]; error: [Error] }> {
+  readonly consumer: string;
+  private readonly concurrency: number;
+  private readonly prefetch: number;
+  private readonly visibilityMs: number;
+  private readonly waitMs: number;
+  private readonly waiting: Held[] = [];
+  private readonly running = new Set<Held>();
+  /** Acks and nacks sent and not yet answered: a finished job frees its slot at once, but stop() waits for these. */
+  private readonly settling = new Set<Promise<unknown>>();
+  private receiving?: Promise<void>;
+  private leaseTimer?: NodeJS.Timeout;
+  private stopping = false;
+  private failures = 0;
+  private idle?: () => void;
+
+  constructor(
+    private readonly client: SwitchboardClient,
+    readonly queue: string,
+    private readonly handler: JobHandler,
+    options: WorkerOptions = {},
+  ) {
+    super();
+    this.consumer = options.consumer ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+    this.concurrency = options.concurrency ?? 1;
+    this.prefetch = options.prefetch ?? 0;
+    this.visibilityMs = options.visibilityMs ?? DEFAULTS.queueVisibilityMs;
+    this.waitMs = options.waitMs ?? 2_000;
+  }
+
+  start(): this {
+    this.leaseTimer = setInterval(() => this.extendLeases(), this.visibilityMs / 3);
+    this.fill();
+    return this;
+  }
+
+  /** Stops receiving, lets running jobs finish, and hands back the jobs it had not started. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await this.receiving;
+    await this.releaseWaiting();
+    if (this.running.size > 0) await new Promise<void>((resolve) => (this.idle = resolve));
+    await Promise.all(this.settling);
+    clearInterval(this.leaseTimer);
+  }
+
+  /** Jobs held now (running and prefetched). */
+  get held(): number {
+    return this.running.size + this.waiting.length;
+  }
+
+  /** Receives while there is room: without waiting when jobs are likely (batched with this turn's acks), else one waiting receive alone. */
+  private fill(): void {
+    const want = Math.min(MAX_RECEIVE_COUNT, this.concurrency + this.prefetch - this.held);
+    if (this.stopping || this.receiving || want <= 0) return;
+    this.receiving = this.receive(want).finally(() => {
+      this.receiving = undefined;
+      this.fill();
+    });
+  }
+
+  private async receive(want: number): Promise<void> {
+    const params = { queue: this.queue, consumer: this.consumer, visibilityMs: this.visibilityMs, count: want };
+    try {
+      let jobs = await this.client.call('queue.receive', params, { batch: true });
+      if (jobs.length === 0 && !this.stopping) jobs = await this.client.call('queue.receive', { ...params, waitMs: this.waitMs });
+      this.failures = 0;
+      for (const job of jobs) this.waiting.push({ job, lease: new AbortController() });
+      if (this.stopping) return this.releaseWaiting();
+      this.runWaiting();
+    } catch (error) {
+      this.report(error);
+      await new Promise((resolve) => setTimeout(resolve, backoffDelay(this.failures++)));
+    }
+  }
+
+  private runWaiting(): void {
+    if (this.stopping) return; // what has not started is handed back
+    while (this.running.size < this.concurrency && this.waiting.length > 0) void this.run(this.waiting.shift()!);
+  }
+
+  private async run(held: Held): Promise<void> {
+    this.running.add(held);
+    const { job } = held;
+    const ids = { queue: this.queue, jobId: job.jobId, receipt: job.receipt! };
+    let settle: Promise<unknown>;
+    try {
+      const result = await this.handler(job, { signal: held.lease.signal });
+      settle = this.settle(job, 'queue.ack', result === undefined ? ids : { ...ids, result }).then(() => this.emit('completed', job, result));
+    } catch (error) {
+      const failure = error instanceof Error ? error : new Error(String(error));
+      this.emit('failed', job, failure);
+      settle = this.settle(job, 'queue.nack', { ...ids, error: (failure.stack ?? failure.message).slice(0, 8192) });
+    }
+    // The next job starts while this one's ack is on its way (they share a frame with the next receive).
+    const settling = settle.catch((error: unknown) => this.report(error)).finally(() => this.settling.delete(settling));
+    this.settling.add(settling);
+    this.running.delete(held);
+    if (this.running.size === 0) this.idle?.();
+    this.runWaiting();
+    this.fill();
+  }
+
+  /**
+   * Sends an ack or nack, again after a refusal for rate (-32006) or a dropped connection, while
+   * the delivery may still be current: the receipt makes a repeat harmless, and a job whose ack
+   * never lands runs again.
+   */
+  private async settle<M extends 'queue.ack' | 'queue.nack'>(job: Job, method: M, params: ParamsOf<M>): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.client.call(method, params, { batch: true });
+        return;
+      } catch (error) {
+        const retryAfterMs = retryDelay(error, attempt);
+        if (retryAfterMs === undefined || this.client.state === 'closed' || Date.now() + retryAfterMs > job.visibleUntil!) throw error;
+        await new Promise((resolve) => setTimeout(resolve, retryAfterMs));
+      }
+    }
+  }
+
+  private extendLeases(): void {
+    for (const held of [...this.running, ...this.waiting]) {
+      const { job } = held;
+      this.client.call('queue.extend', { queue: this.queue, jobId: job.jobId, receipt: job.receipt!, visibilityMs: this.visibilityMs }, { batch: true }).catch(
+        (error: unknown) => {
+          // superseded (its visibility ran out before this extension) or gone: another delivery owns the job now
+          if (error instanceof RpcError && (error.code === ErrorCode.Conflict || error.code === ErrorCode.NotFound)) held.lease.abort(error);
+          this.report(error);
+        },
+      );
+    }
+  }
+
+  /** An 'error' event for listeners; an EventEmitter without one would throw it. */
+  private report(error: unknown): void {
+    if (this.listenerCount('error') > 0) this.emit('error', error instanceof Error ? error : new Error(String(error)));
+  }
+
+  private async releaseWaiting(): Promise<void> {
+    const handBack = this.waiting.splice(0);
+    await Promise.all(
+      handBack.map(({ job }) =>
+        this.client.call('queue.release', { queue: this.queue, jobId: job.jobId, receipt: job.receipt! }, { batch: true }).catch((error: unknown) => this.report(error)),
+      ),
+    );
+  }
+}
+
+/** How long to wait before sending a refused ack again: rate-limited, or the connection dropped; undefined for other errors. */
+function retryDelay(error: unknown, attempt: number): number | undefined {
+  if (error instanceof RpcError && error.code === ErrorCode.RateLimited) return Number(error.data?.retryAfterMs ?? 100);
+  if (error instanceof ConnectionError) return backoffDelay(attempt);
+  return undefined;
+}
