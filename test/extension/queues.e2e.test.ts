@@ -12,6 +12,7 @@ import type { Page } from 'playwright-core';
 import type { SwitchboardClient } from '../../client/client';
 import { packageVsix } from '../helpers/code-server';
 import { useE2eEnv } from '../helpers/e2e-env';
+import { runCommand } from '../helpers/palette';
 
 const SHOTS = resolve(__dirname, '../../test-results');
 const QUEUE = 'e2e-mail';
@@ -112,5 +113,16 @@ describe('the Queues view in a real VS Code (code-server + Chromium)', function 
     assert.deepEqual(await client.queues.dead({ queue: QUEUE }), []);
     await queueRow('2 waiting (1 high)').waitFor();
     await shot('queues-purged');
+  });
+
+  it('tells no more dead jobs of that queue within 10 minutes, also after a window reload', async () => {
+    const reloaded = page.waitForEvent('load', { timeout: 60_000 });
+    await runCommand(page, 'Developer: Reload Window');
+    await reloaded;
+    await queueRow('2 waiting (1 high)').waitFor({ timeout: 60_000 }); // a new extension host, connected again
+    await killNext(client, 'SMTP 451: local error');
+    // The job.dead push comes at once and the counts at the next sample: a toast would be up before the row says "1 dead".
+    await queueRow('1 dead · 1 waiting').waitFor({ timeout: 30_000 });
+    assert.equal(await page.locator('.notification-toast', { hasText: 'went dead' }).count(), 0);
   });
 });
