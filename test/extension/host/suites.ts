@@ -44,8 +44,8 @@ export function hostSuites(): void {
 
     it('hides internal commands from the palette', () => {
       const hidden = new Set(packageJSON().contributes.menus.commandPalette.filter((m) => m.when === 'false').map((m) => m.command));
-      for (const internal of ['switchboard.agent.abort', 'switchboard.approval.approve', 'switchboard.statusBarMenu']) assert.ok(hidden.has(internal), internal);
-      assert.ok(!hidden.has('switchboard.approve'));
+      for (const internal of ['switchboard.agent.abort', 'switchboard.approval.approve', 'switchboard.statusBarMenu', 'switchboard.queue.replayJob']) assert.ok(hidden.has(internal), internal);
+      for (const palette of ['switchboard.approve', 'switchboard.replayDeadJob', 'switchboard.purgeDeadJobs']) assert.ok(!hidden.has(palette), palette);
     });
 
     it('groups the Agents tree by workflow, and lists it flat on toggle', async () => {
