@@ -71,7 +71,7 @@ export class ApprovalPanels implements vscode.Disposable {
         () => open.approval && open.host.notify('show', { approval: open.approval, now: Date.now() }),
       ),
     };
-    panel.webview.html = webviewHtml(panel.webview, extension.extensionUri, 'approval', approval ? approvalTitle(approval) : 'Approval');
+    open.host.load(panel, () => webviewHtml(panel.webview, extension.extensionUri, 'approval', approval ? approvalTitle(approval) : 'Approval'));
     this.panels.set(requestId, open);
     panel.onDidDispose(() => {
       open.host.dispose();

@@ -72,7 +72,7 @@ export class SignalComposerPanel implements vscode.Disposable {
         this.requestedTarget = undefined;
       },
     );
-    panel.webview.html = webviewHtml(panel.webview, extension.extensionUri, 'signal-composer', 'Send Signal');
+    host.load(panel, () => webviewHtml(panel.webview, extension.extensionUri, 'signal-composer', 'Send Signal'));
     this.open = { panel, host };
     panel.onDidDispose(() => {
       host.dispose();

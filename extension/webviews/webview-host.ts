@@ -14,9 +14,17 @@ export type RequestHandlers<P extends Protocol> = {
   [M in keyof P['requests']]: (params: P['requests'][M][0]) => Promise<P['requests'][M][1]>;
 };
 
+/** A shown page that has not said `ready` by then is loaded again (see WebviewHost.load). */
+export const PAGE_LOAD_TIMEOUT_MS = 5_000;
+/** Loads of one showing at most: a page that keeps failing is left to the user. */
+const MAX_LOADS_PER_SHOW = 3;
+
 export class WebviewHost<P extends Protocol> implements vscode.Disposable {
   private loaded = false;
   private readonly subscription: vscode.Disposable;
+  private readonly disposables: vscode.Disposable[] = [];
+  /** Set while a shown page has not said `ready` yet. */
+  private loadTimer?: NodeJS.Timeout;
 
   constructor(
     private readonly webview: vscode.Webview,
@@ -27,6 +35,7 @@ export class WebviewHost<P extends Protocol> implements vscode.Disposable {
       if (!isMessage(message)) return;
       if (message.kind === 'notification' && message.method === 'ready') {
         this.loaded = true;
+        clearTimeout(this.loadTimer);
         return onLoad();
       }
       if (message.kind !== 'request') return;
@@ -40,12 +49,44 @@ export class WebviewHost<P extends Protocol> implements vscode.Disposable {
     });
   }
 
+  /**
+   * Gives the panel its page, and gives it again when a shown page does not say `ready` within
+   * PAGE_LOAD_TIMEOUT_MS: under load, code-server at times shows a webview whose page never runs
+   * (seen in the real-host tests after a tab switch: the tab stayed blank for good), and a page
+   * set anew loads in a new frame.
+   */
+  load(panel: vscode.WebviewPanel, html: () => string): void {
+    const watch = (loadsLeft: number) => {
+      clearTimeout(this.loadTimer);
+      this.loadTimer = setTimeout(() => {
+        if (!panel.visible || loadsLeft === 0) return;
+        panel.webview.html = html();
+        watch(loadsLeft - 1);
+      }, PAGE_LOAD_TIMEOUT_MS);
+    };
+    panel.webview.html = html();
+    watch(MAX_LOADS_PER_SHOW);
+    // A hidden page is thrown away; shown again, it loads anew and is watched anew. (The event
+    // also fires for focus and column changes of a visible panel, whose page stays.)
+    let visible = panel.visible;
+    this.disposables.push(
+      panel.onDidChangeViewState(() => {
+        if (panel.visible === visible) return;
+        visible = panel.visible;
+        if (visible) watch(MAX_LOADS_PER_SHOW);
+        else clearTimeout(this.loadTimer);
+      }),
+    );
+  }
+
   notify<M extends keyof P['toWebview'] & string>(method: M, params: P['toWebview'][M]): void {
     if (this.loaded) void this.webview.postMessage({ kind: 'notification', method, params });
   }
 
   dispose(): void {
+    clearTimeout(this.loadTimer);
     this.subscription.dispose();
+    for (const disposable of this.disposables) disposable.dispose();
   }
 }
 
