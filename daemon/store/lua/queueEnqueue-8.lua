@@ -17,31 +17,35 @@
 --- @include "includes/queueMoves"
 local prefix, queue = ARGV[1], ARGV[2]
 local now = nowMs()
+local enqueuedAt = int(now)
 local limit = maxLength(ARGV[3])
 local length = queueLength()
 local replies, added = {}, 0
 for i = 5, #ARGV, 7 do
   local jobId, payload, priority, delayMs = ARGV[i], ARGV[i + 1], ARGV[i + 2], tonumber(ARGV[i + 3])
   local key = prefix .. jobId
-  local existing = jobJson(key)
-  if existing then
-    replies[#replies + 1] = existing
+  local f = redis.call('HMGET', key, unpack(JOB_FIELDS))
+  if f[1] then
+    replies[#replies + 1] = jobJsonOf(f)
   elseif length >= limit then
     replies[#replies + 1] = fail(ERR.RATE_LIMITED, 'queue "' .. queue .. '" is full (maxLength ' .. int(limit) .. ')')
   else
+    local state, runAt = 'waiting', false
+    if delayMs > 0 then state, runAt = 'delayed', int(now + delayMs) end
     -- HSET first: at maxmemory Redis refuses the script before anything is written.
-    redis.call('HSET', key, 'jobId', jobId, 'queue', queue, 'payload', payload, 'priority', priority,
-      'attempts', 0, 'maxAttempts', ARGV[i + 4], 'enqueuedAt', int(now), 'backoffType', ARGV[i + 5],
+    redis.call('HSET', key, 'jobId', jobId, 'queue', queue, 'payload', payload, 'priority', priority, 'state', state,
+      'attempts', 0, 'maxAttempts', ARGV[i + 4], 'enqueuedAt', enqueuedAt, 'backoffType', ARGV[i + 5],
       'backoffDelay', ARGV[i + 6])
-    if delayMs > 0 then
-      redis.call('HSET', key, 'state', 'delayed', 'runAt', int(now + delayMs))
+    if runAt then
+      redis.call('HSET', key, 'runAt', runAt)
       redis.call('ZADD', DELAYED, now + delayMs, jobId)
     else
-      makeWaiting(key, jobId, priority, false)
+      redis.call('LPUSH', WAIT[priority], jobId)
       added = added + 1
     end
     length = length + 1
-    replies[#replies + 1] = jobJson(key)
+    -- the new job's JSON from what was just written, not read back
+    replies[#replies + 1] = jobJsonOf({ jobId, queue, payload, priority, state, '0', ARGV[i + 4], enqueuedAt, runAt })
   end
 end
 announce(ARGV[4], queue, added, now)
