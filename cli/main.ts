@@ -9,6 +9,7 @@ import { DAEMON_VERSION } from '../common/version';
 import { registerDaemonCommand } from './daemon-command';
 import { registerClientCommands } from './client-commands';
 import { registerQueueCommands } from './queue-commands';
+import { registerOutcomeCommands } from './outcome-commands';
 
 const program = new Command('switchboard')
   .description('Switchboard: run many AI agents side by side and watch, coordinate and guard them')
@@ -19,6 +20,7 @@ const program = new Command('switchboard')
 registerDaemonCommand(program);
 registerClientCommands(program);
 registerQueueCommands(program);
+registerOutcomeCommands(program);
 for (const command of program.commands) command.exitOverride();
 
 program.parseAsync(process.argv).catch((error: unknown) => {

@@ -7,6 +7,7 @@
 import { EventEmitter } from 'node:events';
 import WebSocket from 'ws';
 import { RpcError, type RpcErrorData } from '../protocol/errors';
+import { MAX_FRAME_BYTES } from '../protocol/limits';
 import { backoffDelay, type BackoffOptions } from './backoff';
 import type { Endpoint } from './discovery';
 
@@ -105,11 +106,24 @@ export class RpcConnection extends EventEmitter<{ state: [ConnectionState]; noti
   }
 
   private flushOutbox(): void {
-    const frames = this.outbox;
+    const messages = this.outbox;
     this.outbox = [];
     // after a drop the calls in it were failed with the connection; the new socket must not get them
-    if (frames.length === 0 || this.ws?.readyState !== WebSocket.OPEN) return;
-    this.ws.send(frames.length === 1 ? frames[0]! : `[${frames.join(',')}]`);
+    if (messages.length === 0 || this.ws?.readyState !== WebSocket.OPEN) return;
+    if (messages.length === 1) return this.ws.send(messages[0]!);
+    // As few frames as the daemon's frame limit allows (a larger one would close the connection).
+    let batch: string[] = [];
+    let bytes = 2;
+    for (const message of messages) {
+      const size = Buffer.byteLength(message) + 1;
+      if (bytes + size > MAX_FRAME_BYTES && batch.length > 0) {
+        this.ws.send(`[${batch.join(',')}]`);
+        [batch, bytes] = [[], 2];
+      }
+      batch.push(message);
+      bytes += size;
+    }
+    this.ws.send(`[${batch.join(',')}]`);
   }
 
   private dial(firstResult?: (error?: Error) => void): void {

@@ -2,6 +2,16 @@
 export { SwitchboardClient, type ClientOptions, type Subscription, type SubscribeOptions } from './client';
 export { Heartbeat, type HeartbeatOptions } from './heartbeat';
 export { Worker, type WorkerOptions, type JobHandler, type JobContext } from './worker';
+export {
+  ActionDispatcher,
+  TimeoutError,
+  type Action,
+  type ActionReport,
+  type DispatchHooks,
+  type DispatchOptions,
+  type DispatchResult,
+  type DispatcherOptions,
+} from './dispatch';
 export { ConnectionError, type ConnectionState } from './connection';
 export { discoverDaemon, DaemonNotFoundError, type Endpoint } from './discovery';
 export { RpcError, ErrorCode } from '../protocol/errors';

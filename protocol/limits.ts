@@ -66,6 +66,12 @@ export const LIMITS = {
     unit: 'jobs',
     means: 'waiting + delayed + active jobs of a queue without its own queue.configure maxLength; enqueue past it is -32006',
   },
+  outcomeAlertPercent: {
+    default: 10,
+    unit: '%',
+    means: "an agent's error rate (failure + timeout) over the last 300 s above this publishes alert.failure_rate (once per crossing)",
+  },
+  outcomeAlertMinCount: { default: 10, unit: 'outcomes', means: 'outcomes an agent needs in the window before its error rate can raise an alert' },
   eventRetentionMs: {
     default: 7 * 24 * 60 * 60 * 1000,
     unit: 'ms',
@@ -86,4 +92,6 @@ export const DEFAULTS = {
   queueMaxAttempts: 3,
   /** queue.dead answers this many without `count`. */
   queueDeadCount: 100,
+  /** outcome.recent answers this many without `count`. */
+  outcomeRecentCount: 10,
 } as const;

@@ -1,7 +1,7 @@
 /** Every RPC method with its params and result types: the one table the daemon, SDK and CLI share. */
 import { EVENT_STREAM_MAXLEN } from './limits';
 import type { MethodName, ParamsOf } from './schemas';
-import type { AgentStatus, Approval, HelloResult, Job, Page, QueueStats, QueueSummary, Signal, StreamEvent } from './types';
+import type { AgentStatus, Approval, HelloResult, Job, OutcomeEvent, OutcomeStatsResult, Page, QueueStats, QueueSummary, Signal, StreamEvent } from './types';
 
 interface Results {
   hello: HelloResult;
@@ -42,6 +42,9 @@ interface Results {
   'queue.replay': Job;
   'queue.purge': { removed: number };
   'queue.configure': QueueStats;
+  'outcome.record': OutcomeEvent;
+  'outcome.recent': OutcomeEvent[];
+  'outcome.stats': OutcomeStatsResult;
 }
 
 /** Listings that answer one Page instead of the whole array when called with `limit`: method → item. */
@@ -131,10 +134,19 @@ export const METHODS = {
   'queue.replay': { result: 'Job', doc: 'A dead job waits again with a fresh set of attempts. Not dead -32003.' },
   'queue.purge': { result: '`{removed}`', doc: 'Removes every job in one state (dead, completed, waiting or delayed).' },
   'queue.configure': { result: 'QueueStats', doc: "*Extension to SPEC §4*: sets the queue's maxLength (else the daemon's maxQueueLength)." },
+  'outcome.record': {
+    result: 'OutcomeEvent',
+    doc: 'Records what an agent action did: appended to the capped outcomes stream, counted in the agent\'s rolling stats, pushed on `outcomes`; may raise or clear the agent\'s failure-rate alert. A repeated eventId answers the first record.',
+  },
+  'outcome.recent': { result: 'OutcomeEvent[]', doc: 'Recent outcomes matching every filter given, newest last (from the newest ~10 000 of all agents).' },
+  'outcome.stats': {
+    result: 'OutcomeStatsResult',
+    doc: 'Per agent with outcomes in the window (by name) and for the fleet: count, rates, duration percentiles (from a log histogram, within 4.5 %), tokens, cost.',
+  },
 } as const satisfies Record<MethodName, MethodInfo>;
 
 /** Method prefixes that become SDK namespaces (`agent.start` → `client.agents.start`): one line per domain. */
-export const NAMESPACES = { agent: 'agents', signal: 'signals', approval: 'approvals', event: 'events', queue: 'queues' } as const;
+export const NAMESPACES = { agent: 'agents', signal: 'signals', approval: 'approvals', event: 'events', queue: 'queues', outcome: 'outcomes' } as const;
 
 /** Every method name at run time (the SDK builds its namespaces from it without loading the schemas). */
 export const METHOD_NAMES = Object.keys(METHODS) as MethodName[];

@@ -4,6 +4,15 @@
  */
 import Type, { type Static, type TSchema } from 'typebox';
 import { ID_PATTERN, MAX_DELAY_MS, MAX_PAGE_LIMIT, MAX_RECEIVE_COUNT, MAX_TIMEOUT_MS, MAX_RECENT_EVENTS } from './limits';
+import {
+  MAX_OUTCOME_DURATION_MS,
+  MAX_OUTCOME_TAGS,
+  MAX_OUTCOME_WINDOW_SECONDS,
+  MAX_RECENT_OUTCOMES,
+  OUTCOME_BUCKET_SECONDS,
+  OUTCOME_STATUSES,
+  OUTCOME_WINDOW_SECONDS,
+} from './outcome';
 
 /** The schema keyword that marks payload fields (see Json below). */
 export const PAYLOAD_MARK = 'payload';
@@ -176,7 +185,55 @@ export const schemas = {
     queue: Id('queue name'),
     maxLength: Type.Integer({ minimum: 1, maximum: 100_000_000, description: 'most waiting + delayed + active jobs; enqueue past it is -32006' }),
   }),
+
+  'outcome.record': Params({
+    eventId: Type.Optional(
+      Id('*extension*: idempotency key made up by the caller (the SDK does); the same eventId again within 300 s records nothing and answers the first'),
+    ),
+    agentName: Id('agent that acted'),
+    actionType: Id('kind of action, e.g. "llm.call" or "tool.search"'),
+    status: OutcomeStatus(),
+    durationMs: Milliseconds('how long the action took (its percentiles are in outcome.stats)'),
+    latencyMs: Type.Optional(Milliseconds('time to first response, if different')),
+    llmLatencyMs: Type.Optional(Milliseconds('time spent waiting for the model')),
+    tokensUsed: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000_000, description: 'tokens the action used' })),
+    costUsd: Type.Optional(Type.Number({ minimum: 0, maximum: 10_000, description: 'what the action cost, in US dollars (summed to 1e-9)' })),
+    output: Type.Optional(Json('what the action produced')),
+    errorMessage: Type.Optional(Type.String({ maxLength: 8192, description: 'why it failed' })),
+    errorType: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'class of the error, e.g. "TimeoutError"' })),
+    stackTrace: Type.Optional(Type.String({ maxLength: 32_768, description: 'where it failed' })),
+    runId: Type.Optional(Id('run this action belongs to')),
+    correlationId: Type.Optional(Id('ties outcomes of one request together')),
+    workflowId: Type.Optional(Id('workflow this action belongs to')),
+    tags: Type.Optional(Type.Array(Id('tag'), { maxItems: MAX_OUTCOME_TAGS, description: `labels to filter by (outcome.recent tag), at most ${MAX_OUTCOME_TAGS}` })),
+    metadata: Type.Optional(JsonObject('free-form outcome metadata')),
+  }),
+  'outcome.recent': Params({
+    count: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_RECENT_OUTCOMES, description: 'default 10' })),
+    agentName: Type.Optional(Id('only this agent')),
+    status: Type.Optional(OutcomeStatus()),
+    workflowId: Type.Optional(Id('only this workflow')),
+    tag: Type.Optional(Id('only outcomes carrying this tag')),
+  }),
+  'outcome.stats': Params({
+    agentName: Type.Optional(Id('only this agent')),
+    windowSeconds: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        maximum: MAX_OUTCOME_WINDOW_SECONDS,
+        description: `default ${OUTCOME_WINDOW_SECONDS}; rounded up to whole ${OUTCOME_BUCKET_SECONDS} s buckets`,
+      }),
+    ),
+  }),
 };
+
+function OutcomeStatus() {
+  return Type.Enum(OUTCOME_STATUSES);
+}
+
+function Milliseconds(description: string) {
+  return Type.Number({ minimum: 0, maximum: MAX_OUTCOME_DURATION_MS, description });
+}
 
 function Priority() {
   return Type.Union([Type.Literal('high'), Type.Literal('normal'), Type.Literal('low')], { description: 'default "normal"' });

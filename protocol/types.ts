@@ -1,5 +1,8 @@
 /** Result shapes of the wire protocol (SPEC §4). Times are epoch milliseconds. */
 import type { DaemonLimits } from './limits';
+import type { OutcomeSeverity, OutcomeStatus } from './outcome';
+
+export type { OutcomeSeverity, OutcomeStatus };
 
 export type AgentState = 'starting' | 'running' | 'completed' | 'failed' | 'cancelled' | 'expired';
 export type FinalAgentState = 'completed' | 'failed' | 'cancelled';
@@ -94,6 +97,82 @@ export interface QueueSummary extends QueueStats {
   queue: string;
 }
 
+/** One recorded outcome: the fields of outcome.record as sent, plus these three. */
+export interface OutcomeEvent {
+  eventId: string;
+  /** When it was recorded (Redis clock, epoch ms). */
+  timestamp: number;
+  severity: OutcomeSeverity;
+  agentName: string;
+  actionType: string;
+  status: OutcomeStatus;
+  durationMs: number;
+  latencyMs?: number;
+  llmLatencyMs?: number;
+  tokensUsed?: number;
+  costUsd?: number;
+  output?: unknown;
+  errorMessage?: string;
+  errorType?: string;
+  stackTrace?: string;
+  runId?: string;
+  correlationId?: string;
+  workflowId?: string;
+  tags?: string[];
+  metadata?: Record<string, unknown>;
+}
+
+/** Counts, rates and duration percentiles of the outcomes in a window. */
+export interface OutcomeStats {
+  count: number;
+  /** success / count (0 when count is 0). */
+  successRate: number;
+  /** (failure + timeout) / count (0 when count is 0). */
+  errorRate: number;
+  /** Duration percentiles (nearest rank) from a log histogram: within 4.5 % for durations ≥ 1 ms, 0.5 ms under; null when count is 0. */
+  p50Ms: number | null;
+  p95Ms: number | null;
+  p99Ms: number | null;
+  /** Exact mean duration (to 1 µs); null when count is 0. */
+  avgMs: number | null;
+  tokensUsed: number;
+  /** Summed to 1e-9 USD. */
+  costUsd: number;
+  /** Count of each status: for stacked bars without another call. */
+  byStatus: Record<OutcomeStatus, number>;
+}
+
+export interface OutcomeAgentStats extends OutcomeStats {
+  agentName: string;
+  /** Whether the agent's failure-rate alert is on (over the alert's own 300 s window). */
+  alerting: boolean;
+  /** The agent's latest outcome (epoch ms). */
+  lastAt: number;
+}
+
+/** outcome.stats: each agent with outcomes in the window, by name, and the whole fleet's figures merged. */
+export interface OutcomeStatsResult {
+  /** The window actually covered: windowSeconds rounded up to whole 10 s buckets (the newest one still filling). */
+  windowSeconds: number;
+  /** Redis clock when read (epoch ms). */
+  at: number;
+  agents: OutcomeAgentStats[];
+  fleet: OutcomeStats;
+}
+
+/** alert.failure_rate and alert.recovered data. */
+export interface OutcomeAlert {
+  agentName: string;
+  /** The error rate at the transition, over the last `windowSeconds`. */
+  errorRate: number;
+  count: number;
+  errors: number;
+  /** The threshold the rate crossed (outcomeAlertPercent / 100); recovery is at half of it. */
+  threshold: number;
+  windowSeconds: number;
+  at: number;
+}
+
 export interface HelloResult {
   daemonVersion: string;
   protocolVersion: string;
@@ -122,6 +201,15 @@ export interface TopicEvents {
     /** The queue's counts, pushed at most once a second while they change (sampled by the daemon). */
     'queue.stats': QueueSummary;
   };
+
+  outcomes: {
+    /** The outcomes one daemon recorded in one script call (a tick's worth, up to 128), oldest first. */
+    'outcome.recorded': OutcomeEvent[];
+    'alert.failure_rate': OutcomeAlert;
+    'alert.recovered': OutcomeAlert;
+    /** One agent's stats over the default window, pushed at most once a second while they change (sampled by each daemon for its subscribers). */
+    'outcome.stats': OutcomeAgentStats;
+  };
 }
 
 export interface QueueJobsChanged {
@@ -142,6 +230,7 @@ export type PushedEvent = (
   | EventsOn<'signals'>
   | EventsOn<'approvals'>
   | EventsOn<'queues'>
+  | EventsOn<'outcomes'>
   | { topic: `events:${string}`; type: string; data: StreamEvent }
 ) & { subscriptionId: string; seq: number; ts: number };
 

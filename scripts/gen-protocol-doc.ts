@@ -34,6 +34,7 @@ interface JsonSchema {
 function typeOf(schema: JsonSchema): string {
   if (schema.anyOf) return schema.anyOf.map(typeOf).join(' \\| ');
   if (schema.const !== undefined) return `\`${JSON.stringify(schema.const)}\``;
+  if (schema.enum) return schema.enum.map((value) => `\`${JSON.stringify(value)}\``).join(' \\| ');
   if (schema.patternProperties) return 'object';
   if (schema.type === 'array') return `${typeOf(schema.items ?? {})}[]`;
   return schema.type ?? 'JSON';
@@ -121,7 +122,10 @@ export function renderProtocolDoc(): string {
     '| `approvals` | `approval.requested`, `approval.approved`, `approval.rejected`, `approval.expired` | Approval |',
     '| `events:<type>` | `<type>` | Event `{id, type, data, ts}` |',
     '| `events:*` (*extension*: every type) | the event\'s type | Event `{id, type, data, ts}` |',
-    '| `outcomes`, `queues`, `safety` | (accepted now; events come with their issues) | |',
+    '| `outcomes` | `outcome.recorded` | OutcomeEvent[]: the outcomes of one script call (one daemon tick, up to 128), oldest first |',
+    '| `outcomes` | `alert.failure_rate`, `alert.recovered` | `{agentName, errorRate, count, errors, threshold, windowSeconds, at}` |',
+    '| `outcomes` | `outcome.stats` | OutcomeAgentStats over 300 s, at most once a second per changed agent (sampled by each daemon) |',
+    '| `queues`, `safety` | (accepted now; events come with their issues) | |',
     '',
   );
   return lines.join('\n');

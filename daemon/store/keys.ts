@@ -13,6 +13,7 @@ export function createKeys(namespace = 'sb') {
   const signals = `{${namespace}:signals}`;
   const approvals = `{${namespace}:approvals}`;
   const events = `{${namespace}:events}`;
+  const outcomes = `{${namespace}:outcomes}`;
   return {
     namespace,
     /** Hash of one agent's AgentStatus fields. */
@@ -81,6 +82,25 @@ export function createKeys(namespace = 'sb') {
     /** Sorted set: queue name → the next time a delayed job or a delivery falls due there (a hint for the sweeper). */
     queuesDue: `{${namespace}:queues}:due`,
 
+    /**
+     * Outcomes: one hash tag for the stream and every agent's stats, since one script records an
+     * outcome in both (the trade-off: all outcomes live on one Cluster shard).
+     */
+    /** Capped stream of every agent's OutcomeEvents (fields: a agent, s status, w workflow, t tags, j JSON). */
+    outcomeStream: `${outcomes}:stream`,
+    /** Sorted set: agent name → its latest outcome (epoch ms), trimmed to the largest stats window. */
+    outcomeAgents: `${outcomes}:agents`,
+    /** Sorted set: agent name → when its alert was last settled, for agents whose failure-rate alert is on (the sweep's to-do list). */
+    outcomeAlerting: `${outcomes}:alerting`,
+    /** Prefix of the per-agent hashes: where the running window stands (`head` bucket) and the alert state. */
+    outcomeAgentPrefix: `${outcomes}:agent:`,
+    /** Prefix of the per-agent running windows: the sum of the last 300 s of buckets, in the bucket layout. */
+    outcomeWindowPrefix: `${outcomes}:window:`,
+    /** Prefix of the stats buckets: `<prefix><agent>:<bucket number>`, a fixed-layout string (store/outcome-buckets.ts). */
+    outcomeBucketPrefix: `${outcomes}:bucket:`,
+    /** Prefix of the client-given eventIds remembered for deduplication (value: the stream entry id). */
+    outcomeIdPrefix: `${outcomes}:id:`,
+
     /** Pub/sub channels: every state change is published on its domain's channel (see daemon/events/frame.ts). */
     channels: {
       agents: `${namespace}:ch:agents`,
@@ -88,6 +108,7 @@ export function createKeys(namespace = 'sb') {
       approvals: `${namespace}:ch:approvals`,
       events: `${namespace}:ch:events`,
       queues: `${namespace}:ch:queues`,
+      outcomes: `${namespace}:ch:outcomes`,
     },
   };
 }

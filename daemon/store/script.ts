@@ -42,7 +42,16 @@ export class Script<K extends string, A extends string> {
    * many items in one call.
    */
   run(redis: Redis, keys: Record<K, string>, args: Record<A, string | number>, repeated: readonly (string | number)[] = []): Promise<unknown> {
-    const fn = (redis as unknown as Record<string, ScriptFn>)[this.name]!;
+    return this.invoke(redis, this.name, keys, args, repeated);
+  }
+
+  /** run, with every bulk string of the reply as a Buffer (for binary values). */
+  runBuffer(redis: Redis, keys: Record<K, string>, args: Record<A, string | number>): Promise<unknown> {
+    return this.invoke(redis, `${this.name}Buffer`, keys, args, []);
+  }
+
+  private invoke(redis: Redis, command: string, keys: Record<K, string>, args: Record<A, string | number>, repeated: readonly (string | number)[]): Promise<unknown> {
+    const fn = (redis as unknown as Record<string, ScriptFn>)[command]!;
     return redisCall(redis, () => fn.call(redis, ...this.keyNames.map((k) => keys[k]), ...this.argNames.map((a) => args[a]), ...repeated));
   }
 

@@ -5,6 +5,7 @@
  */
 import type Redis from 'ioredis';
 import { Script, type LuaFile } from './script';
+import { OUTCOME_LAYOUT_LUA } from './outcome-buckets';
 import { SCRIPT_ERRORS_LUA } from './script-errors';
 import agentBeatsLua from './lua/agentBeats-4.lua';
 import agentGetLua from './lua/agentGet-1.lua';
@@ -20,6 +21,10 @@ import approvalsPendingLua from './lua/approvalsPending-1.lua';
 import eventPublishLua from './lua/eventPublish-3.lua';
 import eventTypesLua from './lua/eventTypes-1.lua';
 import eventTypesExpireLua from './lua/eventTypesExpire-2.lua';
+import outcomeAlertsSweepLua from './lua/outcomeAlertsSweep-1.lua';
+import outcomeRecentLua from './lua/outcomeRecent-1.lua';
+import outcomeRecordLua from './lua/outcomeRecord-3.lua';
+import outcomeStatsLua from './lua/outcomeStats-1.lua';
 import queueAckLua from './lua/queueAck-8.lua';
 import queueConfigureLua from './lua/queueConfigure-8.lua';
 import queueDeadLua from './lua/queueDead-8.lua';
@@ -41,6 +46,7 @@ import approvalJson from './lua/includes/approvalJson.lua';
 import decideApproval from './lua/includes/decideApproval.lua';
 import endAgent from './lua/includes/endAgent.lua';
 import nowMs from './lua/includes/nowMs.lua';
+import outcomeWindow from './lua/includes/outcomeWindow.lua';
 import publishEvent from './lua/includes/publishEvent.lua';
 import queueJob from './lua/includes/queueJob.lua';
 import queueMoves from './lua/includes/queueMoves.lua';
@@ -48,10 +54,11 @@ import signalMatch from './lua/includes/signalMatch.lua';
 import zsetPage from './lua/includes/zsetPage.lua';
 
 const includes = new Map<string, string>([
-  ...[agentJson, approvalJson, decideApproval, endAgent, nowMs, publishEvent, queueJob, queueMoves, signalMatch, zsetPage].map(
+  ...[agentJson, approvalJson, decideApproval, endAgent, nowMs, outcomeWindow, publishEvent, queueJob, queueMoves, signalMatch, zsetPage].map(
     (include) => [`includes/${include.file}`, include.source] as const,
   ),
   ['includes/scriptErrors', SCRIPT_ERRORS_LUA] as const,
+  ['includes/outcomeLayout', OUTCOME_LAYOUT_LUA] as const,
 ]);
 
 const INCLUDE = /^--- @include "([^"]+)"\s*$/gm;
@@ -110,6 +117,16 @@ export const scripts = {
   queueReplay: script(queueReplayLua, QUEUE_KEYS, ['jobPrefix', 'queue', 'jobId', 'channel']),
   queuePurge: script(queuePurgeLua, QUEUE_KEYS, ['jobPrefix', 'queue', 'state', 'batch', 'removedBefore', 'channel']),
   queueMaintain: script(queueMaintainLua, QUEUE_KEYS, ['jobPrefix', 'queue', 'batch', 'channel']),
+  /** Takes, after its named arguments, eleven values per outcome: called through a TickBatch (outcomes/handlers.ts). */
+  outcomeRecord: script(outcomeRecordLua, ['stream', 'agents', 'alerting'], [
+    'agentPrefix', 'windowPrefix', 'bucketPrefix', 'idPrefix', 'maxLen', 'channel', 'alertPercent', 'alertMinCount', 'dedupeMs',
+  ]),
+  outcomeRecent: script(outcomeRecentLua, ['stream'], ['cursor', 'wanted', 'scan', 'agentName', 'status', 'workflowId', 'tag']),
+  /** Answers bucket bytes: run with runBuffer. */
+  outcomeStats: script(outcomeStatsLua, ['agents'], ['agentPrefix', 'windowPrefix', 'bucketPrefix', 'buckets', 'agentName']),
+  outcomeAlertsSweep: script(outcomeAlertsSweepLua, ['alerting'], [
+    'agentPrefix', 'windowPrefix', 'bucketPrefix', 'alertPercent', 'alertMinCount', 'channel', 'batch',
+  ]),
   signalClear: script(signalClearLua, SIGNAL_BOXES, ['agentId', 'type', 'signalPrefix', 'channel']),
 };
 

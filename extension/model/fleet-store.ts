@@ -81,6 +81,7 @@ export class FleetStore {
         this.applySignal(event);
         break;
       case 'queues':
+      case 'outcomes':
         break;
       default:
         this.applyStreamEvent(event.data);

@@ -1,0 +1,242 @@
+/**
+ * ActionDispatcher: runs an agent action, times it, runs hooks around it, turns a throw into a
+ * `failure` (with its stack) and an overrun into a `timeout`, and records the outcome — without
+ * waiting for the daemon. The outcome gets its eventId here and leaves as a batched call: the
+ * client sends the calls of one event-loop turn as one JSON-RPC batch (as few frames as the frame
+ * limit allows), so an action costs the caller no round trip, and a thousand in a turn one write.
+ *
+ * Requests, not notifications, so that nothing is lost quietly: an outcome whose reply does not
+ * come (the connection dropped) is sent again — while disconnected the client holds it until the
+ * connection is open — and the eventId, an idempotency key, keeps it recorded once even if the
+ * first send got through. At most maxBuffered outcomes wait for their reply; more are dropped and
+ * counted. `flush()` resolves once every outcome dispatched so far is stored.
+ */
+import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { ErrorCode, RpcError } from '../protocol/errors';
+import { DEFAULT_MAX_VALUE_BYTES, ID_REGEXP } from '../protocol/limits';
+import type { ParamsOf } from '../protocol/methods';
+import { MAX_OUTCOME_DURATION_MS, type OutcomeStatus } from '../protocol/outcome';
+import type { SwitchboardClient } from './client';
+import { ConnectionError } from './connection';
+
+type OutcomeParams = ParamsOf<'outcome.record'>;
+/** What an action may report about itself while it runs (an LLM call's tokens and cost…). */
+export type ActionReport = Pick<OutcomeParams, 'tokensUsed' | 'costUsd' | 'latencyMs' | 'llmLatencyMs' | 'metadata'>;
+
+/** What the action function is given. */
+export interface Action {
+  readonly agentName: string;
+  readonly actionType: string;
+  readonly eventId: string;
+  /** Aborted when the action times out (or options.signal aborts): stop working, the result is ignored. */
+  readonly signal: AbortSignal;
+  /** Adds to what the outcome will carry. */
+  report(fields: ActionReport): void;
+}
+
+export interface DispatchResult<T> {
+  status: OutcomeStatus;
+  /** fn's result (undefined unless status is "success"). */
+  output: T | undefined;
+  eventId: string;
+  durationMs: number;
+  /** What fn threw (failure), or the TimeoutError / abort reason. */
+  error?: unknown;
+}
+
+/** Run around every action: `before` in order, then fn, then `after` in reverse order (even after a failure). */
+export interface DispatchHooks {
+  /** A throw here fails the action without running fn. */
+  before?(action: Action): void | Promise<void>;
+  after?(action: Action, result: DispatchResult<unknown>): void | Promise<void>;
+}
+
+export interface DispatchOptions {
+  tags?: string[];
+  workflowId?: string;
+  correlationId?: string;
+  runId?: string;
+  metadata?: Record<string, unknown>;
+  /** After this long the action is a `timeout`: its signal aborts and its result is ignored. */
+  timeoutMs?: number;
+  /** Aborting it cancels the action (status "cancelled"). */
+  signal?: AbortSignal;
+  hooks?: DispatchHooks;
+  /** What of fn's result to record as output (default: the result itself, when it fits in maxValueBytes). */
+  output?(result: unknown): unknown;
+}
+
+export interface DispatcherOptions {
+  /** Hooks for every action of this dispatcher (outside the per-call ones). */
+  hooks?: DispatchHooks;
+  /** Outcomes waiting for their reply at most (default 10 000; a long outage); beyond, new ones are dropped. */
+  maxBuffered?: number;
+  /** An outcome the daemon refused (it is not sent again). */
+  onError?(error: Error, outcome: ParamsOf<'outcome.record'>): void;
+}
+
+export class TimeoutError extends Error {
+  override name = 'TimeoutError';
+}
+
+/** The longest text fields a record may carry (protocol/schemas.ts). */
+const TEXT_LIMITS = { errorMessage: 8192, errorType: 200, stackTrace: 32_768 } as const;
+
+export class ActionDispatcher {
+  /** Outcomes dropped because maxBuffered were waiting for their reply (a long outage). */
+  dropped = 0;
+  /** Each outcome sent and not yet stored, until the daemon answers it. */
+  private readonly unanswered = new Set<Promise<void>>();
+  private readonly maxBuffered: number;
+
+  constructor(
+    private readonly client: SwitchboardClient,
+    private readonly options: DispatcherOptions = {},
+  ) {
+    this.maxBuffered = options.maxBuffered ?? 10_000;
+  }
+
+  /** Outcomes not yet stored as far as this dispatcher knows (sent, or waiting for the connection). */
+  get pending(): number {
+    return this.unanswered.size;
+  }
+
+  async dispatch<T>(agentName: string, actionType: string, fn: (action: Action) => T | Promise<T>, options: DispatchOptions = {}): Promise<DispatchResult<T>> {
+    for (const [field, value] of [['agentName', agentName], ['actionType', actionType], ...(options.tags ?? []).map((tag) => ['tags', tag])]) {
+      // The daemon refuses a bad record silently (a notification has no reply): refuse it here.
+      if (!ID_REGEXP.test(value!)) throw new TypeError(`${field} "${value}" must match ${ID_REGEXP.source}`);
+    }
+    const eventId = randomUUID();
+    const controller = new AbortController();
+    const reported: ActionReport = {};
+    const action: Action = { agentName, actionType, eventId, signal: controller.signal, report: (fields) => Object.assign(reported, fields) };
+    const hooks = [this.options.hooks, options.hooks].filter((h): h is DispatchHooks => h !== undefined);
+
+    let result: DispatchResult<T>;
+    let started = performance.now();
+    try {
+      for (const hook of hooks) await hook.before?.(action);
+      started = performance.now();
+      result = await this.run(fn, action, controller, options);
+    } catch (error) {
+      result = { status: 'failure', output: undefined, eventId, durationMs: performance.now() - started, error };
+    }
+    try {
+      for (const hook of [...hooks].reverse()) await hook.after?.(action, result);
+    } finally {
+      this.record(this.outcomeOf(action, result, reported, options)); // what the action did, whatever an after hook does
+    }
+    return result;
+  }
+
+  /** Resolves once every outcome dispatched so far is stored (waiting for the connection if it is down). */
+  async flush(): Promise<void> {
+    while (this.unanswered.size > 0) await Promise.all(this.unanswered);
+  }
+
+  private async run<T>(fn: (action: Action) => T | Promise<T>, action: Action, controller: AbortController, options: DispatchOptions): Promise<DispatchResult<T>> {
+    const started = performance.now();
+    const done = (status: OutcomeStatus, output: T | undefined, error?: unknown): DispatchResult<T> => ({
+      status,
+      output,
+      eventId: action.eventId,
+      durationMs: performance.now() - started,
+      ...(error === undefined ? {} : { error }),
+    });
+    let timer: NodeJS.Timeout | undefined;
+    const stop = new Promise<DispatchResult<T>>((resolve) => {
+      if (options.timeoutMs !== undefined) {
+        timer = setTimeout(() => {
+          const error = new TimeoutError(`${action.actionType} timed out after ${options.timeoutMs} ms`);
+          controller.abort(error);
+          resolve(done('timeout', undefined, error));
+        }, options.timeoutMs);
+      }
+      const cancel = () => {
+        controller.abort(options.signal!.reason);
+        resolve(done('cancelled', undefined, options.signal!.reason));
+      };
+      if (options.signal?.aborted) cancel();
+      else options.signal?.addEventListener('abort', cancel, { once: true });
+    });
+    const work = (async () => fn(action))().then(
+      (output) => done('success', output),
+      (error: unknown) => done('failure', undefined, error),
+    );
+    try {
+      return await Promise.race([work, stop]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private outcomeOf(action: Action, result: DispatchResult<unknown>, reported: ActionReport, options: DispatchOptions): OutcomeParams {
+    const error = result.error;
+    const failed = result.status === 'failure' || result.status === 'timeout';
+    const output = result.status === 'success' ? (options.output ? options.output(result.output) : result.output) : undefined;
+    const metadata = reported.metadata ?? options.metadata;
+    const outcome: OutcomeParams = {
+      eventId: action.eventId,
+      agentName: action.agentName,
+      actionType: action.actionType,
+      status: result.status,
+      durationMs: Math.min(result.durationMs, MAX_OUTCOME_DURATION_MS),
+      ...reported,
+      metadata: this.fits(metadata) ? metadata : undefined,
+      output: this.fits(output) ? output : undefined,
+      tags: options.tags,
+      workflowId: options.workflowId,
+      correlationId: options.correlationId,
+      runId: options.runId,
+    };
+    if (failed && error !== undefined) {
+      const named = error instanceof Error ? error : undefined;
+      outcome.errorMessage = truncate(named?.message ?? String(error), TEXT_LIMITS.errorMessage);
+      outcome.errorType = truncate(named?.name || named?.constructor.name || typeof error, TEXT_LIMITS.errorType);
+      if (named?.stack) outcome.stackTrace = truncate(named.stack, TEXT_LIMITS.stackTrace);
+    }
+    return outcome;
+  }
+
+  /** Whether a value can go as output or metadata (JSON, within the daemon's maxValueBytes). */
+  private fits(value: unknown): boolean {
+    if (value === undefined) return false;
+    try {
+      const text = JSON.stringify(value);
+      return text !== undefined && Buffer.byteLength(text) <= (this.client.daemon?.limits.maxValueBytes ?? DEFAULT_MAX_VALUE_BYTES);
+    } catch {
+      return false; // not JSON (a cycle, a BigInt): recorded without it
+    }
+  }
+
+  private record(outcome: OutcomeParams): void {
+    if (this.unanswered.size >= this.maxBuffered) {
+      this.dropped++;
+      return;
+    }
+    const stored: Promise<void> = this.send(outcome).finally(() => this.unanswered.delete(stored));
+    this.unanswered.add(stored);
+  }
+
+  /** Until stored: a lost reply or a busy daemon sends it again (the eventId keeps it recorded once); a refusal is reported. */
+  private async send(outcome: OutcomeParams): Promise<void> {
+    for (;;) {
+      try {
+        await this.client.call('outcome.record', outcome, { batch: true });
+        return;
+      } catch (error) {
+        if (error instanceof RpcError && error.code === ErrorCode.RateLimited) {
+          await new Promise((resolve) => setTimeout(resolve, Number(error.data?.retryAfterMs ?? 100)));
+        } else if (!(error instanceof ConnectionError) || this.client.state === 'closed') {
+          this.options.onError?.(error as Error, outcome);
+          return;
+        }
+      }
+    }
+  }
+}
+
+function truncate(text: string, max: number): string {
+  return text.length <= max ? text : text.slice(0, max);
+}

@@ -1,0 +1,92 @@
+/** outcome.* — what each agent action did: a capped stream, rolling per-agent stats, failure-rate alerts. */
+import { randomUUID } from 'node:crypto';
+import { DEFAULTS } from '../../protocol/limits';
+import { OUTCOME_DEDUPE_MS, OUTCOME_STREAM_MAXLEN, OUTCOME_WINDOW_SECONDS } from '../../protocol/outcome';
+import type { ParamsOf } from '../../protocol/methods';
+import type { CallContext, Handlers } from '../domain/context';
+import type { Deps } from '../domain/deps';
+import { binOf, COST_UNITS_PER_USD } from '../store/outcome-buckets';
+import { RawJson, rawOrNull } from '../store/raw-json';
+import { scripts } from '../store/scripts';
+import { TickBatch } from '../store/tick-batch';
+import { readStats } from './stats';
+
+type OutcomeHandlers = Pick<Handlers, 'outcome.record' | 'outcome.recent' | 'outcome.stats'>;
+
+/** Outcomes per script call at most. */
+const PER_BATCH = 128;
+/** Stream entries one outcome.recent script call scans at most (the stream holds ~10 000). */
+const RECENT_SCAN = 1000;
+
+export function outcomeHandlers(deps: Deps): OutcomeHandlers {
+  const { redis, keys, limits } = deps;
+  const records = new TickBatch<(string | number)[]>(
+    (items) =>
+      scripts.outcomeRecord.run(
+        redis,
+        { stream: keys.outcomeStream, agents: keys.outcomeAgents, alerting: keys.outcomeAlerting },
+        {
+          agentPrefix: keys.outcomeAgentPrefix,
+          windowPrefix: keys.outcomeWindowPrefix,
+          bucketPrefix: keys.outcomeBucketPrefix,
+          idPrefix: keys.outcomeIdPrefix,
+          maxLen: OUTCOME_STREAM_MAXLEN,
+          channel: keys.channels.outcomes,
+          alertPercent: limits.outcomeAlertPercent,
+          alertMinCount: limits.outcomeAlertMinCount,
+          dedupeMs: OUTCOME_DEDUPE_MS,
+        },
+        items.flat(),
+      ),
+    PER_BATCH,
+  );
+
+  return {
+    'outcome.record': async (p, ctx) => rawOrNull(await records.add(recordArgs(p, ctx))),
+
+    // Reads send the records gathered so far first, so that a connection's record then read sees it.
+    'outcome.recent': async (p) => {
+      records.flush();
+      const wanted = p.count ?? DEFAULTS.outcomeRecentCount;
+      const found: string[] = [];
+      let cursor = '';
+      do {
+        const [next, ...json] = (await scripts.outcomeRecent.run(
+          redis,
+          { stream: keys.outcomeStream },
+          { cursor, wanted: wanted - found.length, scan: RECENT_SCAN, agentName: p.agentName ?? '', status: p.status ?? '', workflowId: p.workflowId ?? '', tag: p.tag ?? '' },
+        )) as string[];
+        found.push(...json);
+        cursor = next!;
+      } while (cursor !== '' && found.length < wanted);
+      return new RawJson(`[${found.reverse().join(',')}]`);
+    },
+
+    'outcome.stats': async (p) => {
+      records.flush();
+      return readStats(deps, p.windowSeconds ?? OUTCOME_WINDOW_SECONDS, p.agentName);
+    },
+  };
+}
+
+/** The eleven script values of one outcome (see outcomeRecord-3.lua). */
+function recordArgs(p: ParamsOf<'outcome.record'>, ctx: CallContext): (string | number)[] {
+  const { eventId, output: _output, metadata: _metadata, ...fields } = p;
+  // Payload fields are spliced as the client sent them (serialized once, size-checked), never re-encoded.
+  let body = JSON.stringify(fields).slice(1, -1);
+  if (ctx.json.output !== undefined) body += `,"output":${ctx.json.output}`;
+  if (ctx.json.metadata !== undefined) body += `,"metadata":${ctx.json.metadata}`;
+  return [
+    eventId ?? randomUUID(),
+    eventId === undefined ? '0' : '1',
+    p.agentName,
+    p.status,
+    p.tokensUsed ?? 0,
+    Math.round((p.costUsd ?? 0) * COST_UNITS_PER_USD),
+    Math.round(p.durationMs * 1000),
+    binOf(p.durationMs),
+    p.workflowId ?? '',
+    p.tags?.length ? `\n${p.tags.join('\n')}\n` : '',
+    body,
+  ];
+}
