@@ -75,7 +75,7 @@ export function activate(context: vscode.ExtensionContext): SwitchboardApi {
 
   const statusBar = new StatusBar(store, () => connection);
   const notifier = new ConnectionNotifier();
-  const fleetNotifier = new FleetNotifier(services, (agentId) => revealAgent(agentId));
+  const fleetNotifier = new FleetNotifier(services, (agentId) => revealAgent(agentId), (agentName) => revealAgent(agentName));
   const revealAgent = (agentId: string) => {
     const node = agentsView.model.agentNode(agentId);
     if (node) void agentsTree.reveal(node, { select: true, focus: true });
