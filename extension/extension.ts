@@ -2,6 +2,7 @@
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { registerApprovalCommands } from './commands/approval-commands';
+import { registerDashboard } from './dashboard/register';
 import { registerDaemonCommands } from './commands/daemon-commands';
 import { registerSignalCommands } from './commands/signal-commands';
 import { launchDaemon } from './connection/daemon-launcher';
@@ -59,6 +60,7 @@ export function activate(context: vscode.ExtensionContext): SwitchboardApi {
     },
     showApproval: (approval) => approvals.show(approval),
     showSignalComposer: (target) => composer.show(target),
+    showAgentDetail: (agentName) => revealAgent(agentName),
   };
   const approvals = new ApprovalPanels(services);
   const composer = new SignalComposerPanel(services);
@@ -75,7 +77,7 @@ export function activate(context: vscode.ExtensionContext): SwitchboardApi {
 
   const statusBar = new StatusBar(store, () => connection);
   const notifier = new ConnectionNotifier();
-  const fleetNotifier = new FleetNotifier(services, (agentId) => revealAgent(agentId), (agentName) => revealAgent(agentName));
+  const fleetNotifier = new FleetNotifier(services, (agentId) => revealAgent(agentId), (agentName) => services.showAgentDetail(agentName));
   const revealAgent = (agentId: string) => {
     const node = agentsView.model.agentNode(agentId);
     if (node) void agentsTree.reveal(node, { select: true, focus: true });
@@ -122,6 +124,7 @@ export function activate(context: vscode.ExtensionContext): SwitchboardApi {
     ...registerApprovalCommands(services),
     ...registerSignalCommands(services),
     ...registerDaemonCommands(services, launch),
+    ...registerDashboard(services),
     vscode.commands.registerCommand('switchboard.agents.groupByWorkflow', () => agentsView.setGrouped(true)),
     vscode.commands.registerCommand('switchboard.agents.showFlat', () => agentsView.setGrouped(false)),
     vscode.commands.registerCommand('switchboard.agents.hideFinished', () => agentsView.setFilter({ ...agentsView.model.filter, hideFinished: true })),

@@ -1,0 +1,187 @@
+/**
+ * The Fleet dashboard: outcomes/s, error rate and p95 latency per agent, queue depths per queue
+ * and the cost of the last hour, charted with uPlot; a table of agents (a click opens one's
+ * details). Shows the daemon's last hour on each load, then what the host pushes; keeps what it
+ * saw (and the agent picked) in its webview state.
+ */
+import 'uplot/dist/uPlot.min.css';
+import './dashboard.css';
+import '@vscode-elements/elements/dist/vscode-button/index.js';
+import '@vscode-elements/elements/dist/vscode-option/index.js';
+import '@vscode-elements/elements/dist/vscode-single-select/index.js';
+import type { VscodeSingleSelect } from '@vscode-elements/elements/dist/vscode-single-select/vscode-single-select.js';
+import { countText, msText, percentText, usdText } from '../../common/outcome-format';
+import { h } from '../shared/dom';
+import { HostChannel } from '../shared/host-channel';
+import { Chart, type SeriesData } from './charts';
+import { emptyHistory, HistoryModel, STEP_MS, type History } from './history';
+import type { DashboardProtocol } from './protocol';
+
+interface SavedState {
+  history: History;
+  /** The agent the charts are narrowed to; '' for all. */
+  agent: string;
+}
+
+const host = new HostChannel<DashboardProtocol, SavedState>();
+const saved = host.savedState();
+const model = new HistoryModel(saved.history ?? emptyHistory());
+/** The user's pick lives here, not in the select, which is rebuilt as agents come (see docs/ux.md). */
+let chosenAgent = saved.agent ?? '';
+let agentsShown = '';
+let now = Date.now();
+let offline = false;
+
+const app = document.getElementById('app')!;
+const agentSelect = h('vscode-single-select', { id: 'agent', 'aria-label': 'Show agent' }) as VscodeSingleSelect;
+const status = h('p', { id: 'status', class: 'meta', role: 'status' });
+const tile = (id: string, label: string) => h('div', { class: 'tile' }, h('div', { class: 'tile-value', id }, '—'), h('div', { class: 'tile-label' }, label));
+const agentRows = h('tbody', { id: 'agents' });
+
+const chartCard = (id: string, title: string, format: (v: number) => string) => {
+  const plot = h('div', { class: 'plot', id: `${id}-plot` });
+  const card = h('section', { class: 'card', id }, h('h2', {}, title), plot);
+  return { card, chart: new Chart(plot, format) };
+};
+const rate = chartCard('chart-rate', 'Outcomes per second', (v) => (v < 10 ? v.toFixed(1) : Math.round(v).toString()));
+const errors = chartCard('chart-errors', 'Error rate', (v) => percentText(v));
+const latency = chartCard('chart-latency', 'p95 latency', (v) => msText(v));
+const queues = chartCard('chart-queues', 'Queue depths (waiting, active, dead)', (v) => countText(Math.round(v)));
+const cost = chartCard('chart-cost', 'Cost over the last hour', (v) => usdText(v));
+const charts = [rate, errors, latency, queues, cost];
+
+app.replaceChildren(
+  h('header', {}, h('h1', {}, 'Fleet dashboard'), h('div', { class: 'pick' }, h('label', { for: 'agent' }, 'Agent'), agentSelect)),
+  status,
+  h('div', { class: 'tiles' }, tile('total-outcomes', 'outcomes, last hour'), tile('total-error-rate', 'errors'), tile('total-cost', 'cost, last hour'), tile('total-tokens', 'tokens')),
+  h('div', { class: 'charts' }, ...charts.map((c) => c.card)),
+  h('section', { class: 'card wide' }, h('h2', {}, 'Agents, last hour'),
+    h('table', { class: 'agents' },
+      h('thead', {}, h('tr', {}, ...['Agent', 'Outcomes', 'Errors', 'p95 (latest)', 'Tokens', 'Cost', ''].map((t) => h('th', {}, t)))),
+      agentRows,
+    ),
+  ),
+);
+
+agentSelect.addEventListener('change', () => {
+  chosenAgent = agentSelect.value;
+  render();
+});
+agentRows.addEventListener('click', (event) => {
+  const button = (event.target as HTMLElement).closest('vscode-button[data-agent]');
+  if (button) void host.request('showAgent', { agentName: button.getAttribute('data-agent')! });
+});
+new ResizeObserver(() => charts.forEach((c) => c.chart.resize())).observe(app);
+// VS Code swaps the body's theme class (vscode-light, vscode-dark, high contrast): redraw in its colours.
+new MutationObserver(() => {
+  charts.forEach((c) => c.chart.themeChanged());
+  render();
+}).observe(document.body, { attributes: true, attributeFilter: ['class'] });
+
+host.on('init', ({ timeline, queues: summaries, now: at }) => {
+  offline = timeline === null;
+  if (timeline) model.applyTimeline(timeline);
+  model.applyQueues(summaries, at);
+  now = at;
+  render();
+});
+host.on('update', ({ outcomes, queues: summaries, now: at }) => {
+  model.applyOutcomes(outcomes);
+  model.applyQueues(summaries, at);
+  now = at;
+  render();
+});
+host.notify('ready', {});
+
+function render(): void {
+  model.trim(now);
+  host.saveState({ history: model.history, agent: chosenAgent });
+  const agents = model.agents();
+  setAgents(agents);
+  const shown = chosenAgent ? [chosenAgent] : agents;
+  status.textContent = offline
+    ? 'Offline: showing what this page saw before.'
+    : agents.length === 0 && model.queueNames().length === 0
+      ? 'No outcomes or queues in the last hour yet: the charts fill in as agents record outcomes.'
+      : `Last hour, in ${STEP_MS / 1000} s steps; live.`;
+  renderTiles();
+  renderAgents(agents);
+  drawCharts(shown, agents);
+}
+
+/** Offers every agent seen, keeping the chosen one even once its outcomes left the hour. */
+function setAgents(agents: string[]): void {
+  const all = chosenAgent && !agents.includes(chosenAgent) ? [...agents, chosenAgent] : agents;
+  const key = JSON.stringify(all);
+  if (key === agentsShown && agentSelect.value === chosenAgent) return;
+  agentsShown = key;
+  agentSelect.replaceChildren(
+    h('vscode-option', { value: '', selected: chosenAgent === '' }, 'All agents'),
+    ...all.map((name) => h('vscode-option', { value: name, selected: name === chosenAgent }, name)),
+  );
+  agentSelect.value = chosenAgent;
+}
+
+function renderTiles(): void {
+  const totals = model.totals(chosenAgent || undefined);
+  document.getElementById('total-outcomes')!.textContent = countText(totals.count);
+  document.getElementById('total-error-rate')!.textContent = totals.count ? percentText(totals.errors / totals.count) : '—';
+  document.getElementById('total-cost')!.textContent = usdText(totals.cost);
+  document.getElementById('total-tokens')!.textContent = countText(totals.tokens);
+}
+
+function renderAgents(agents: string[]): void {
+  agentRows.replaceChildren(
+    ...agents.map((name) => {
+      const t = model.totals(name);
+      return h('tr', { 'data-agent': name, class: name === chosenAgent ? 'chosen' : '' },
+        h('td', { class: 'name' }, name),
+        h('td', { class: 'count' }, countText(t.count)),
+        h('td', { class: 'errors' }, t.count ? percentText(t.errors / t.count) : '—'),
+        h('td', { class: 'p95' }, msText(t.p95Ms)),
+        h('td', { class: 'tokens' }, countText(t.tokens)),
+        h('td', { class: 'cost' }, usdText(t.cost)),
+        h('td', {}, h('vscode-button', { secondary: true, 'data-agent': name, title: `Open ${name}'s details` }, 'Details')),
+      );
+    }),
+  );
+}
+
+function drawCharts(shown: string[], agents: string[]): void {
+  const steps = model.steps(now);
+  const colorOf = (name: string) => agents.indexOf(name);
+  const current = steps.at(-1)!;
+  // The filling step's rate is over the seconds it has had so far, so the line does not dip at its end.
+  const seconds = (step: number) => (step === current ? Math.max(1, (now - step) / 1000) : STEP_MS / 1000);
+  const perAgent = (values: (step: number, name: string) => number | null): SeriesData[] =>
+    shown.map((name) => ({ label: name, color: colorOf(name), values: steps.map((step) => values(step, name)) }));
+  rate.chart.draw(steps, perAgent((step, name) => (model.figures(step, name)?.count ?? 0) / seconds(step)));
+  const sparse = (series: SeriesData[]) => series.map((s) => ({ ...s, sparse: true }));
+  errors.chart.draw(steps, sparse(perAgent((step, name) => {
+    const f = model.figures(step, name);
+    return f && f.count > 0 ? f.errors / f.count : null;
+  })));
+  latency.chart.draw(steps, sparse(perAgent((step, name) => model.figures(step, name)?.p95Ms ?? null)));
+  const queueSeries = model.queueNames().flatMap((queue, i): SeriesData[] =>
+    (['waiting', 'active', 'dead'] as const).map((kind, k) => ({
+      label: `${queue} ${kind}`,
+      color: i,
+      dash: [undefined, [6, 3], [2, 3]][k],
+      sparse: true,
+      values: carriedForward(steps.map((step) => model.depth(step, queue)?.[kind] ?? null)),
+    })),
+  );
+  queues.chart.draw(steps, queueSeries);
+  let spent = 0;
+  cost.chart.draw(steps, [{
+    label: chosenAgent || 'fleet',
+    color: chosenAgent ? colorOf(chosenAgent) : 0,
+    values: steps.map((step) => (spent += shown.reduce((sum, name) => sum + (model.figures(step, name)?.cost ?? 0), 0))),
+  }]);
+}
+
+/** A queue's depth holds until its next sample (the daemon pushes counts only when they change). */
+function carriedForward(values: (number | null)[]): (number | null)[] {
+  let last: number | null = null;
+  return values.map((v) => (last = v ?? last));
+}
