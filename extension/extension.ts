@@ -1,6 +1,7 @@
 /** Activation: connection, model, views, commands, webviews, notifications, status bar. */
 import { join } from 'node:path';
 import * as vscode from 'vscode';
+import { registerAgentDetail } from './agent-detail/register';
 import { registerApprovalCommands } from './commands/approval-commands';
 import { registerDashboard } from './dashboard/register';
 import { registerDaemonCommands } from './commands/daemon-commands';
@@ -60,10 +61,11 @@ export function activate(context: vscode.ExtensionContext): SwitchboardApi {
     },
     showApproval: (approval) => approvals.show(approval),
     showSignalComposer: (target) => composer.show(target),
-    showAgentDetail: (agentName) => revealAgent(agentName),
+    showAgentDetail: (agentName) => agentDetail.panels.show(agentName),
   };
   const approvals = new ApprovalPanels(services);
   const composer = new SignalComposerPanel(services);
+  const agentDetail = registerAgentDetail(services);
 
   const agentsView = new AgentsView(store);
   const agentsTree = vscode.window.createTreeView('switchboard.agents', { treeDataProvider: agentsView, showCollapseAll: true });
@@ -125,6 +127,7 @@ export function activate(context: vscode.ExtensionContext): SwitchboardApi {
     ...registerSignalCommands(services),
     ...registerDaemonCommands(services, launch),
     ...registerDashboard(services),
+    ...agentDetail.disposables,
     vscode.commands.registerCommand('switchboard.agents.groupByWorkflow', () => agentsView.setGrouped(true)),
     vscode.commands.registerCommand('switchboard.agents.showFlat', () => agentsView.setGrouped(false)),
     vscode.commands.registerCommand('switchboard.agents.hideFinished', () => agentsView.setFilter({ ...agentsView.model.filter, hideFinished: true })),

@@ -11,8 +11,10 @@ import { join, resolve } from 'node:path';
 import type { FrameLocator, Page } from 'playwright-core';
 import type { SwitchboardClient } from '../../client/client';
 import { ActionDispatcher } from '../../client/dispatch';
+import type { OutcomeEvent } from '../../protocol/types';
 import { packageVsix } from '../helpers/code-server';
 import { useE2eEnv } from '../helpers/e2e-env';
+import { record, type EventLog } from '../helpers/events';
 
 const SHOTS = resolve(__dirname, '../../test-results');
 
@@ -21,6 +23,7 @@ describe('outcome views in a real VS Code (code-server + Chromium)', function ()
   const env = useE2eEnv();
   let client: SwitchboardClient;
   let dispatcher: ActionDispatcher;
+  let outcomes: EventLog;
   let page: Page;
 
   /** One action through the SDK: `fail` throws (recorded as a failure with its stack), else it reports tokens and cost. */
@@ -35,6 +38,7 @@ describe('outcome views in a real VS Code (code-server + Chromium)', function ()
     mkdirSync(SHOTS, { recursive: true });
     await env.startDaemon();
     client = await env.client();
+    outcomes = await record(client, ['outcomes']);
     dispatcher = new ActionDispatcher(client);
     for (const agentId of ['e2e-planner', 'e2e-coder', 'e2e-flaky']) await client.agents.start({ agentId, ttlSeconds: 600 });
     for (let i = 0; i < 12; i++) await act('e2e-planner');
@@ -78,6 +82,26 @@ describe('outcome views in a real VS Code (code-server + Chromium)', function ()
     for (let i = 0; i < 3; i++) await act('e2e-planner');
     await frame.locator('#total-outcomes', { hasText: /^35$/ }).waitFor({ timeout: 30_000 });
     await frame.locator('#agents tr[data-agent="e2e-planner"] td.count', { hasText: /^15$/ }).waitFor();
+  });
+
+  it('warns once when an agent’s error rate crosses its threshold, and Show Agent opens its details', async () => {
+    for (let i = 0; i < 12; i++) await act('e2e-flaky', true);
+    await dispatcher.flush();
+    await outcomes.next((e) => e.type === 'alert.failure_rate', 30_000);
+    const toast = page.locator('.notification-toast', { hasText: /e2e-flaky: 100% of its outcomes failed in the last 5 min \(1[0-2] of 1[0-2]; alert at 10%\)/ });
+    await toast.waitFor({ timeout: 30_000 });
+    await shot('failure-rate-warning');
+    // More failures while the alert is on: no second toast.
+    const last = await act('e2e-flaky', true);
+    await dispatcher.flush();
+    await outcomes.next((e) => e.type === 'outcome.recorded' && (e.data as OutcomeEvent[]).some((o) => o.eventId === last.eventId));
+    assert.equal(await page.locator('.notification-toast', { hasText: 'e2e-flaky:' }).count(), 1);
+    await toast.getByRole('button', { name: 'Show Agent' }).click();
+    await page.locator('.tabs-container .tab[aria-label^="e2e-flaky · details"]').waitFor();
+    const frame = webviewContent(page);
+    await frame.locator('.failure pre', { hasText: 'model refused: context too long for e2e-flaky' }).first().waitFor();
+    assert.match(await frame.locator('.failure pre').first().innerText(), /\n\s+at /, 'the stack trace, as text');
+    await shot('agent-detail');
   });
 });
 
