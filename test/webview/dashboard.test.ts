@@ -93,6 +93,21 @@ describe('fleet dashboard webview (Chromium)', function () {
     assert.deepEqual(await view.page.locator('#chart-queues .u-legend .u-label').allInnerTexts(), ['Time', 'builds waiting', 'builds active', 'builds dead']);
   });
 
+  it('looks back as far as the range picked (15 min at first), and keeps the pick', async () => {
+    const now = Date.now();
+    await init(now, { planner: [[100, 5, 0], [2, 3, 0]] }); // 1000 s ago, and 20 s ago
+    await view.page.locator('#total-outcomes', { hasText: /^3$/ }).waitFor();
+    assert.match(await text('#status'), /^The last 15 min, in 10 s steps/);
+    await view.page.locator('#range').click();
+    await view.page.locator('#range').getByRole('option', { name: 'hour', exact: true }).click();
+    await view.page.locator('#total-outcomes', { hasText: /^8$/ }).waitFor();
+    await view.page.reload();
+    await view.posted((m) => m.kind === 'notification' && m.method === 'ready');
+    await init(now, { planner: [[100, 5, 0], [2, 3, 0]] });
+    await view.page.locator('#status', { hasText: 'The last hour' }).waitFor();
+    assert.equal(await text('#total-outcomes'), '8');
+  });
+
   it('asks the host to open an agent’s details from its row', async () => {
     await init(Date.now(), { reviewer: [[0, 1, 0]] });
     await view.page.locator('#agents vscode-button[data-agent="reviewer"]').click();

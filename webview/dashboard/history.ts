@@ -115,10 +115,11 @@ export class HistoryModel {
     return [...new Set(Object.values(this.history.queues).flatMap((byQueue) => Object.keys(byQueue)))].sort();
   }
 
-  /** Step starts of the last hour, oldest first, the current (filling) step last. */
-  steps(now: number): number[] {
+  /** Step starts of the last `spanMs`, oldest first, the current (filling) step last. */
+  steps(now: number, spanMs: number): number[] {
     const last = stepOf(now);
-    return Array.from({ length: HISTORY_MS / STEP_MS }, (_, i) => last - (HISTORY_MS / STEP_MS - 1 - i) * STEP_MS);
+    const count = Math.ceil(spanMs / STEP_MS);
+    return Array.from({ length: count }, (_, i) => last - (count - 1 - i) * STEP_MS);
   }
 
   figures(step: number, agentName: string): StepFigures | undefined {
@@ -129,11 +130,12 @@ export class HistoryModel {
     return this.history.queues[step]?.[queue];
   }
 
-  /** One agent's (or, without a name, the fleet's) totals over the last hour, and its latest p95. */
-  totals(agentName?: string): { count: number; errors: number; cost: number; tokens: number; p95Ms: number | null } {
+  /** One agent's (or, without a name, the fleet's) totals over the steps from `since` on, and its latest p95. */
+  totals(since: number, agentName?: string): { count: number; errors: number; cost: number; tokens: number; p95Ms: number | null } {
     const totals = { count: 0, errors: 0, cost: 0, tokens: 0, p95Ms: null as number | null };
     let latest = -Infinity;
     for (const [step, byAgent] of Object.entries(this.history.outcomes)) {
+      if (Number(step) < since) continue;
       for (const [name, figures] of Object.entries(byAgent)) {
         if (agentName !== undefined && name !== agentName) continue;
         totals.count += figures.count;

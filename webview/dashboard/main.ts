@@ -21,21 +21,33 @@ interface SavedState {
   history: History;
   /** The agent the charts are narrowed to; '' for all. */
   agent: string;
+  /** How far back the charts and totals look. */
+  rangeMinutes: number;
 }
+
+/** The ranges offered; the page keeps an hour, and starts on a quarter of it, where a new fleet's minutes are readable. */
+const RANGES = [5, 15, 60];
+/** Palette slots of waiting, active and dead (blue, green, red: see charts.ts). */
+const QUEUE_STATE_COLORS = [0, 2, 4];
 
 const host = new HostChannel<DashboardProtocol, SavedState>();
 const saved = host.savedState();
 const model = new HistoryModel(saved.history ?? emptyHistory());
 /** The user's pick lives here, not in the select, which is rebuilt as agents come (see docs/ux.md). */
 let chosenAgent = saved.agent ?? '';
+let rangeMinutes = saved.rangeMinutes ?? 15;
 let agentsShown = '';
 let now = Date.now();
 let offline = false;
 
 const app = document.getElementById('app')!;
 const agentSelect = h('vscode-single-select', { id: 'agent', 'aria-label': 'Show agent' }) as VscodeSingleSelect;
+const rangeSelect = h('vscode-single-select', { id: 'range', 'aria-label': 'Time range' },
+  ...RANGES.map((minutes) => h('vscode-option', { value: String(minutes), selected: minutes === rangeMinutes }, rangeText(minutes))),
+) as VscodeSingleSelect;
 const status = h('p', { id: 'status', class: 'meta', role: 'status' });
 const tile = (id: string, label: string) => h('div', { class: 'tile' }, h('div', { class: 'tile-value', id }, '—'), h('div', { class: 'tile-label' }, label));
+const agentsTitle = h('h2', {});
 const agentRows = h('tbody', { id: 'agents' });
 
 const chartCard = (id: string, title: string, format: (v: number) => string) => {
@@ -47,15 +59,17 @@ const rate = chartCard('chart-rate', 'Outcomes per second', (v) => (v < 10 ? v.t
 const errors = chartCard('chart-errors', 'Error rate', (v) => percentText(v));
 const latency = chartCard('chart-latency', 'p95 latency', (v) => msText(v));
 const queues = chartCard('chart-queues', 'Queue depths (waiting, active, dead)', (v) => countText(Math.round(v)));
-const cost = chartCard('chart-cost', 'Cost over the last hour', (v) => usdText(v));
+const cost = chartCard('chart-cost', 'Cost, summed over the range', (v) => usdText(v));
 const charts = [rate, errors, latency, queues, cost];
 
 app.replaceChildren(
-  h('header', {}, h('h1', {}, 'Fleet dashboard'), h('div', { class: 'pick' }, h('label', { for: 'agent' }, 'Agent'), agentSelect)),
+  h('header', {}, h('h1', {}, 'Fleet dashboard'),
+    h('div', { class: 'pick' }, h('label', { for: 'agent' }, 'Agent'), agentSelect, h('label', { for: 'range' }, 'Last'), rangeSelect),
+  ),
   status,
-  h('div', { class: 'tiles' }, tile('total-outcomes', 'outcomes, last hour'), tile('total-error-rate', 'errors'), tile('total-cost', 'cost, last hour'), tile('total-tokens', 'tokens')),
+  h('div', { class: 'tiles' }, tile('total-outcomes', 'outcomes'), tile('total-error-rate', 'errors'), tile('total-cost', 'cost'), tile('total-tokens', 'tokens')),
   h('div', { class: 'charts' }, ...charts.map((c) => c.card)),
-  h('section', { class: 'card wide' }, h('h2', {}, 'Agents, last hour'),
+  h('section', { class: 'card wide' }, agentsTitle,
     h('table', { class: 'agents' },
       h('thead', {}, h('tr', {}, ...['Agent', 'Outcomes', 'Errors', 'p95 (latest)', 'Tokens', 'Cost', ''].map((t) => h('th', {}, t)))),
       agentRows,
@@ -65,6 +79,10 @@ app.replaceChildren(
 
 agentSelect.addEventListener('change', () => {
   chosenAgent = agentSelect.value;
+  render();
+});
+rangeSelect.addEventListener('change', () => {
+  rangeMinutes = Number(rangeSelect.value);
   render();
 });
 agentRows.addEventListener('click', (event) => {
@@ -95,7 +113,7 @@ host.notify('ready', {});
 
 function render(): void {
   model.trim(now);
-  host.saveState({ history: model.history, agent: chosenAgent });
+  host.saveState({ history: model.history, agent: chosenAgent, rangeMinutes });
   const agents = model.agents();
   setAgents(agents);
   const shown = chosenAgent ? [chosenAgent] : agents;
@@ -103,10 +121,12 @@ function render(): void {
     ? 'Offline: showing what this page saw before.'
     : agents.length === 0 && model.queueNames().length === 0
       ? 'No outcomes or queues in the last hour yet: the charts fill in as agents record outcomes.'
-      : `Last hour, in ${STEP_MS / 1000} s steps; live.`;
-  renderTiles();
-  renderAgents(agents);
-  drawCharts(shown, agents);
+      : `The last ${rangeText(rangeMinutes)}, in ${STEP_MS / 1000} s steps; live.`;
+  agentsTitle.textContent = `Agents, last ${rangeText(rangeMinutes)}`;
+  const steps = model.steps(now, rangeMinutes * 60_000);
+  renderTiles(steps[0]!);
+  renderAgents(agents, steps[0]!);
+  drawCharts(steps, shown, agents);
 }
 
 /** Offers every agent seen, keeping the chosen one even once its outcomes left the hour. */
@@ -122,18 +142,22 @@ function setAgents(agents: string[]): void {
   agentSelect.value = chosenAgent;
 }
 
-function renderTiles(): void {
-  const totals = model.totals(chosenAgent || undefined);
+function rangeText(minutes: number): string {
+  return minutes === 60 ? 'hour' : `${minutes} min`;
+}
+
+function renderTiles(since: number): void {
+  const totals = model.totals(since, chosenAgent || undefined);
   document.getElementById('total-outcomes')!.textContent = countText(totals.count);
   document.getElementById('total-error-rate')!.textContent = totals.count ? percentText(totals.errors / totals.count) : '—';
   document.getElementById('total-cost')!.textContent = usdText(totals.cost);
   document.getElementById('total-tokens')!.textContent = countText(totals.tokens);
 }
 
-function renderAgents(agents: string[]): void {
+function renderAgents(agents: string[], since: number): void {
   agentRows.replaceChildren(
     ...agents.map((name) => {
-      const t = model.totals(name);
+      const t = model.totals(since, name);
       return h('tr', { 'data-agent': name, class: name === chosenAgent ? 'chosen' : '' },
         h('td', { class: 'name' }, name),
         h('td', { class: 'count' }, countText(t.count)),
@@ -147,8 +171,7 @@ function renderAgents(agents: string[]): void {
   );
 }
 
-function drawCharts(shown: string[], agents: string[]): void {
-  const steps = model.steps(now);
+function drawCharts(steps: number[], shown: string[], agents: string[]): void {
   const colorOf = (name: string) => agents.indexOf(name);
   const current = steps.at(-1)!;
   // The filling step's rate is over the seconds it has had so far, so the line does not dip at its end.
@@ -163,10 +186,11 @@ function drawCharts(shown: string[], agents: string[]): void {
   })));
   latency.chart.draw(steps, sparse(perAgent((step, name) => model.figures(step, name)?.p95Ms ?? null)));
   const queueSeries = model.queueNames().flatMap((queue, i): SeriesData[] =>
+    // Colour says the state (dead in red), the dash which queue.
     (['waiting', 'active', 'dead'] as const).map((kind, k) => ({
       label: `${queue} ${kind}`,
-      color: i,
-      dash: [undefined, [6, 3], [2, 3]][k],
+      color: QUEUE_STATE_COLORS[k]!,
+      dash: [undefined, [6, 3], [2, 3]][i % 3],
       sparse: true,
       values: carriedForward(steps.map((step) => model.depth(step, queue)?.[kind] ?? null)),
     })),
