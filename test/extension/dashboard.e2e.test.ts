@@ -103,6 +103,37 @@ describe('outcome views in a real VS Code (code-server + Chromium)', function ()
     assert.match(await frame.locator('.failure pre').first().innerText(), /\n\s+at /, 'the stack trace, as text');
     await shot('agent-detail');
   });
+
+  it('says an agent’s recovery in the status bar, without a toast', async () => {
+    // 13 failures so far: at most 5 % (half the threshold) after 247 successes.
+    await Promise.all(Array.from({ length: 250 }, () => act('e2e-flaky')));
+    await dispatcher.flush();
+    await outcomes.next((e) => e.type === 'alert.recovered', 30_000);
+    await page.locator('.statusbar-item', { hasText: /e2e-flaky recovered: \d(\.\d)?% errors in the last 5 min/ }).waitFor();
+    assert.equal(await page.locator('.notification-toast', { hasText: 'recovered' }).count(), 0);
+  });
+
+  it('opens an agent’s details from its row, and brings its tabs back after a window reload', async () => {
+    const item = page.getByRole('treeitem', { name: /^e2e-coder, / });
+    await item.hover();
+    await item.getByRole('button', { name: 'Show Details' }).click();
+    const tab = page.locator('.tabs-container .tab[aria-label^="e2e-coder · details"]');
+    await tab.waitFor();
+    const stack = () => webviewContent(page).locator('.failure pre', { hasText: 'model refused: context too long for e2e-coder' });
+    await stack().waitFor();
+    await page.keyboard.press('F1');
+    await page.keyboard.type('Developer: Reload Window');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Reload Window' }).first().waitFor();
+    const reloaded = page.waitForEvent('load', { timeout: 60_000 });
+    await page.keyboard.press('Enter');
+    await reloaded;
+    await page.locator('.activitybar').waitFor({ timeout: 60_000 });
+    await tab.click({ timeout: 60_000 });
+    await stack().waitFor({ timeout: 60_000 });
+    await page.locator('.tabs-container .tab[aria-label^="Fleet Dashboard"]').click();
+    await webviewContent(page).locator('#total-outcomes', { hasText: /^\d+$/ }).waitFor({ timeout: 60_000 });
+    await shot('dashboard-restored');
+  });
 });
 
 /** The content of the newest webview (VS Code nests it in two iframes); locators on it wait by themselves. */
