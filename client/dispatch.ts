@@ -104,7 +104,7 @@ export class ActionDispatcher {
 
   async dispatch<T>(agentName: string, actionType: string, fn: (action: Action) => T | Promise<T>, options: DispatchOptions = {}): Promise<DispatchResult<T>> {
     for (const [field, value] of [['agentName', agentName], ['actionType', actionType], ...(options.tags ?? []).map((tag) => ['tags', tag])]) {
-      // The daemon refuses a bad record silently (a notification has no reply): refuse it here.
+      // The daemon would refuse it after the caller has moved on (onError): refuse it here, to the caller.
       if (!ID_REGEXP.test(value!)) throw new TypeError(`${field} "${value}" must match ${ID_REGEXP.source}`);
     }
     const eventId = randomUUID();
