@@ -37,11 +37,12 @@ const approvals = h('div', { id: 'approvals' });
 app.replaceChildren(
   h('header', {}, title, state),
   h('section', {}, figuresTitle, figures),
-  h('section', {}, h('h2', {}, 'Recent failures'), failures),
+  // The short sections first: a run of failures (twenty of them, stacks open) would push them out of sight.
   h('div', { class: 'columns' },
     h('section', {}, h('h2', {}, 'Statuses seen'), h('table', { class: 'grid' }, h('thead', {}, h('tr', {}, h('th', {}, 'Since'), h('th', {}, 'Status'), h('th', {}, 'Task'))), history)),
     h('section', {}, h('h2', {}, 'Pending signals'), signals, h('h2', {}, 'Pending approvals'), approvals),
   ),
+  h('section', {}, h('h2', {}, 'Recent failures'), failures),
 );
 failures.addEventListener('toggle', (event) => {
   const details = event.target as HTMLDetailsElement;
