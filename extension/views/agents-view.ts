@@ -44,9 +44,10 @@ export class AgentsView implements vscode.TreeDataProvider<AgentTreeNode>, vscod
       store.onDidChange((change) => {
         const flipped = change.approvals ? this.updateWaiting() : [];
         if (change.agents === 'all') return this.fire(this.model.rebuild());
-        // Stats pushes come every second while an agent works: only a flipped alert shows in its row.
-        const alerted = change.outcomeStats === 'all' ? [...this.drawn.keys()] : [...change.outcomeStats];
-        const refresh = this.model.update(new Set([...change.agents, ...flipped, ...alerted.filter((id) => this.drawn.has(id))]));
+        // Stats pushes come every second while an agent works: only a flipped alert shows in its row
+        // (looksDifferent below drops the rest). 'all' comes with a snapshot, rebuilt above.
+        const alerted = change.outcomeStats === 'all' ? [] : [...change.outcomeStats].filter((id) => this.drawn.has(id));
+        const refresh = this.model.update(new Set([...change.agents, ...flipped, ...alerted]));
         this.fire(refresh && refresh.filter((node) => node.kind !== 'agent' || this.looksDifferent(node.agentId)));
       }),
     );

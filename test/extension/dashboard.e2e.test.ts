@@ -90,6 +90,8 @@ describe('outcome views in a real VS Code (code-server + Chromium)', function ()
     await outcomes.next((e) => e.type === 'alert.failure_rate', 30_000);
     const toast = page.locator('.notification-toast', { hasText: /e2e-flaky: 100% of its outcomes failed in the last 5 min \(1[0-2] of 1[0-2]; alert at 10%\)/ });
     await toast.waitFor({ timeout: 30_000 });
+    // The row says so too (redrawn when the alert flips, not on each stats push).
+    await page.getByRole('treeitem', { name: /^e2e-flaky, starting, high error rate · 0%$/ }).waitFor({ timeout: 30_000 });
     await shot('failure-rate-warning');
     // More failures while the alert is on: no second toast.
     const last = await act('e2e-flaky', true);
@@ -111,6 +113,7 @@ describe('outcome views in a real VS Code (code-server + Chromium)', function ()
     await outcomes.next((e) => e.type === 'alert.recovered', 30_000);
     await page.locator('.statusbar-item', { hasText: /e2e-flaky recovered: \d(\.\d)?% errors in the last 5 min/ }).waitFor();
     assert.equal(await page.locator('.notification-toast', { hasText: 'recovered' }).count(), 0);
+    await page.getByRole('treeitem', { name: /^e2e-flaky, starting, 0%$/ }).waitFor({ timeout: 30_000 });
   });
 
   it('opens an agent’s details from its row, and brings its tabs back after a window reload', async () => {

@@ -4,7 +4,7 @@
  */
 import uPlot from 'uplot';
 
-export const CHART_HEIGHT = 180;
+const CHART_HEIGHT = 180;
 
 /** The series colours: the theme's chart palette, with VS Code's defaults where a page lacks them (tests). */
 const PALETTE: [string, string][] = [
