@@ -58,7 +58,7 @@ export class FleetNotifier {
   }
 
   private failureRate(alert: OutcomeAlert): void {
-    const rate = `${percentText(alert.errorRate)} of its outcomes failed in the last ${windowText(alert.windowSeconds)}`;
+    const rate = `${percentText(alert.errorRate)} of its outcomes failed or timed out in the last ${windowText(alert.windowSeconds)}`;
     const detail = `${alert.errors} of ${alert.count}; alert at ${percentText(alert.threshold)}`;
     this.services.log.warn(`${alert.agentName}: ${rate} (${detail})`);
     if (this.alerting.has(alert.agentName)) return;

@@ -88,7 +88,7 @@ describe('outcome views in a real VS Code (code-server + Chromium)', function ()
     for (let i = 0; i < 12; i++) await act('e2e-flaky', true);
     await dispatcher.flush();
     await outcomes.next((e) => e.type === 'alert.failure_rate', 30_000);
-    const toast = page.locator('.notification-toast', { hasText: /e2e-flaky: 100% of its outcomes failed in the last 5 min \(1[0-2] of 1[0-2]; alert at 10%\)/ });
+    const toast = page.locator('.notification-toast', { hasText: /e2e-flaky: 100% of its outcomes failed or timed out in the last 5 min \(1[0-2] of 1[0-2]; alert at 10%\)/ });
     await toast.waitFor({ timeout: 30_000 });
     // The row says so too (redrawn when the alert flips, not on each stats push).
     await page.getByRole('treeitem', { name: /^e2e-flaky, starting, high error rate · 0%$/ }).waitFor({ timeout: 30_000 });
