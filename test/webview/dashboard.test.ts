@@ -54,7 +54,7 @@ describe('fleet dashboard webview (Chromium)', function () {
     assert.equal(await view.page.locator('.plot canvas').count(), 5, 'each of the five charts draws on its canvas');
     assert.equal(await text('#total-error-rate'), '28%'); // 7 of 25
     assert.equal(await text('#total-cost'), '$0.2500');
-    assert.deepEqual(await view.page.locator('#agents td.name').allInnerTexts(), ['coder', 'planner']);
+    assert.deepEqual(await view.page.locator('#agents td.name').allInnerTexts(), ['planner', 'coder'], 'busiest first');
     assert.deepEqual(await view.page.locator('#agents tr[data-agent="planner"] td').allInnerTexts(), ['planner', '20', '10%', '120 ms', '2,000', '$0.2000', 'Details']);
     // uPlot's legend names each series: the agents in the per-agent charts, each queue's three depths.
     assert.deepEqual(await view.page.locator('#chart-rate .u-legend .u-series .u-label').allInnerTexts(), ['Time', 'coder', 'planner']);
@@ -106,6 +106,19 @@ describe('fleet dashboard webview (Chromium)', function () {
     await init(now, { planner: [[100, 5, 0], [2, 3, 0]] });
     await view.page.locator('#status', { hasText: 'The last hour' }).waitFor();
     assert.equal(await text('#total-outcomes'), '8');
+  });
+
+  it('charts the eight busiest agents of a larger fleet, and any other once picked', async () => {
+    const fleet = Object.fromEntries(Array.from({ length: 12 }, (_, i): [string, [number, number, number][]] => [`agent-${String(i).padStart(2, '0')}`, [[1, i + 1, 0]]]));
+    await init(Date.now(), fleet);
+    await view.page.locator('#status', { hasText: 'Charts show the 8 busiest of 12 agents' }).waitFor();
+    const charted = () => view.page.locator('#chart-rate .u-legend .u-series .u-label').allInnerTexts();
+    assert.deepEqual(await charted(), ['Time', ...Array.from({ length: 8 }, (_, i) => `agent-${String(i + 4).padStart(2, '0')}`)], 'the busiest, by name');
+    assert.equal(await view.page.locator('#agents tr').count(), 12, 'the table lists them all (up to 50)');
+    await view.page.locator('#agent').click();
+    await view.page.locator('#agent').getByRole('option', { name: 'agent-00', exact: true }).click();
+    await view.page.locator('#total-outcomes', { hasText: /^1$/ }).waitFor();
+    assert.deepEqual(await charted(), ['Time', 'agent-00']);
   });
 
   it('asks the host to open an agent’s details from its row', async () => {

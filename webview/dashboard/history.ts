@@ -25,6 +25,15 @@ export interface QueueDepth {
   dead: number;
 }
 
+export interface Totals {
+  count: number;
+  errors: number;
+  cost: number;
+  tokens: number;
+  /** The newest step's p95 (percentiles of steps do not add up). */
+  p95Ms: number | null;
+}
+
 export interface History {
   /** Outcomes recorded up to this time (Redis clock) came with a timeline: later ones are added live. */
   countedUntil: number;
@@ -130,21 +139,22 @@ export class HistoryModel {
     return this.history.queues[step]?.[queue];
   }
 
-  /** One agent's (or, without a name, the fleet's) totals over the steps from `since` on, and its latest p95. */
-  totals(since: number, agentName?: string): { count: number; errors: number; cost: number; tokens: number; p95Ms: number | null } {
-    const totals = { count: 0, errors: 0, cost: 0, tokens: 0, p95Ms: null as number | null };
-    let latest = -Infinity;
-    for (const [step, byAgent] of Object.entries(this.history.outcomes)) {
-      if (Number(step) < since) continue;
-      for (const [name, figures] of Object.entries(byAgent)) {
-        if (agentName !== undefined && name !== agentName) continue;
+  /** Each agent's totals over the steps from `since` on, and its latest p95: one pass, whatever the number of agents. */
+  totalsByAgent(since: number): Map<string, Totals> {
+    const byAgent = new Map<string, Totals & { p95At: number }>();
+    for (const [stepKey, figuresByAgent] of Object.entries(this.history.outcomes)) {
+      const step = Number(stepKey);
+      if (step < since) continue;
+      for (const [name, figures] of Object.entries(figuresByAgent)) {
+        let totals = byAgent.get(name);
+        if (!totals) byAgent.set(name, (totals = { count: 0, errors: 0, cost: 0, tokens: 0, p95Ms: null, p95At: -Infinity }));
         totals.count += figures.count;
         totals.errors += figures.errors;
         totals.cost += figures.cost;
         totals.tokens += figures.tokens;
-        if (agentName !== undefined && figures.p95Ms !== null && Number(step) > latest) [latest, totals.p95Ms] = [Number(step), figures.p95Ms];
+        if (figures.p95Ms !== null && step > totals.p95At) [totals.p95At, totals.p95Ms] = [step, figures.p95Ms];
       }
     }
-    return totals;
+    return byAgent;
   }
 }

@@ -14,7 +14,7 @@ import { countText, msText, percentText, usdText } from '../../common/outcome-fo
 import { h } from '../shared/dom';
 import { HostChannel } from '../shared/host-channel';
 import { Chart, type SeriesData } from './charts';
-import { emptyHistory, HistoryModel, STEP_MS, type History } from './history';
+import { emptyHistory, HistoryModel, STEP_MS, type History, type Totals } from './history';
 import type { DashboardProtocol } from './protocol';
 
 interface SavedState {
@@ -29,6 +29,9 @@ interface SavedState {
 const RANGES = [5, 15, 60];
 /** Palette slots of waiting, active and dead (blue, green, red: see charts.ts). */
 const QUEUE_STATE_COLORS = [0, 2, 4];
+/** Agents charted at once without a pick, and rows in the table: the busiest; a fleet of thousands stays readable (and fast). */
+const MAX_CHARTED = 8;
+const MAX_ROWS = 50;
 
 const host = new HostChannel<DashboardProtocol, SavedState>();
 const saved = host.savedState();
@@ -116,16 +119,20 @@ function render(): void {
   host.saveState({ history: model.history, agent: chosenAgent, rangeMinutes });
   const agents = model.agents();
   setAgents(agents);
-  const shown = chosenAgent ? [chosenAgent] : agents;
+  const steps = model.steps(now, rangeMinutes * 60_000);
+  const totals = model.totalsByAgent(steps[0]!);
+  const busiest = [...totals.keys()].sort((a, b) => totals.get(b)!.count - totals.get(a)!.count || (a < b ? -1 : 1));
+  // By name, not by count: series that swap places as counts change would rebuild the charts.
+  const shown = chosenAgent ? [chosenAgent] : busiest.slice(0, MAX_CHARTED).sort();
+  const capped = !chosenAgent && busiest.length > MAX_CHARTED ? ` Charts show the ${MAX_CHARTED} busiest of ${busiest.length} agents; pick one above for any other.` : '';
   status.textContent = offline
     ? 'Offline: showing what this page saw before.'
     : agents.length === 0 && model.queueNames().length === 0
       ? 'No outcomes or queues in the last hour yet: the charts fill in as agents record outcomes.'
-      : `The last ${rangeText(rangeMinutes)}, in ${STEP_MS / 1000} s steps; live.`;
-  agentsTitle.textContent = `Agents, last ${rangeText(rangeMinutes)}`;
-  const steps = model.steps(now, rangeMinutes * 60_000);
-  renderTiles(steps[0]!);
-  renderAgents(agents, steps[0]!);
+      : `The last ${rangeText(rangeMinutes)}, in ${STEP_MS / 1000} s steps; live.${capped}`;
+  agentsTitle.textContent = `Agents, last ${rangeText(rangeMinutes)}${busiest.length > MAX_ROWS ? ` (the ${MAX_ROWS} busiest of ${busiest.length})` : ''}`;
+  renderTiles(chosenAgent ? [totals.get(chosenAgent)].filter((t) => t !== undefined) : [...totals.values()]);
+  renderAgents(busiest.slice(0, MAX_ROWS), totals);
   drawCharts(steps, shown, agents);
 }
 
@@ -146,18 +153,18 @@ function rangeText(minutes: number): string {
   return minutes === 60 ? 'hour' : `${minutes} min`;
 }
 
-function renderTiles(since: number): void {
-  const totals = model.totals(since, chosenAgent || undefined);
+function renderTiles(of: Totals[]): void {
+  const totals = of.reduce((sum, t) => ({ count: sum.count + t.count, errors: sum.errors + t.errors, cost: sum.cost + t.cost, tokens: sum.tokens + t.tokens }), { count: 0, errors: 0, cost: 0, tokens: 0 });
   document.getElementById('total-outcomes')!.textContent = countText(totals.count);
   document.getElementById('total-error-rate')!.textContent = totals.count ? percentText(totals.errors / totals.count) : '—';
   document.getElementById('total-cost')!.textContent = usdText(totals.cost);
   document.getElementById('total-tokens')!.textContent = countText(totals.tokens);
 }
 
-function renderAgents(agents: string[], since: number): void {
+function renderAgents(agents: string[], totals: Map<string, Totals>): void {
   agentRows.replaceChildren(
     ...agents.map((name) => {
-      const t = model.totals(since, name);
+      const t = totals.get(name)!;
       return h('tr', { 'data-agent': name, class: name === chosenAgent ? 'chosen' : '' },
         h('td', { class: 'name' }, name),
         h('td', { class: 'count' }, countText(t.count)),
