@@ -21,6 +21,8 @@ interface OpenPanel {
   host: WebviewHost<AgentDetailProtocol>;
   /** Newest first; null until read from the daemon. */
   failures: OutcomeEvent[] | null;
+  /** What the page shows, as last sent: a beat that changes none of it sends nothing. */
+  shown: string;
 }
 
 export const agentDetailTitle = (agentName: string) => `${agentName} · details`;
@@ -60,6 +62,7 @@ export class AgentDetailPanels implements vscode.Disposable {
     const open: OpenPanel = {
       panel,
       failures: null,
+      shown: '',
       host: new WebviewHost<AgentDetailProtocol>(
         panel.webview,
         {
@@ -84,6 +87,7 @@ export class AgentDetailPanels implements vscode.Disposable {
   private async load(agentName: string): Promise<void> {
     const open = this.panels.get(agentName);
     if (!open) return;
+    open.shown = ''; // a new page has nothing yet
     this.send(agentName, open); // what the editor knows at once; the failures follow
     await this.services.connection.connected();
     try {
@@ -113,7 +117,13 @@ export class AgentDetailPanels implements vscode.Disposable {
   }
 
   private send(agentName: string, open: OpenPanel): void {
-    open.host.notify('show', this.detail(agentName, open));
+    const detail = this.detail(agentName, open);
+    const { agent } = detail;
+    // The page shows status, progress and task of the agent, not its beat times.
+    const shown = JSON.stringify({ ...detail, agent: agent && [agent.status, agent.alive, agent.progress, agent.currentTask, agent.startedAt] });
+    if (shown === open.shown) return;
+    open.shown = shown;
+    open.host.notify('show', detail);
   }
 
   private detail(agentName: string, open: OpenPanel): AgentDetail {

@@ -122,8 +122,12 @@ describe('outcome views in a real VS Code (code-server + Chromium)', function ()
     await item.getByRole('button', { name: 'Show Details' }).click();
     const tab = page.locator('.tabs-container .tab[aria-label^="e2e-coder · details"]');
     await tab.waitFor();
-    const stack = () => webviewContent(page).locator('.failure pre', { hasText: 'model refused: context too long for e2e-coder' });
+    const stack = () => webviewContent(page).locator('.failure pre', { hasText: 'model refused: context too long for e2e-coder' }).first();
     await stack().waitFor();
+    // A new failure is pushed into the open page, newest first.
+    assert.equal(await webviewContent(page).locator('.failure').count(), 1);
+    await act('e2e-coder', true);
+    await webviewContent(page).locator('.failure').nth(1).waitFor({ timeout: 30_000 });
     await page.keyboard.press('F1');
     await page.keyboard.type('Developer: Reload Window');
     await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Reload Window' }).first().waitFor();
