@@ -1,4 +1,4 @@
-/** Activation: connection, model, views, commands, webviews, notifications, status bar. */
+/** Activation: connection, model, views, commands, webviews, notifications, status bar; the work queues as their own feature. */
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { registerAgentDetail } from './agent-detail/register';
@@ -13,6 +13,7 @@ import { workflowOf } from './model/agent-display';
 import type { AgentTreeNode } from './model/agent-tree-model';
 import { FleetStore } from './model/fleet-store';
 import { ConnectionNotifier, FleetNotifier } from './notifications';
+import { registerQueues, type QueuesApi } from './queues/register-queues';
 import { connectionSettings } from './settings';
 import { StatusBar, showStatusMenu } from './status-bar';
 import { AgentsView } from './views/agents-view';
@@ -32,6 +33,7 @@ export interface SwitchboardApi {
   agentsView: AgentsView;
   approvalsView: ApprovalsView;
   statusBar: StatusBar;
+  queues: QueuesApi;
 }
 
 export function activate(context: vscode.ExtensionContext): SwitchboardApi {
@@ -76,6 +78,7 @@ export function activate(context: vscode.ExtensionContext): SwitchboardApi {
   const eventsView = new EventsView(store);
   const eventsTree = (eventsView.view = vscode.window.createTreeView('switchboard.events', { treeDataProvider: eventsView }));
   void vscode.commands.executeCommand('setContext', 'switchboard.agentsGrouped', true);
+  const queues = registerQueues(services);
 
   const statusBar = new StatusBar(store, () => connection);
   const notifier = new ConnectionNotifier();
@@ -123,7 +126,7 @@ export function activate(context: vscode.ExtensionContext): SwitchboardApi {
       setBadge();
       fleetNotifier.onChange(change);
     }),
-    ...registerApprovalCommands(services),
+    ...registerApprovalCommands(services, () => approvalsTree.selection[0]),
     ...registerSignalCommands(services),
     ...registerDaemonCommands(services, launch),
     ...registerDashboard(services),
@@ -175,7 +178,7 @@ export function activate(context: vscode.ExtensionContext): SwitchboardApi {
   void connection.start();
   const cpu = process.cpuUsage(cpuAtStart);
   log.info(`activated in ${Math.round(performance.now() - startedAt)} ms (${Math.round((cpu.user + cpu.system) / 1000)} ms of CPU)`);
-  return { store, connection, agentsView, approvalsView, statusBar };
+  return { store, connection, agentsView, approvalsView, statusBar, queues };
 }
 
 export function deactivate(): void {

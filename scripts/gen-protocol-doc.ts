@@ -125,7 +125,11 @@ export function renderProtocolDoc(): string {
     '| `outcomes` | `outcome.recorded` | OutcomeEvent[]: the outcomes of one script call (one daemon tick, up to 128), oldest first |',
     '| `outcomes` | `alert.failure_rate`, `alert.recovered` | `{agentName, errorRate, count, errors, threshold, windowSeconds, at}` |',
     '| `outcomes` | `outcome.stats` | OutcomeAgentStats over 300 s, at most once a second per changed agent (sampled by each daemon) |',
-    '| `queues`, `safety` | (accepted now; events come with their issues) | |',
+    '| `queues` | `queue.enqueued` | `{queue, added}`: one per enqueue call (or per coalesced batch of one queue); wakes blocked receivers |',
+    '| `queues` | `job.retrying`, `job.dead`, `job.replayed` | Job |',
+    '| `queues` | `queue.purged` | `{queue, state, removed}` |',
+    '| `queues` | `queue.stats` | QueueSummary, at most once a second per changed queue (sampled by each daemon) |',
+    '| `safety` | (accepted now; events come with their issue) | |',
     '',
   );
   return lines.join('\n');

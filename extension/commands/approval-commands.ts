@@ -14,14 +14,18 @@ export interface AnswerArgs {
   reason?: string;
 }
 
-export function registerApprovalCommands(services: ExtensionServices): vscode.Disposable[] {
+/** `selected`: the Approvals view's selected row, for a click on it (its command carries no arguments, see ApprovalsView). */
+export function registerApprovalCommands(services: ExtensionServices, selected: () => Approval | undefined): vscode.Disposable[] {
   const answer = (approved: boolean) => (arg?: AnswerArgs | Approval) => answerApproval(services, approved, arg);
   return [
     vscode.commands.registerCommand('switchboard.approve', answer(true)),
     vscode.commands.registerCommand('switchboard.reject', answer(false)),
     vscode.commands.registerCommand('switchboard.approval.approve', (item: Approval) => answerApproval(services, true, { requestId: item.requestId, reason: '' })),
     vscode.commands.registerCommand('switchboard.approval.reject', (item: Approval) => answerApproval(services, false, { requestId: item.requestId })),
-    vscode.commands.registerCommand('switchboard.approval.open', (item: Approval) => services.showApproval(item)),
+    vscode.commands.registerCommand('switchboard.approval.open', (item?: Approval) => {
+      const approval = item ?? selected();
+      if (approval) services.showApproval(approval);
+    }),
   ];
 }
 

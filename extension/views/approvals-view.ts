@@ -47,7 +47,10 @@ export class ApprovalsView extends StoreListView<Approval> {
       JSON.stringify(approval.context, null, 2),
       'json',
     );
-    item.command = { command: 'switchboard.approval.open', title: 'Show Approval', arguments: [approval] };
+    // No arguments: VS Code keeps a command's arguments with the row it was drawn for and drops them
+    // on the next redraw, so a click on a row still on screen from before one ran nothing ("Actual
+    // command not found"). Without arguments the command opens the view's selection, the row clicked.
+    item.command = { command: 'switchboard.approval.open', title: 'Show Approval' };
     return item;
   }
 }

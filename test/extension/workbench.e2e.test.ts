@@ -29,6 +29,7 @@ describe('extension in a real VS Code (code-server + Chromium)', function () {
   let client: SwitchboardClient;
   let approvals: EventLog;
   let page: Page;
+  const consoleErrors: string[] = [];
 
   before(async () => {
     mkdirSync(SHOTS, { recursive: true });
@@ -37,6 +38,8 @@ describe('extension in a real VS Code (code-server + Chromium)', function () {
     approvals = await record(client, ['approvals']);
     fleet = runFleet(await env.client(), 0.5);
     page = await env.openWorkbench({ vsix: packageVsix() });
+    // For a failure's report: a webview whose page never ran (it once stayed blank under heavy load) says why here.
+    page.on('console', (message) => message.type() !== 'log' && consoleErrors.push(`${message.type()}: ${message.text()}`));
     await page.locator('.activitybar').waitFor({ timeout: 60_000 });
   });
 
@@ -45,6 +48,7 @@ describe('extension in a real VS Code (code-server + Chromium)', function () {
     if (this.currentTest?.state !== 'failed') return;
     await shot(`failed-${this.currentTest.title.slice(0, 40).replace(/\W+/g, '-')}`);
     process.stdout.write(extensionLogs(env.workbench!.userDataDir));
+    process.stdout.write(`--- the workbench's console, last errors and warnings\n${consoleErrors.slice(-30).join('\n')}\n`);
   });
   const row = (label: RegExp) => page.getByRole('treeitem', { name: label });
 
@@ -67,6 +71,9 @@ describe('extension in a real VS Code (code-server + Chromium)', function () {
     await item.hover();
     await item.getByRole('button', { name: 'Show Its Approval Request' }).click();
     await page.locator('.tabs-container .tab[aria-label^="publish · e2e-waiter"]').waitFor();
+    // Its page shown: a webview that is still loading takes the focus when it is done, which closed
+    // the next test's quick pick (under load average 13) before it could be clicked.
+    await webviewContent(page).locator('.json-fields dd', { hasText: 'left-pad' }).waitFor();
   });
 
   it('hides finished agents from a view action, and shows them again', async () => {
@@ -242,9 +249,9 @@ describe('extension in a real VS Code: the daemon goes away and comes back', fun
 
   it('shows the status bar item once the extension host reaches us, and activates on well under 100 ms of CPU', () => {
     // Issue 12 asks for the item within 1 s of the workbench. Before any extension can show
-    // anything, code-server asks for, forks and boots its extension host: 2-4 s after the activity
+    // anything, code-server asks for, forks and boots its extension host: 2-7 s after the activity
     // bar on the 2-core reference machine, depending on its load; then the host, busy with the
-    // other '*' extensions, and the browser take 0.4-1 s to run and draw what activate() asked for.
+    // other '*' extensions, and the browser take 0.3-1.2 s to run and draw what activate() asked for.
     // None of that is ours, so it is printed, not bounded (docs/ux.md, "Startup"); what is ours
     // is activate(), bounded in CPU time (its wall time counts the machine's other processes too).
     const t = startupTimeline(env.workbench!.userDataDir);

@@ -38,11 +38,11 @@ export class E2eEnv {
     return client;
   }
 
-  /** code-server pointed at the suite's daemon, and a Chromium page on it (`query` adds to the workbench URL, `settings` to the user settings). */
-  async openWorkbench(options: Omit<WorkbenchOptions, 'settings'> & { query?: (workbench: Workbench) => string; settings?: Record<string, unknown> }): Promise<Page> {
+  /** code-server pointed at the suite's daemon, and a Chromium page on it (`query` adds to the workbench URL; `settings` to the user's). */
+  async openWorkbench(options: Partial<WorkbenchOptions> & { query?: (workbench: Workbench) => string }): Promise<Page> {
     const workbench = await startWorkbench({
       ...options,
-      settings: { 'switchboard.stateDir': this.stateDir, 'switchboard.autoStart': false, ...options.settings },
+      settings: { ...options.settings, 'switchboard.stateDir': this.stateDir, 'switchboard.autoStart': false },
       // The state dir also the way a shell would pass it: after a window reload, code-server at
       // times starts the extension host before the user's settings are in its configuration (6 of
       // 14 reloads looked in the default state dir first, one never got them in 60 s), and the

@@ -44,8 +44,8 @@ export function hostSuites(): void {
 
     it('hides internal commands from the palette', () => {
       const hidden = new Set(packageJSON().contributes.menus.commandPalette.filter((m) => m.when === 'false').map((m) => m.command));
-      for (const internal of ['switchboard.agent.abort', 'switchboard.approval.approve', 'switchboard.statusBarMenu']) assert.ok(hidden.has(internal), internal);
-      assert.ok(!hidden.has('switchboard.approve'));
+      for (const internal of ['switchboard.agent.abort', 'switchboard.approval.approve', 'switchboard.statusBarMenu', 'switchboard.queue.replayJob']) assert.ok(hidden.has(internal), internal);
+      for (const palette of ['switchboard.approve', 'switchboard.replayDeadJob', 'switchboard.purgeDeadJobs']) assert.ok(!hidden.has(palette), palette);
     });
 
     it('groups the Agents tree by workflow, and lists it flat on toggle', async () => {
@@ -110,6 +110,14 @@ export function hostSuites(): void {
       api.approvalsView.refreshTimes(); // the seeded requests have minutes left: nothing reads differently a moment later
       listening.dispose();
       assert.equal(redraws, 0);
+    });
+
+    it("opens a request from its row's click without command arguments, which a redraw would drop", () => {
+      for (const approval of api.approvalsView.getChildren()) {
+        const { command } = api.approvalsView.getTreeItem(approval);
+        assert.equal(command?.command, 'switchboard.approval.open');
+        assert.equal(command?.arguments, undefined);
+      }
     });
 
     it('approves through switchboard.approve and rejects through switchboard.reject', async () => {

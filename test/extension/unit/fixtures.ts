@@ -1,5 +1,5 @@
 /** Wire objects for the view-model tests. */
-import type { AgentStatus, Approval, OutcomeAgentStats, OutcomeAlert, PushedEvent } from '../../../protocol/types';
+import type { AgentStatus, Approval, Job, OutcomeAgentStats, OutcomeAlert, PushedEvent, QueueSummary } from '../../../protocol/types';
 
 export function agent(agentId: string, over: Partial<AgentStatus> = {}): AgentStatus {
   const now = Date.now();
@@ -9,6 +9,15 @@ export function agent(agentId: string, over: Partial<AgentStatus> = {}): AgentSt
 export function approval(requestId: string, over: Partial<Approval> = {}): Approval {
   const now = Date.now();
   return { requestId, agentId: 'a', type: 'deploy', context: {}, risk: 'medium', status: 'pending', requestedAt: now, expiresAt: now + 60_000, ...over };
+}
+
+export function summary(queue: string, over: Partial<QueueSummary> = {}): QueueSummary {
+  return { queue, waiting: { high: 0, normal: 0, low: 0 }, delayed: 0, active: 0, completed: 0, dead: 0, completedTotal: 0, maxLength: 10_000, ...over };
+}
+
+export function deadJob(queue: string, jobId: string, over: Partial<Job> = {}): Job {
+  const now = Date.now();
+  return { jobId, queue, payload: { n: 1 }, priority: 'normal', state: 'dead', attempts: 3, maxAttempts: 3, enqueuedAt: now - 1000, finishedAt: now, lastError: 'boom', ...over };
 }
 
 let seq = 0;

@@ -1,0 +1,51 @@
+/**
+ * Dead jobs, told in proportion (docs/ux.md): a job going dead needs no answer now (it waits in
+ * its queue for a replay), so it is an information message, once per queue per window (across
+ * a window reload too: what was told is kept in the workspace state), naming
+ * the queue, how many and the last error, with Show Queue; the jobs after it in that window go
+ * to the log only. A burst of dead jobs of one queue is one message.
+ */
+import * as vscode from 'vscode';
+import type { Job } from '../../protocol/types';
+import { FAILURE_WINDOW_MS } from '../notifications';
+import { notificationsOn } from '../settings';
+import { deadJobLabel } from './queue-display';
+
+/** Where the told queues are kept: a window reload starts a new extension host, and must not tell them again. */
+const TOLD_KEY = 'switchboard.deadJobsTold';
+
+export class DeadJobNotifier {
+  /** Per queue: when its dead jobs were last told. */
+  private readonly toldAt: Map<string, number>;
+
+  constructor(
+    private readonly log: vscode.LogOutputChannel,
+    private readonly workspaceState: vscode.Memento,
+    private readonly showQueue: (queue: string) => void,
+  ) {
+    this.toldAt = new Map(Object.entries(workspaceState.get<Record<string, number>>(TOLD_KEY, {})));
+  }
+
+  onDead(jobs: Job[]): void {
+    const byQueue = new Map<string, Job[]>();
+    for (const job of jobs) byQueue.set(job.queue, [...(byQueue.get(job.queue) ?? []), job]);
+    for (const [queue, dead] of byQueue) {
+      const last = dead.at(-1)!;
+      this.log.warn(`${queue}: ${dead.length === 1 ? `job ${last.jobId} went dead` : `${dead.length} jobs went dead`} after ${last.attempts} of ${last.maxAttempts} attempts: ${deadJobLabel(last)}`);
+      if (notificationsOn('deadJobs')) this.tell(queue, dead);
+    }
+  }
+
+  private tell(queue: string, dead: Job[]): void {
+    const now = Date.now();
+    // Within the window the log line above is all: the Queues view counts them.
+    if (now - (this.toldAt.get(queue) ?? -Infinity) < FAILURE_WINDOW_MS) return;
+    this.toldAt.set(queue, now);
+    // Only windows still open are worth keeping: an older one would be told anew anyway.
+    const open = [...this.toldAt].filter(([, at]) => now - at < FAILURE_WINDOW_MS);
+    void this.workspaceState.update(TOLD_KEY, Object.fromEntries(open));
+    const what = dead.length === 1 ? 'A job' : `${dead.length} jobs`;
+    const message = `Switchboard: ${what} of “${queue}” went dead: ${deadJobLabel(dead.at(-1)!)}`;
+    void vscode.window.showInformationMessage(message, 'Show Queue').then((choice) => choice && this.showQueue(queue));
+  }
+}

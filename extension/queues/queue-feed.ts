@@ -1,0 +1,94 @@
+/**
+ * Keeps the QueueModel in step with the daemon: on each new client it subscribes to `queues`
+ * (its own subscription, so the fleet's snapshot does not wait for queues), loads `queue.list`
+ * as the snapshot, and loads it again whenever the SDK says pushes may have been missed (a seq
+ * gap, a reconnect). Pushes are applied as they arrive: `queue.stats` carries a queue's whole
+ * counts, so the newest frame wins whether it is a push or the snapshot's reply. Dead jobs are
+ * loaded only for watched (expanded) queues, and again after a push says they changed; a burst
+ * of pushes while one load is on its way costs one more load, not one each.
+ */
+import type { SwitchboardClient } from '../../client/client';
+import type { Logger } from '../../common/logger';
+import type { DaemonConnection, LinkState } from '../connection/daemon-connection';
+import type { QueueEvent, QueueModel } from './queue-model';
+
+export class QueueFeed {
+  private client?: SwitchboardClient;
+  /** Dead-job loads on their way, and the queues that changed again meanwhile. */
+  private readonly loading = new Map<string, Promise<void>>();
+  private readonly again = new Set<string>();
+  private readonly onState = (state: LinkState) => {
+    if (state === 'connected' && this.connection.client && this.connection.client !== this.client) void this.attach(this.connection.client);
+  };
+
+  constructor(
+    private readonly connection: Pick<DaemonConnection, 'state' | 'client' | 'on' | 'off'>,
+    private readonly model: QueueModel,
+    private readonly log: Logger,
+  ) {
+    connection.on('state', this.onState);
+    this.onState(connection.state);
+  }
+
+  /** Loads a watched queue's dead jobs now (its row was expanded); resolves when they are in the model. */
+  loadDead(queue: string): Promise<void> {
+    const running = this.loading.get(queue);
+    if (running) {
+      this.again.add(queue);
+      return running;
+    }
+    const load = this.loadDeadUntilQuiet(queue).finally(() => this.loading.delete(queue));
+    this.loading.set(queue, load);
+    return load;
+  }
+
+  dispose(): void {
+    this.connection.off('state', this.onState);
+    this.client = undefined;
+  }
+
+  private async attach(client: SwitchboardClient): Promise<void> {
+    this.client = client;
+    try {
+      await client.subscribe(['queues'], (event) => this.client === client && event.topic === 'queues' && this.onEvent(event), {
+        onResync: () => void this.snapshot(client),
+      });
+      await this.snapshot(client);
+    } catch (error) {
+      // The connection retries and hands over a client again; nothing to do until then.
+      this.log.warn(`queues: cannot subscribe: ${(error as Error).message}`);
+    }
+  }
+
+  private async snapshot(client: SwitchboardClient): Promise<void> {
+    try {
+      const list = await client.queues.list();
+      if (this.client !== client) return;
+      this.model.applySnapshot(list);
+      // Pushes about dead jobs may have been missed too.
+      for (const queue of this.model.watchedQueues()) void this.loadDead(queue);
+    } catch (error) {
+      this.log.warn(`queues: snapshot failed: ${(error as Error).message}`);
+    }
+  }
+
+  private onEvent(event: QueueEvent): void {
+    const stale = this.model.applyEvent(event);
+    if (stale) void this.loadDead(stale);
+  }
+
+  private async loadDeadUntilQuiet(queue: string): Promise<void> {
+    do {
+      this.again.delete(queue);
+      const client = this.client;
+      if (!client) return;
+      try {
+        const jobs = await client.queues.dead({ queue });
+        if (this.client === client) this.model.setDead(queue, jobs);
+      } catch (error) {
+        this.log.warn(`queues: cannot load the dead jobs of ${queue}: ${(error as Error).message}`);
+        return;
+      }
+    } while (this.again.has(queue));
+  }
+}

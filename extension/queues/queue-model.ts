@@ -1,0 +1,139 @@
+/**
+ * What the editor knows of the work queues: each queue's counts (a `queue.list` snapshot, then
+ * the `queue.stats` pushes on top) and the dead jobs of the queues the user has open. Plain
+ * TypeScript (no vscode import) so it is tested in Node. Changes are coalesced and handed to
+ * listeners at most every `flushMs`, naming the queues that changed, so that a burst of dead
+ * jobs becomes one refresh (and one notification) per queue.
+ */
+import type { Job, PushedEvent, QueueSummary } from '../../protocol/types';
+
+export type QueueEvent = Extract<PushedEvent, { topic: 'queues' }>;
+
+export interface QueueChange {
+  /** Queues whose counts or dead jobs changed, or 'all' after a snapshot. */
+  queues: Set<string> | 'all';
+  /** Jobs that went dead since the last flush, as pushed (for notifications). */
+  newlyDead: Job[];
+}
+
+export class QueueModel {
+  readonly summaries = new Map<string, QueueSummary>();
+  /** Dead jobs (newest first) of the watched queues only: those whose rows are expanded. */
+  private readonly dead = new Map<string, Job[]>();
+  private readonly watched = new Set<string>();
+
+  private pending = emptyChange();
+  private dirty = false;
+  private timer?: ReturnType<typeof setTimeout>;
+  private readonly listeners = new Set<(change: QueueChange) => void>();
+
+  constructor(private readonly flushMs = 100) {}
+
+  onDidChange(listener: (change: QueueChange) => void): { dispose(): void } {
+    this.listeners.add(listener);
+    return { dispose: () => this.listeners.delete(listener) };
+  }
+
+  /** Queues by name. */
+  queues(): QueueSummary[] {
+    return [...this.summaries.values()].sort((a, b) => a.queue.localeCompare(b.queue));
+  }
+
+  applySnapshot(list: QueueSummary[]): void {
+    this.summaries.clear();
+    for (const summary of list) this.summaries.set(summary.queue, summary);
+    this.pending.queues = 'all';
+    this.schedule();
+  }
+
+  /**
+   * Applies one push. Returns the queue whose dead jobs are now out of date and watched (the
+   * caller reloads them with `queue.dead`), if any.
+   */
+  applyEvent(event: QueueEvent): string | undefined {
+    switch (event.type) {
+      case 'queue.stats':
+        this.summaries.set(event.data.queue, event.data);
+        this.touch(event.data.queue);
+        return undefined;
+      case 'job.dead':
+        this.pending.newlyDead.push(event.data);
+        this.schedule();
+        return this.staleDead(event.data.queue);
+      case 'job.replayed':
+        return this.staleDead(event.data.queue);
+      case 'queue.purged':
+        return event.data.state === 'dead' ? this.staleDead(event.data.queue) : undefined;
+      default:
+        // Enqueues and retries change counts only, which the next queue.stats push brings.
+        return undefined;
+    }
+  }
+
+  /** Starts keeping the queue's dead jobs (its row was expanded); they are loaded by the caller. */
+  watch(queue: string): void {
+    this.watched.add(queue);
+  }
+
+  /** Forgets the queue's dead jobs (its row was collapsed): they are loaded afresh when it opens again. */
+  unwatch(queue: string): void {
+    this.watched.delete(queue);
+    this.dead.delete(queue);
+  }
+
+  watchedQueues(): string[] {
+    return [...this.watched];
+  }
+
+  /** The loaded dead jobs of a watched queue (undefined until loaded). */
+  deadJobs(queue: string): Job[] | undefined {
+    return this.dead.get(queue);
+  }
+
+  /** A `queue.dead` answer; a change only when the list differs from the one shown. */
+  setDead(queue: string, jobs: Job[]): void {
+    if (!this.watched.has(queue)) return; // collapsed while the answer was on its way
+    const before = this.dead.get(queue);
+    this.dead.set(queue, jobs);
+    if (!before || deadKey(before) !== deadKey(jobs)) this.touch(queue);
+  }
+
+  /** Emits the coalesced change now (tests; and the timer). */
+  flush(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    if (!this.dirty) return;
+    const change = this.pending;
+    this.pending = emptyChange();
+    this.dirty = false;
+    for (const listener of this.listeners) listener(change);
+  }
+
+  dispose(): void {
+    clearTimeout(this.timer);
+    this.listeners.clear();
+  }
+
+  private staleDead(queue: string): string | undefined {
+    return this.watched.has(queue) ? queue : undefined;
+  }
+
+  private touch(queue: string): void {
+    if (this.pending.queues !== 'all') this.pending.queues.add(queue);
+    this.schedule();
+  }
+
+  private schedule(): void {
+    this.dirty = true;
+    this.timer ??= setTimeout(() => this.flush(), this.flushMs);
+  }
+}
+
+/** Dead jobs do not change while dead: their ids and deaths say whether a list is the same. */
+function deadKey(jobs: Job[]): string {
+  return jobs.map((job) => `${job.jobId}@${job.finishedAt}`).join('\n');
+}
+
+function emptyChange(): QueueChange {
+  return { queues: new Set(), newlyDead: [] };
+}
