@@ -1,4 +1,4 @@
-/** Activation: connection, model, views, commands, webviews, notifications, status bar; the work queues as their own feature. */
+/** Activation: connection, model, views, commands, webviews, notifications, status bar; the work queues, the Fleet dashboard and agent details as their own features. */
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { registerAgentDetail } from './agent-detail/register';
@@ -129,7 +129,7 @@ export function activate(context: vscode.ExtensionContext): SwitchboardApi {
     ...registerApprovalCommands(services, () => approvalsTree.selection[0]),
     ...registerSignalCommands(services),
     ...registerDaemonCommands(services, launch),
-    ...registerDashboard(services),
+    ...registerDashboard(services, queues.model),
     ...agentDetail.disposables,
     vscode.commands.registerCommand('switchboard.agents.groupByWorkflow', () => agentsView.setGrouped(true)),
     vscode.commands.registerCommand('switchboard.agents.showFlat', () => agentsView.setGrouped(false)),

@@ -129,7 +129,7 @@ export class DaemonConnection extends EventEmitter<{ state: [LinkState]; resynce
         else if (state === 'reconnecting') this.setState('disconnected');
       });
       this.held = [];
-      await client.subscribe(['agents', 'approvals', 'signals', 'outcomes', 'queues', 'events:*'], (event) => this.onEvent(event), {
+      await client.subscribe(['agents', 'approvals', 'signals', 'outcomes', 'events:*'], (event) => this.onEvent(event), {
         onResync: () => void this.resync(),
       });
       await this.resync();

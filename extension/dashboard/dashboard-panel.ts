@@ -1,14 +1,16 @@
 /**
  * Hosts the Fleet dashboard (one panel, restored after a window reload). Each load of the page
- * gets the daemon's last hour (outcome.timeline) and the queues (queue.list); then the outcomes
- * and queue counts pushed on the connection are passed on, at most once a second, and only while
- * the panel is visible: a hidden page is thrown away and its next load reads the hour again.
+ * gets the daemon's last hour (outcome.timeline) and the queues as the Queues feature holds them;
+ * then the outcomes pushed on the connection and the queues' changed counts are passed on, at
+ * most once a second, and only while the panel is visible: a hidden page is thrown away and its
+ * next load reads the hour again.
  */
 import * as vscode from 'vscode';
 import { ERROR_STATUSES } from '../../protocol/outcome';
 import type { PushedEvent, QueueSummary } from '../../protocol/types';
 import type { DashboardOutcome, DashboardProtocol } from '../../webview/dashboard/protocol';
 import type { ExtensionServices } from '../context';
+import type { QueueChange, QueueModel } from '../queues/queue-model';
 import { WebviewHost, webviewHtml, webviewOptions } from '../webviews/webview-host';
 
 export const DASHBOARD_VIEW_TYPE = 'switchboard.dashboard';
@@ -24,13 +26,19 @@ export class DashboardPanel implements vscode.Disposable {
   private loading = false;
   private readonly disposables: vscode.Disposable[] = [];
 
-  constructor(private readonly services: ExtensionServices) {
+  constructor(
+    private readonly services: ExtensionServices,
+    private readonly queueModel: QueueModel,
+  ) {
     const onPushed = (event: PushedEvent) => this.onPushed(event);
     // Pushes may have been missed (a reconnect, a seq gap): the daemon's hour again.
     const onResynced = () => void this.load();
     services.connection.on('pushed', onPushed);
     services.connection.on('resynced', onResynced);
-    this.disposables.push({ dispose: () => services.connection.off('pushed', onPushed).off('resynced', onResynced) });
+    this.disposables.push(
+      { dispose: () => services.connection.off('pushed', onPushed).off('resynced', onResynced) },
+      queueModel.onDidChange((change) => this.onQueues(change)),
+    );
   }
 
   show(): void {
@@ -74,8 +82,8 @@ export class DashboardPanel implements vscode.Disposable {
     try {
       const { connection } = this.services;
       const client = connection.state === 'connected' ? connection.client : undefined;
-      const [timeline, queues] = client ? await Promise.all([client.outcomes.timeline({}), client.queues.list({})]) : [null, []];
-      open.host.notify('init', { timeline, queues, now: Date.now() });
+      const timeline = client ? await client.outcomes.timeline({}) : null;
+      open.host.notify('init', { timeline, queues: this.queueModel.queues(), now: Date.now() });
       if (timeline) this.outcomes = this.outcomes.filter((o) => o.timestamp > timeline.at);
     } catch (error) {
       this.services.log.warn(`dashboard: cannot read the last hour: ${(error as Error).message}`);
@@ -87,14 +95,17 @@ export class DashboardPanel implements vscode.Disposable {
   }
 
   private onPushed(event: PushedEvent): void {
+    if (!this.open?.panel.visible || event.topic !== 'outcomes' || event.type !== 'outcome.recorded') return;
+    for (const o of event.data) {
+      this.outcomes.push({ agentName: o.agentName, timestamp: o.timestamp, error: ERROR_STATUSES.includes(o.status), durationMs: o.durationMs, tokensUsed: o.tokensUsed ?? 0, costUsd: o.costUsd ?? 0 });
+    }
+    this.schedule();
+  }
+
+  private onQueues(change: QueueChange): void {
     if (!this.open?.panel.visible) return;
-    if (event.topic === 'outcomes' && event.type === 'outcome.recorded') {
-      for (const o of event.data) {
-        this.outcomes.push({ agentName: o.agentName, timestamp: o.timestamp, error: ERROR_STATUSES.includes(o.status), durationMs: o.durationMs, tokensUsed: o.tokensUsed ?? 0, costUsd: o.costUsd ?? 0 });
-      }
-    } else if (event.topic === 'queues' && event.type === 'queue.stats') {
-      this.queues.set(event.data.queue, event.data);
-    } else return;
+    const changed = change.queues === 'all' ? this.queueModel.queues() : [...change.queues].map((queue) => this.queueModel.summaries.get(queue));
+    for (const summary of changed) if (summary) this.queues.set(summary.queue, summary);
     this.schedule();
   }
 

@@ -97,7 +97,7 @@ export class FleetStore {
         if (!this.applyOutcome(event)) return;
         break;
       case 'queues':
-        return; // the dashboard's (it listens to the connection)
+        return; // the Queues feature's (its own subscription)
       default:
         this.applyStreamEvent(event.data);
     }

@@ -114,7 +114,7 @@ describe('FleetStore (extension view model)', () => {
     store.applyEvent(pushed('outcomes', 'outcome.recorded', [{ agentName: 'a' }]));
     store.applyEvent(pushed('queues', 'queue.stats', { queue: 'q' }));
     store.flush();
-    assert.equal(changes.length, 0, 'the dashboard takes those from the connection');
+    assert.equal(changes.length, 0, 'the dashboard and the Queues feature take those themselves');
     store.applyEvent(pushed('outcomes', 'alert.failure_rate', outcomeAlert('a')));
     store.applyEvent(pushed('outcomes', 'alert.recovered', outcomeAlert('a', { errorRate: 0.04 })));
     store.flush();
