@@ -40,6 +40,9 @@ const builds = [
     entryPoints: {
       approval: 'webview/approval/main.ts',
       'signal-composer': 'webview/signal-composer/main.ts',
+      // These import their CSS (the dashboard uPlot's too): esbuild writes it as dist/webview/<app>.css.
+      dashboard: 'webview/dashboard/main.ts',
+      'agent-detail': 'webview/agent-detail/main.ts',
     },
     outdir: 'dist/webview',
   },

@@ -1,4 +1,8 @@
-/** Confirms something the user did (an answer, a sent signal): in the status bar for a few seconds and in the log, never as another toast. */
+/**
+ * Confirms something the user did (an answer, a sent signal), or that something they were warned
+ * about is over (an agent's error rate recovered): in the status bar for a few seconds and in the
+ * log, never as another toast.
+ */
 import * as vscode from 'vscode';
 import type { ExtensionServices } from './context';
 

@@ -14,4 +14,6 @@ export interface ExtensionServices {
   client(): SwitchboardClient;
   showApproval(approval: Approval): void;
   showSignalComposer(target?: string): void;
+  /** An agent's details (outcomes, failures, signals, approvals), by agent id = outcome agentName. */
+  showAgentDetail(agentName: string): void;
 }

@@ -1,7 +1,9 @@
-/** Activation: connection, model, views, commands, webviews, notifications, status bar; the work queues as their own feature. */
+/** Activation: connection, model, views, commands, webviews, notifications, status bar; the work queues, the Fleet dashboard and agent details as their own features. */
 import { join } from 'node:path';
 import * as vscode from 'vscode';
+import { registerAgentDetail } from './agent-detail/register';
 import { registerApprovalCommands } from './commands/approval-commands';
+import { registerDashboard } from './dashboard/register';
 import { registerDaemonCommands } from './commands/daemon-commands';
 import { registerSignalCommands } from './commands/signal-commands';
 import { launchDaemon } from './connection/daemon-launcher';
@@ -61,9 +63,11 @@ export function activate(context: vscode.ExtensionContext): SwitchboardApi {
     },
     showApproval: (approval) => approvals.show(approval),
     showSignalComposer: (target) => composer.show(target),
+    showAgentDetail: (agentName) => agentDetail.panels.show(agentName),
   };
   const approvals = new ApprovalPanels(services);
   const composer = new SignalComposerPanel(services);
+  const agentDetail = registerAgentDetail(services);
 
   const agentsView = new AgentsView(store);
   const agentsTree = vscode.window.createTreeView('switchboard.agents', { treeDataProvider: agentsView, showCollapseAll: true });
@@ -78,7 +82,7 @@ export function activate(context: vscode.ExtensionContext): SwitchboardApi {
 
   const statusBar = new StatusBar(store, () => connection);
   const notifier = new ConnectionNotifier();
-  const fleetNotifier = new FleetNotifier(services, (agentId) => revealAgent(agentId));
+  const fleetNotifier = new FleetNotifier(services, (agentId) => revealAgent(agentId), (agentName) => services.showAgentDetail(agentName));
   const revealAgent = (agentId: string) => {
     const node = agentsView.model.agentNode(agentId);
     if (node) void agentsTree.reveal(node, { select: true, focus: true });
@@ -125,6 +129,8 @@ export function activate(context: vscode.ExtensionContext): SwitchboardApi {
     ...registerApprovalCommands(services, () => approvalsTree.selection[0]),
     ...registerSignalCommands(services),
     ...registerDaemonCommands(services, launch),
+    ...registerDashboard(services, queues.model),
+    ...agentDetail.disposables,
     vscode.commands.registerCommand('switchboard.agents.groupByWorkflow', () => agentsView.setGrouped(true)),
     vscode.commands.registerCommand('switchboard.agents.showFlat', () => agentsView.setGrouped(false)),
     vscode.commands.registerCommand('switchboard.agents.hideFinished', () => agentsView.setFilter({ ...agentsView.model.filter, hideFinished: true })),

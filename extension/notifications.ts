@@ -4,12 +4,16 @@
  * unique per request; a high-risk one offers Review… (the details) instead of Approve. An agent's
  * failure or expiry is an information message, once per agent per window (across window reloads),
  * the repeats counted.
+ * An agent's error rate crossing its alert threshold needs a look: a warning naming agent and
+ * rate, once per crossing; its recovery needs nothing, so it is logged and shown in the status bar.
  * Answers are confirmed in the status bar (confirm.ts), not with more toasts.
  */
 import * as vscode from 'vscode';
-import type { AgentStatus, Approval } from '../protocol/types';
+import type { AgentStatus, Approval, OutcomeAlert } from '../protocol/types';
+import { percentText, windowText } from '../common/outcome-format';
 import { answerApproval } from './commands/approval-commands';
 import type { LinkState } from './connection/daemon-connection';
+import { confirmDone } from './confirm';
 import type { ExtensionServices } from './context';
 import type { FleetChange } from './model/fleet-store';
 import { approvalSummary } from './model/approval-summary';
@@ -31,10 +35,13 @@ export class FleetNotifier {
   private readonly openTexts = new Set<string>();
   /** Per agent: when its failure was last told, and how many came since that window opened. */
   private readonly failures: Map<string, Told>;
+  /** Agents whose failure-rate alert is on: a second raise without a recovery between (another daemon's, a replay) is not told again. */
+  private readonly alerting = new Set<string>();
 
   constructor(
     private readonly services: ExtensionServices,
     private readonly revealAgent: (agentId: string) => void,
+    private readonly showAgent: (agentName: string) => void,
   ) {
     this.failures = new Map(Object.entries(services.extension.workspaceState.get<Record<string, Told>>(TOLD_KEY, {})));
   }
@@ -44,6 +51,27 @@ export class FleetNotifier {
     for (const agent of change.endedBadly) {
       if (notificationsOn(agent.status === 'expired' ? 'agentExpired' : 'agentFailed')) this.endedBadly(agent);
     }
+    for (const { type, alert } of change.alerts) {
+      if (type === 'alert.failure_rate') this.failureRate(alert);
+      else this.recovered(alert);
+    }
+  }
+
+  private failureRate(alert: OutcomeAlert): void {
+    const rate = `${percentText(alert.errorRate)} of its outcomes failed or timed out in the last ${windowText(alert.windowSeconds)}`;
+    const detail = `${alert.errors} of ${alert.count}; alert at ${percentText(alert.threshold)}`;
+    this.services.log.warn(`${alert.agentName}: ${rate} (${detail})`);
+    if (this.alerting.has(alert.agentName)) return;
+    this.alerting.add(alert.agentName);
+    if (!notificationsOn('failureAlerts')) return;
+    void vscode.window
+      .showWarningMessage(`Switchboard: ${alert.agentName}: ${rate} (${detail}).`, 'Show Agent')
+      .then((choice) => choice && this.showAgent(alert.agentName));
+  }
+
+  private recovered(alert: OutcomeAlert): void {
+    this.alerting.delete(alert.agentName);
+    confirmDone(this.services, `${alert.agentName} recovered: ${percentText(alert.errorRate)} errors in the last ${windowText(alert.windowSeconds)}`, `${alert.errors} of ${alert.count}`);
   }
 
   private async approval(approval: Approval): Promise<void> {

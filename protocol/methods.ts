@@ -1,7 +1,7 @@
 /** Every RPC method with its params and result types: the one table the daemon, SDK and CLI share. */
 import { EVENT_STREAM_MAXLEN } from './limits';
 import type { MethodName, ParamsOf } from './schemas';
-import type { AgentStatus, Approval, HelloResult, Job, OutcomeEvent, OutcomeStatsResult, Page, QueueStats, QueueSummary, Signal, StreamEvent } from './types';
+import type { AgentStatus, Approval, HelloResult, Job, OutcomeEvent, OutcomeStatsResult, OutcomeTimeline, Page, QueueStats, QueueSummary, Signal, StreamEvent } from './types';
 
 interface Results {
   hello: HelloResult;
@@ -45,6 +45,7 @@ interface Results {
   'outcome.record': OutcomeEvent;
   'outcome.recent': OutcomeEvent[];
   'outcome.stats': OutcomeStatsResult;
+  'outcome.timeline': OutcomeTimeline;
 }
 
 /** Listings that answer one Page instead of the whole array when called with `limit`: method → item. */
@@ -142,6 +143,10 @@ export const METHODS = {
   'outcome.stats': {
     result: 'OutcomeStatsResult',
     doc: 'Per agent with outcomes in the window (by name) and for the fleet: count, rates, duration percentiles (from a log histogram, within 4.5 %), tokens, cost.',
+  },
+  'outcome.timeline': {
+    result: 'OutcomeTimeline',
+    doc: "*Extension to SPEC §4*: per agent with outcomes in the window, each step's count, errors, p95 duration, tokens and cost, oldest first (from the 10 s stats buckets): a dashboard's history.",
   },
 } as const satisfies Record<MethodName, MethodInfo>;
 

@@ -225,6 +225,13 @@ export const schemas = {
       }),
     ),
   }),
+  'outcome.timeline': Params({
+    agentName: Type.Optional(Id('only this agent')),
+    windowSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_OUTCOME_WINDOW_SECONDS, description: `default ${MAX_OUTCOME_WINDOW_SECONDS}; rounded up to whole steps` })),
+    stepSeconds: Type.Optional(
+      Type.Integer({ minimum: OUTCOME_BUCKET_SECONDS, maximum: MAX_OUTCOME_WINDOW_SECONDS, multipleOf: OUTCOME_BUCKET_SECONDS, description: `default ${OUTCOME_BUCKET_SECONDS}; whole ${OUTCOME_BUCKET_SECONDS} s buckets` }),
+    ),
+  }),
 };
 
 function OutcomeStatus() {

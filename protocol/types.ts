@@ -160,6 +160,31 @@ export interface OutcomeStatsResult {
   fleet: OutcomeStats;
 }
 
+/** *Extension*: outcome.timeline — figures per step of a window, for charts. */
+export interface OutcomeTimeline {
+  /** The window actually covered: whole steps, the newest one ending with the 10 s bucket still filling. */
+  windowSeconds: number;
+  stepSeconds: number;
+  /** When the first step starts (epoch ms); step i starts stepSeconds × i later. */
+  start: number;
+  /** Redis clock when read (epoch ms). */
+  at: number;
+  /** Each agent with outcomes in the window, by name. */
+  agents: OutcomeTimelineSeries[];
+}
+
+/** One agent's figures, one entry per step, oldest first. */
+export interface OutcomeTimelineSeries {
+  agentName: string;
+  count: number[];
+  /** failure + timeout. */
+  errors: number[];
+  /** null where the step has no outcomes. */
+  p95Ms: (number | null)[];
+  tokensUsed: number[];
+  costUsd: number[];
+}
+
 /** alert.failure_rate and alert.recovered data. */
 export interface OutcomeAlert {
   agentName: string;

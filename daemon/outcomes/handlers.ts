@@ -1,7 +1,7 @@
 /** outcome.* — what each agent action did: a capped stream, rolling per-agent stats, failure-rate alerts. */
 import { randomUUID } from 'node:crypto';
 import { DEFAULTS } from '../../protocol/limits';
-import { OUTCOME_DEDUPE_MS, OUTCOME_STREAM_MAXLEN, OUTCOME_WINDOW_SECONDS } from '../../protocol/outcome';
+import { MAX_OUTCOME_WINDOW_SECONDS, OUTCOME_BUCKET_SECONDS, OUTCOME_DEDUPE_MS, OUTCOME_STREAM_MAXLEN, OUTCOME_WINDOW_SECONDS } from '../../protocol/outcome';
 import type { ParamsOf } from '../../protocol/methods';
 import type { CallContext, Handlers } from '../domain/context';
 import type { Deps } from '../domain/deps';
@@ -10,8 +10,9 @@ import { RawJson, rawOrNull } from '../store/raw-json';
 import { scripts } from '../store/scripts';
 import { TickBatch } from '../store/tick-batch';
 import { readStats } from './stats';
+import { readTimeline } from './timeline';
 
-type OutcomeHandlers = Pick<Handlers, 'outcome.record' | 'outcome.recent' | 'outcome.stats'>;
+type OutcomeHandlers = Pick<Handlers, 'outcome.record' | 'outcome.recent' | 'outcome.stats' | 'outcome.timeline'>;
 
 /** Outcomes per script call at most. */
 const PER_BATCH = 128;
@@ -65,6 +66,11 @@ export function outcomeHandlers(deps: Deps): OutcomeHandlers {
     'outcome.stats': async (p) => {
       records.flush();
       return readStats(deps, p.windowSeconds ?? OUTCOME_WINDOW_SECONDS, p.agentName);
+    },
+
+    'outcome.timeline': async (p) => {
+      records.flush();
+      return readTimeline(deps, p.windowSeconds ?? MAX_OUTCOME_WINDOW_SECONDS, p.stepSeconds ?? OUTCOME_BUCKET_SECONDS, p.agentName);
     },
   };
 }

@@ -25,6 +25,7 @@ import outcomeAlertsSweepLua from './lua/outcomeAlertsSweep-1.lua';
 import outcomeRecentLua from './lua/outcomeRecent-1.lua';
 import outcomeRecordLua from './lua/outcomeRecord-3.lua';
 import outcomeStatsLua from './lua/outcomeStats-1.lua';
+import outcomeTimelineLua from './lua/outcomeTimeline-1.lua';
 import queueAckLua from './lua/queueAck-8.lua';
 import queueConfigureLua from './lua/queueConfigure-8.lua';
 import queueDeadLua from './lua/queueDead-8.lua';
@@ -124,6 +125,8 @@ export const scripts = {
   outcomeRecent: script(outcomeRecentLua, ['stream'], ['cursor', 'wanted', 'scan', 'agentName', 'status', 'workflowId', 'tag']),
   /** Answers bucket bytes: run with runBuffer. */
   outcomeStats: script(outcomeStatsLua, ['agents'], ['agentPrefix', 'windowPrefix', 'bucketPrefix', 'buckets', 'agentName']),
+  /** Answers bucket bytes: run with runBuffer. */
+  outcomeTimeline: script(outcomeTimelineLua, ['agents'], ['bucketPrefix', 'buckets', 'agentName']),
   outcomeAlertsSweep: script(outcomeAlertsSweepLua, ['alerting'], [
     'agentPrefix', 'windowPrefix', 'bucketPrefix', 'alertPercent', 'alertMinCount', 'channel', 'batch',
   ]),

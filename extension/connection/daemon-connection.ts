@@ -35,7 +35,8 @@ export interface ConnectionDeps {
 
 const RECENT_EVENTS_PER_TYPE = 50;
 
-export class DaemonConnection extends EventEmitter<{ state: [LinkState]; resynced: [] }> {
+/** `pushed`: every event as it arrives, for views that keep their own picture (the dashboard). */
+export class DaemonConnection extends EventEmitter<{ state: [LinkState]; resynced: []; pushed: [PushedEvent] }> {
   state: LinkState = 'disconnected';
   client?: SwitchboardClient;
   /** Why the last attempt failed (shown in the status bar tooltip and the welcome view). */
@@ -128,7 +129,7 @@ export class DaemonConnection extends EventEmitter<{ state: [LinkState]; resynce
         else if (state === 'reconnecting') this.setState('disconnected');
       });
       this.held = [];
-      await client.subscribe(['agents', 'approvals', 'signals', 'events:*'], (event) => this.onEvent(event), {
+      await client.subscribe(['agents', 'approvals', 'signals', 'outcomes', 'events:*'], (event) => this.onEvent(event), {
         onResync: () => void this.resync(),
       });
       await this.resync();
@@ -157,6 +158,7 @@ export class DaemonConnection extends EventEmitter<{ state: [LinkState]; resynce
   }
 
   private onEvent(event: PushedEvent): void {
+    this.emit('pushed', event);
     if (this.held) this.held.push(event);
     else this.deps.store.applyEvent(event);
   }
@@ -167,9 +169,9 @@ export class DaemonConnection extends EventEmitter<{ state: [LinkState]; resynce
     if (!client) return;
     this.held ??= [];
     try {
-      const [agents, approvals, types] = await Promise.all([client.agents.list(), client.approvals.pending(), client.events.types()]);
+      const [agents, approvals, types, outcomes] = await Promise.all([client.agents.list(), client.approvals.pending(), client.events.types(), client.outcomes.stats({})]);
       const recent = await Promise.all(types.map((type) => client.events.recent({ type, count: RECENT_EVENTS_PER_TYPE })));
-      this.deps.store.applySnapshot({ agents, approvals, events: recent.flat().sort((a, b) => a.ts - b.ts) });
+      this.deps.store.applySnapshot({ agents, approvals, events: recent.flat().sort((a, b) => a.ts - b.ts), outcomeStats: outcomes.agents });
       const held = this.held;
       this.held = undefined;
       for (const event of held) this.deps.store.applyEvent(event);

@@ -4,7 +4,7 @@
  * listeners at most every `flushMs`, naming what changed, so that 1 000 beats a second become a
  * few element-level tree refreshes, not thousands.
  */
-import type { AgentStatus, Approval, PushedEvent, Signal, StreamEvent } from '../../protocol/types';
+import type { AgentStatus, Approval, OutcomeAgentStats, OutcomeAlert, PushedEvent, Signal, StreamEvent } from '../../protocol/types';
 
 export interface FleetChange {
   /** Agents whose rows changed (ids), or 'all' after a snapshot. */
@@ -16,12 +16,18 @@ export interface FleetChange {
   newApprovals: Approval[];
   /** Agents that failed or expired since the last flush (for notifications). */
   endedBadly: AgentStatus[];
+  /** Agents whose outcome stats changed (names), or 'all' after a snapshot. */
+  outcomeStats: Set<string> | 'all';
+  /** Failure-rate alerts raised or cleared since the last flush, in order (for notifications). */
+  alerts: { type: 'alert.failure_rate' | 'alert.recovered'; alert: OutcomeAlert }[];
 }
 
 export interface Snapshot {
   agents: AgentStatus[];
   approvals: Approval[];
   events?: StreamEvent[];
+  /** Each agent's outcome stats over the default window (outcome.stats). */
+  outcomeStats?: OutcomeAgentStats[];
 }
 
 /** Signals seen since connecting: pending ones, and the last few consumed. */
@@ -45,6 +51,8 @@ export class FleetStore {
   private arrivals = 0;
   /** Newest last. */
   readonly events: StreamEvent[] = [];
+  /** Outcome stats over the daemon's default window, by agent name (outcome.stats, then its pushes). */
+  readonly outcomeStats = new Map<string, OutcomeAgentStats>();
 
   private pending = emptyChange();
   private dirty = false;
@@ -64,6 +72,11 @@ export class FleetStore {
     this.approvals.clear();
     for (const approval of snapshot.approvals) if (approval.status === 'pending') this.approvals.set(approval.requestId, approval);
     if (snapshot.events) this.events.splice(0, this.events.length, ...snapshot.events.slice(-MAX_EVENTS));
+    if (snapshot.outcomeStats) {
+      this.outcomeStats.clear();
+      for (const stats of snapshot.outcomeStats) this.outcomeStats.set(stats.agentName, stats);
+      this.pending.outcomeStats = 'all';
+    }
     this.pending.agents = 'all';
     this.pending.approvals = this.pending.events = this.pending.signals = true;
     this.schedule();
@@ -80,9 +93,11 @@ export class FleetStore {
       case 'signals':
         this.applySignal(event);
         break;
-      case 'queues':
       case 'outcomes':
+        if (!this.applyOutcome(event)) return;
         break;
+      case 'queues':
+        return; // the Queues feature's (its own subscription)
       default:
         this.applyStreamEvent(event.data);
     }
@@ -124,6 +139,23 @@ export class FleetStore {
     this.agents.set(agent.agentId, agent);
     if (this.pending.agents !== 'all') this.pending.agents.add(agent.agentId);
     if (type === 'agent.expired' || (type === 'agent.stopped' && agent.status === 'failed')) this.pending.endedBadly.push(agent);
+  }
+
+  /** Stats pushes and alerts; single outcomes are the dashboard's (it listens to the connection). Says whether anything changed. */
+  private applyOutcome(event: Extract<PushedEvent, { topic: 'outcomes' }>): boolean {
+    if (event.type === 'outcome.stats') {
+      const stats = event.data;
+      // An agent whose outcomes all left the window gets one last push with count 0.
+      if (stats.count === 0) this.outcomeStats.delete(stats.agentName);
+      else this.outcomeStats.set(stats.agentName, stats);
+      if (this.pending.outcomeStats !== 'all') this.pending.outcomeStats.add(stats.agentName);
+      return true;
+    }
+    if (event.type === 'alert.failure_rate' || event.type === 'alert.recovered') {
+      this.pending.alerts.push({ type: event.type, alert: event.data });
+      return true;
+    }
+    return false;
   }
 
   private applyApproval(type: string, approval: Approval): void {
@@ -203,5 +235,5 @@ export class FleetStore {
 }
 
 function emptyChange(): FleetChange {
-  return { agents: new Set(), approvals: false, signals: false, events: false, newApprovals: [], endedBadly: [] };
+  return { agents: new Set(), approvals: false, signals: false, events: false, newApprovals: [], endedBadly: [], outcomeStats: new Set(), alerts: [] };
 }

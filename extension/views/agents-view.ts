@@ -5,7 +5,9 @@
  * built when hovered (resolveTreeItem).
  */
 import * as vscode from 'vscode';
-import type { AgentStatus, Approval } from '../../protocol/types';
+import type { AgentStatus, Approval, OutcomeAgentStats } from '../../protocol/types';
+import { OUTCOME_WINDOW_SECONDS } from '../../protocol/outcome';
+import { countText, msText, percentText, usdText, windowText } from '../../common/outcome-format';
 import { ageText, clockTime } from '../../common/time-format';
 import { STATE_LABELS, describeAgent, displayState, type AgentDisplayState } from '../model/agent-display';
 import { AgentTreeModel, type AgentFilter, type AgentTreeNode } from '../model/agent-tree-model';
@@ -42,7 +44,10 @@ export class AgentsView implements vscode.TreeDataProvider<AgentTreeNode>, vscod
       store.onDidChange((change) => {
         const flipped = change.approvals ? this.updateWaiting() : [];
         if (change.agents === 'all') return this.fire(this.model.rebuild());
-        const refresh = this.model.update(new Set([...change.agents, ...flipped]));
+        // Stats pushes come every second while an agent works: only a flipped alert shows in its row
+        // (looksDifferent below drops the rest). 'all' comes with a snapshot, rebuilt above.
+        const alerted = change.outcomeStats === 'all' ? [] : [...change.outcomeStats].filter((id) => this.drawn.has(id));
+        const refresh = this.model.update(new Set([...change.agents, ...flipped, ...alerted]));
         this.fire(refresh && refresh.filter((node) => node.kind !== 'agent' || this.looksDifferent(node.agentId)));
       }),
     );
@@ -120,19 +125,21 @@ export class AgentsView implements vscode.TreeDataProvider<AgentTreeNode>, vscod
       node.signalCount > 0 ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None,
     );
     item.id = `agent:${agent.agentId}`;
-    const approval = state === 'waiting' ? this.waitingOn.get(agent.agentId) : undefined;
-    item.description = approval ? `waiting: ${approval.type} · ${describeAgent(agent)}` : describeAgent(agent);
+    item.description = this.descriptionOf(agent, state);
     const [icon, color] = ICONS[state];
     item.iconPath = new vscode.ThemeIcon(icon, color ? new vscode.ThemeColor(color) : undefined);
     item.contextValue = `agent.${state}`;
-    item.accessibilityInformation = { label: `${agent.agentId}, ${STATE_LABELS[state]}, ${describeAgent(agent)}` };
+    item.accessibilityInformation = { label: `${agent.agentId}, ${STATE_LABELS[state]}, ${item.description}` };
     return item;
   }
 
   resolveTreeItem(item: vscode.TreeItem, node: AgentTreeNode): vscode.TreeItem {
     if (node.kind !== 'agent') return item;
     const agent = this.store.agents.get(node.agentId);
-    if (agent) item.tooltip = agentTooltip(agent, this.drawn.get(agent.agentId)?.state ?? agent.status, this.waitingOn.get(agent.agentId));
+    if (agent) {
+      const state = this.drawn.get(agent.agentId)?.state ?? agent.status;
+      item.tooltip = agentTooltip(agent, state, this.waitingOn.get(agent.agentId), this.store.outcomeStats.get(agent.agentId));
+    }
     return item;
   }
 
@@ -140,10 +147,16 @@ export class AgentsView implements vscode.TreeDataProvider<AgentTreeNode>, vscod
     for (const d of this.disposables) d.dispose();
   }
 
+  private descriptionOf(agent: AgentStatus, state: AgentDisplayState): string {
+    const approval = state === 'waiting' ? this.waitingOn.get(agent.agentId) : undefined;
+    const text = approval ? `waiting: ${approval.type} · ${describeAgent(agent)}` : describeAgent(agent);
+    return this.store.outcomeStats.get(agent.agentId)?.alerting ? `high error rate · ${text}` : text;
+  }
+
   private lookOf(agent: AgentStatus, signalCount: number): { state: AgentDisplayState; look: string } {
     const approval = this.waitingOn.get(agent.agentId);
     const state = displayState(agent, staleThresholdSeconds(), Date.now(), approval !== undefined);
-    return { state, look: `${state}\n${describeAgent(agent)}\n${signalCount}\n${approval?.requestId ?? ''}` };
+    return { state, look: `${state}\n${this.descriptionOf(agent, state)}\n${signalCount}\n${approval?.requestId ?? ''}` };
   }
 
   private looksDifferent(agentId: string): boolean {
@@ -171,7 +184,7 @@ export class AgentsView implements vscode.TreeDataProvider<AgentTreeNode>, vscod
   }
 }
 
-function agentTooltip(agent: AgentStatus, state: AgentDisplayState, approval: Approval | undefined): vscode.MarkdownString {
+function agentTooltip(agent: AgentStatus, state: AgentDisplayState, approval: Approval | undefined, stats: OutcomeAgentStats | undefined): vscode.MarkdownString {
   const md = new vscode.MarkdownString(undefined, true);
   md.appendMarkdown(`**${agent.agentId}** — $(${ICONS[state][0].replace('~spin', '')}) ${STATE_LABELS[state]}\n\n`);
   md.appendMarkdown(`${describeAgent(agent)}\n\n`);
@@ -179,6 +192,14 @@ function agentTooltip(agent: AgentStatus, state: AgentDisplayState, approval: Ap
   // A live agent's row is not redrawn on every beat, so neither is this: no "last beat" that would go stale.
   const beat = agent.alive && state !== 'stale' ? 'beating' : `last beat at ${clockTime(agent.lastBeatAt)}`;
   md.appendMarkdown(`Started at ${clockTime(agent.startedAt)} · ${beat} · ttl ${agent.ttlSeconds}s\n\n`);
+  if (stats) appendOutcomes(md, stats);
   if (Object.keys(agent.metadata).length > 0) md.appendCodeblock(JSON.stringify(agent.metadata, null, 2), 'json');
   return md;
+}
+
+/** The agent's outcome figures over the daemon's default window, as of the moment the tooltip is built (it is not redrawn). */
+function appendOutcomes(md: vscode.MarkdownString, stats: OutcomeAgentStats): void {
+  md.appendMarkdown(`**Outcomes, last ${windowText(OUTCOME_WINDOW_SECONDS)}** (at ${clockTime(Date.now())})${stats.alerting ? ' — $(warning) error rate over its alert threshold' : ''}\n\n`);
+  md.appendMarkdown(`${countText(stats.count)} outcomes · ${percentText(stats.successRate)} success · ${percentText(stats.errorRate)} errors\n\n`);
+  md.appendMarkdown(`p50 ${msText(stats.p50Ms)} · p95 ${msText(stats.p95Ms)} · ${countText(stats.tokensUsed)} tokens · ${usdText(stats.costUsd)}\n\n`);
 }

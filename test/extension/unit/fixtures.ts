@@ -1,5 +1,5 @@
 /** Wire objects for the view-model tests. */
-import type { AgentStatus, Approval, Job, PushedEvent, QueueSummary } from '../../../protocol/types';
+import type { AgentStatus, Approval, Job, OutcomeAgentStats, OutcomeAlert, PushedEvent, QueueSummary } from '../../../protocol/types';
 
 export function agent(agentId: string, over: Partial<AgentStatus> = {}): AgentStatus {
   const now = Date.now();
@@ -24,4 +24,27 @@ let seq = 0;
 export function pushed(topic: PushedEvent['topic'], type: string, data: unknown): PushedEvent {
   // Raw frames as the daemon sends them; the union type is what the code under test relies on.
   return { subscriptionId: 's', topic, type, data, seq: ++seq, ts: Date.now() } as PushedEvent;
+}
+
+export function outcomeStats(agentName: string, over: Partial<OutcomeAgentStats> = {}): OutcomeAgentStats {
+  return {
+    agentName,
+    count: 20,
+    successRate: 0.9,
+    errorRate: 0.1,
+    p50Ms: 120,
+    p95Ms: 480,
+    p99Ms: 900,
+    avgMs: 150,
+    tokensUsed: 4000,
+    costUsd: 0.02,
+    byStatus: { success: 18, failure: 2, partial: 0, timeout: 0, cancelled: 0, pending: 0 },
+    alerting: false,
+    lastAt: Date.now(),
+    ...over,
+  };
+}
+
+export function outcomeAlert(agentName: string, over: Partial<OutcomeAlert> = {}): OutcomeAlert {
+  return { agentName, errorRate: 0.25, count: 20, errors: 5, threshold: 0.1, windowSeconds: 300, at: Date.now(), ...over };
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { FleetStore, type FleetChange } from '../../../extension/model/fleet-store';
 import type { Signal } from '../../../protocol/types';
-import { agent, approval, pushed } from './fixtures';
+import { agent, approval, outcomeAlert, outcomeStats, pushed } from './fixtures';
 
 function signal(signalId: string, target: string, over: Partial<Signal> = {}): Signal {
   const now = Date.now();
@@ -95,5 +95,32 @@ describe('FleetStore (extension view model)', () => {
     const now = Date.now();
     store.applySnapshot({ agents: [agent('fresh', { lastBeatAt: now }), agent('silent', { lastBeatAt: now - 60_000 }), agent('done', { alive: false, lastBeatAt: 0 })], approvals: [] });
     assert.deepEqual(store.staleAgents(30, now).map((a) => a.agentId), ['silent']);
+  });
+
+  it('keeps each agent’s outcome stats from the snapshot and its pushes, dropping an agent whose outcomes left the window', () => {
+    store.applySnapshot({ agents: [agent('a')], approvals: [], outcomeStats: [outcomeStats('a'), outcomeStats('b')] });
+    store.flush();
+    assert.equal(changes[0]!.outcomeStats, 'all');
+    store.applyEvent(pushed('outcomes', 'outcome.stats', outcomeStats('a', { count: 30, alerting: true })));
+    store.applyEvent(pushed('outcomes', 'outcome.stats', outcomeStats('b', { count: 0 })));
+    store.flush();
+    assert.deepEqual([...(changes[1]!.outcomeStats as Set<string>)].sort(), ['a', 'b']);
+    assert.equal(store.outcomeStats.get('a')?.count, 30);
+    assert.equal(store.outcomeStats.get('a')?.alerting, true);
+    assert.equal(store.outcomeStats.has('b'), false);
+  });
+
+  it('reports failure-rate alerts and recoveries in order, and no change for single outcomes or queue counts', () => {
+    store.applyEvent(pushed('outcomes', 'outcome.recorded', [{ agentName: 'a' }]));
+    store.applyEvent(pushed('queues', 'queue.stats', { queue: 'q' }));
+    store.flush();
+    assert.equal(changes.length, 0, 'the dashboard and the Queues feature take those themselves');
+    store.applyEvent(pushed('outcomes', 'alert.failure_rate', outcomeAlert('a')));
+    store.applyEvent(pushed('outcomes', 'alert.recovered', outcomeAlert('a', { errorRate: 0.04 })));
+    store.flush();
+    assert.deepEqual(changes[0]!.alerts.map(({ type, alert }) => [type, alert.agentName, alert.errorRate]), [
+      ['alert.failure_rate', 'a', 0.25],
+      ['alert.recovered', 'a', 0.04],
+    ]);
   });
 });
