@@ -75,7 +75,7 @@ export class AgentDetailPanels implements vscode.Disposable {
         () => void this.load(agentName),
       ),
     };
-    panel.webview.html = webviewHtml(panel.webview, extension.extensionUri, 'agent-detail', agentDetailTitle(agentName));
+    open.host.load(panel, () => webviewHtml(panel.webview, extension.extensionUri, 'agent-detail', agentDetailTitle(agentName)));
     this.panels.set(agentName, open);
     panel.onDidDispose(() => {
       open.host.dispose();

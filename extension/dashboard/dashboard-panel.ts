@@ -66,7 +66,7 @@ export class DashboardPanel implements vscode.Disposable {
       },
       () => void this.load(),
     );
-    panel.webview.html = webviewHtml(panel.webview, extension.extensionUri, 'dashboard', TITLE);
+    host.load(panel, () => webviewHtml(panel.webview, extension.extensionUri, 'dashboard', TITLE));
     this.open = { panel, host };
     panel.onDidDispose(() => {
       host.dispose();
