@@ -1,6 +1,6 @@
 /** queue.* — reliable work queues: priorities, delays, visibility timeouts with fenced receipts, retries, dead letters. */
 import { randomUUID } from 'node:crypto';
-import { DEFAULTS } from '../../protocol/limits';
+import { DEFAULTS, MAX_DELAY_MS } from '../../protocol/limits';
 import type { Handlers } from '../domain/context';
 import type { Deps } from '../domain/deps';
 import { SWEEP_BATCH } from '../domain/module';
@@ -134,6 +134,7 @@ export function queueHandlers(deps: Deps, waiters: Waiters, registry: QueueRegis
           retry: p.retry === false ? '0' : '1',
           jitter: Math.random(),
           channel,
+          maxDelayMs: MAX_DELAY_MS,
         }),
       );
       registry.dueSoon(p.queue);

@@ -109,7 +109,7 @@ export const scripts = {
   queueReceive: script(queueReceiveLua, QUEUE_KEYS, ['jobPrefix', 'queue', 'consumer', 'visibilityMs', 'count', 'channel']),
   /** Takes, after its named arguments, three values per ack: called through a TickBatch per queue. */
   queueAck: script(queueAckLua, QUEUE_KEYS, ['jobPrefix', 'kept']),
-  queueNack: script(queueNackLua, QUEUE_KEYS, ['jobPrefix', 'queue', 'jobId', 'receipt', 'error', 'retry', 'jitter', 'channel']),
+  queueNack: script(queueNackLua, QUEUE_KEYS, ['jobPrefix', 'queue', 'jobId', 'receipt', 'error', 'retry', 'jitter', 'channel', 'maxDelayMs']),
   queueRelease: script(queueReleaseLua, QUEUE_KEYS, ['jobPrefix', 'queue', 'jobId', 'receipt', 'channel']),
   queueExtend: script(queueExtendLua, QUEUE_KEYS, ['jobPrefix', 'jobId', 'receipt', 'visibilityMs']),
   queueStats: script(queueStatsLua, QUEUE_KEYS, ['jobPrefix', 'defaultMaxLength']),

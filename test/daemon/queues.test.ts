@@ -1,5 +1,7 @@
 /** Work queues (SPEC "Work queues") against a real redis-server: order, idempotency, delays, visibility, receipts, retries, dead letters. */
 import assert from 'node:assert/strict';
+import Redis from 'ioredis';
+import { MAX_DELAY_MS } from '../../protocol/limits';
 import type { SwitchboardClient } from '../../client/client';
 import { ErrorCode } from '../../protocol/errors';
 import type { Job, QueueSummary } from '../../protocol/types';
@@ -291,5 +293,59 @@ describe('work queues', () => {
     assert.equal(error.code, ErrorCode.InvalidParams);
     assert.match(error.message, /count/);
     assert.deepEqual((await client.queues.list()).find((q) => q.queue === queue), undefined, 'no queue was made');
+  });
+
+  it('delivers lapsed deliveries again in the order they were first delivered', async () => {
+    const queue = fresh();
+    for (const jobId of ['a', 'b', 'c']) await client.queues.enqueue({ queue, payload: jobId, jobId });
+    await client.queues.receive({ queue, consumer: 'lost', visibilityMs: 100, count: 3 });
+    await client.queues.enqueue({ queue, payload: 'd', jobId: 'd' });
+    assert.equal((await client.queues.receive({ queue, consumer: 'w' }))?.jobId, 'd', 'd waits while the others are held');
+    const again = await client.queues.receive({ queue, consumer: 'w', count: 3, waitMs: 5000 });
+    assert.deepEqual(again.map((j) => j.jobId), ['a', 'b', 'c']);
+  });
+
+  it('caps an exponential backoff at the longest delay', async () => {
+    const queue = fresh();
+    const job = await client.queues.enqueue({ queue, payload: 0, maxAttempts: 5, backoff: { type: 'exponential', delayMs: MAX_DELAY_MS } });
+    const first = (await client.queues.receive({ queue, consumer: 'w' }))!;
+    await client.queues.nack({ queue, jobId: job.jobId, receipt: first.receipt! });
+    // move it due by hand, for a second failure (2 × the longest delay uncapped)
+    const redis = new Redis(env.redis.url);
+    try {
+      await redis.zadd(`{sb:q:${queue}}:delayed`, 0, job.jobId);
+      const second = (await client.queues.receive({ queue, consumer: 'w' }))!;
+      const nacked = await client.queues.nack({ queue, jobId: job.jobId, receipt: second.receipt! });
+      const wait = nacked.runAt! - Date.now();
+      assert.ok(wait > MAX_DELAY_MS * 0.99 && wait <= MAX_DELAY_MS * 1.2 + 1000, `wait ${wait}`);
+    } finally {
+      redis.disconnect();
+    }
+  });
+
+  it('at maxmemory refuses enqueues but still receives (a due delayed job included), extends, acks and nacks', async () => {
+    const queue = fresh();
+    await client.queues.enqueue({ queue, payload: 1, jobId: 'one' });
+    await client.queues.enqueue({ queue, payload: 2, jobId: 'two' });
+    await client.queues.enqueue({ queue, payload: 3, jobId: 'three' });
+    await client.queues.enqueue({ queue, payload: 'later', jobId: 'later', delayMs: 60_000 });
+    const held = (await client.queues.receive({ queue, consumer: 'w' }))!;
+    const redis = new Redis(env.redis.url);
+    try {
+      // the delayed job falls due now (by hand: the sweeper is not due to visit for a minute)
+      await redis.zadd(`{sb:q:${queue}}:delayed`, 0, 'later');
+      await redis.config('SET', 'maxmemory', '1');
+      await rejectsWith(client.queues.enqueue({ queue, payload: 'x' }), ErrorCode.RedisUnavailable, /out of memory/i);
+      const extended = await client.queues.extend({ queue, jobId: held.jobId, receipt: held.receipt!, visibilityMs: 60_000 });
+      assert.equal(extended.state, 'active');
+      assert.equal((await client.queues.ack({ queue, jobId: held.jobId, receipt: held.receipt! })).state, 'completed');
+      const next = await client.queues.receive({ queue, consumer: 'w', count: 5 });
+      assert.deepEqual(next.map((j) => j.jobId).sort(), ['later', 'three', 'two']);
+      const nacked = await client.queues.nack({ queue, jobId: 'two', receipt: next.find((j) => j.jobId === 'two')!.receipt!, retry: false });
+      assert.equal(nacked.state, 'dead');
+    } finally {
+      await redis.config('SET', 'maxmemory', '0');
+      redis.disconnect();
+    }
   });
 });

@@ -11,6 +11,7 @@
   ARGV[6] "1" retry, "0" dead at once
   ARGV[7] jitter, a number in [0, 1) (Lua's random is not random inside Redis)
   ARGV[8] queues channel
+  ARGV[9] the longest backoff (ms): an exponential one stops growing there
   Returns the Job JSON; publishes job.retrying or job.dead.
   Errors: NOT_FOUND, CONFLICT (stale receipt).
 ]]
@@ -21,22 +22,21 @@ local key = prefix .. jobId
 local f = redis.call('HMGET', key, 'state', 'receipt', 'attempts', 'maxAttempts', 'backoffType', 'backoffDelay',
   'priority')
 if not f[1] then return fail(ERR.NOT_FOUND, 'job "' .. jobId .. '" does not exist') end
-if f[1] ~= 'active' or f[2] ~= receipt then
-  return fail(ERR.CONFLICT, 'job "' .. jobId .. '" is not held with receipt "' .. receipt .. '" (it is ' .. f[1] ..
-    '; its delivery was superseded or ended)')
-end
+if f[1] ~= 'active' or f[2] ~= receipt then return staleReceipt(jobId, receipt, f[1]) end
+-- ZREM first: it does not grow memory, so the nack runs whole at maxmemory too.
+redis.call('ZREM', ACTIVE, jobId)
 local now = nowMs()
 local attempts = tonumber(f[3])
 local message = ARGV[5]
 if message == '' then message = 'nacked (attempt ' .. attempts .. ')' end
 if ARGV[6] ~= '1' or attempts >= tonumber(f[4]) then
   makeDead(key, jobId, now, message, ARGV[8], queue)
-  redis.call('ZREM', ACTIVE, jobId)
   return jobJson(key)
 end
 local wait = 0
 local base = tonumber(f[6]) or 0
 if f[5] == 'fixed' then wait = base elseif f[5] == 'exponential' then wait = base * 2 ^ (attempts - 1) end
+wait = math.min(wait, tonumber(ARGV[9]))
 if wait > 0 then
   -- up to 20 % more, so that jobs that failed together do not all come back together
   local runAt = now + math.floor(wait * (1 + 0.2 * tonumber(ARGV[7])))
@@ -48,7 +48,6 @@ else
   redis.call('HSET', key, 'lastError', message)
   announce(ARGV[8], queue, 1, now)
 end
-redis.call('ZREM', ACTIVE, jobId)
 local json = jobJson(key)
 publishEvent(ARGV[8], 'job.retrying', now, queue, json)
 return json

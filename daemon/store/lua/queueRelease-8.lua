@@ -15,12 +15,10 @@
 local key = ARGV[1] .. ARGV[3]
 local f = redis.call('HMGET', key, 'state', 'receipt', 'priority')
 if not f[1] then return fail(ERR.NOT_FOUND, 'job "' .. ARGV[3] .. '" does not exist') end
-if f[1] ~= 'active' or f[2] ~= ARGV[4] then
-  return fail(ERR.CONFLICT, 'job "' .. ARGV[3] .. '" is not held with receipt "' .. ARGV[4] .. '" (it is ' .. f[1] ..
-    '; its delivery was superseded or ended)')
-end
-makeWaiting(key, ARGV[3], f[3], true)
+if f[1] ~= 'active' or f[2] ~= ARGV[4] then return staleReceipt(ARGV[3], ARGV[4], f[1]) end
+-- ZREM first: it does not grow memory, so the release runs whole at maxmemory too.
 redis.call('ZREM', ACTIVE, ARGV[3])
+makeWaiting(key, ARGV[3], f[3], true)
 redis.call('HINCRBY', key, 'attempts', -1)
 announce(ARGV[5], ARGV[2], 1, nowMs())
 return jobJson(key)

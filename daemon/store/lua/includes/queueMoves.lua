@@ -1,6 +1,13 @@
+--- @include "includes/scriptErrors"
 --- @include "includes/queueJob"
 --- @include "includes/publishEvent"
 -- The transitions several queue scripts share.
+
+-- The CONFLICT a delivery's call gets when its receipt is not the job's current one.
+local function staleReceipt(jobId, receipt, state)
+  return fail(ERR.CONFLICT, 'job "' .. jobId .. '" is not held with receipt "' .. receipt .. '" (it is ' .. state ..
+    '; its delivery was superseded or ended)')
+end
 
 -- Puts a job at the back of its priority's line (LPUSH in, RPOP out). `front`: at the head instead,
 -- for a delivery that was lost rather than failed, so it keeps its place.
@@ -30,32 +37,42 @@ end
 -- Returns how many jobs became receivable.
 local function promoteDue(prefix, now, batch, channel, queue)
   local moved = 0
+  -- Each job leaves its index (a ZREM, which does not grow memory) before anything else is
+  -- written: at maxmemory a script whose first write grows memory is refused whole, and these
+  -- moves must still happen then.
   local due = redis.call('ZRANGE', DELAYED, '-inf', now, 'BYSCORE', 'LIMIT', 0, batch)
   for i = 1, #due do
     local key = prefix .. due[i]
+    redis.call('ZREM', DELAYED, due[i])
     local priority = redis.call('HGET', key, 'priority')
     if priority then
       makeWaiting(key, due[i], priority, false)
       moved = moved + 1
     end
-    redis.call('ZREM', DELAYED, due[i])
   end
   local lapsed = redis.call('ZRANGE', ACTIVE, '-inf', now, 'BYSCORE', 'LIMIT', 0, batch)
+  local back = {}
   for i = 1, #lapsed do
     local key = prefix .. lapsed[i]
-    local f = redis.call('HMGET', key, 'priority', 'attempts', 'maxAttempts', 'consumer', 'visibleUntil')
     redis.call('ZREM', ACTIVE, lapsed[i])
+    local f = redis.call('HMGET', key, 'priority', 'attempts', 'maxAttempts', 'consumer', 'receipt')
     if f[1] then
       local reason = 'visibility ran out (delivery ' .. f[2] .. ' to ' .. f[4] .. ')'
       if tonumber(f[2]) >= tonumber(f[3]) then
         makeDead(key, lapsed[i], now, reason, channel, queue)
       else
-        makeWaiting(key, lapsed[i], f[1], true)
-        redis.call('HSET', key, 'lastError', reason)
-        publishEvent(channel, 'job.retrying', now, queue, jobJson(key))
-        moved = moved + 1
+        back[#back + 1] = { id = lapsed[i], key = key, priority = f[1], receipt = tonumber(f[5]), reason = reason }
       end
     end
+  end
+  -- Back to the head of their lines in the order they were delivered: pushed newest first, so the
+  -- oldest delivery is received first again.
+  table.sort(back, function(a, b) return a.receipt > b.receipt end)
+  for _, job in ipairs(back) do
+    makeWaiting(job.key, job.id, job.priority, true)
+    redis.call('HSET', job.key, 'lastError', job.reason)
+    publishEvent(channel, 'job.retrying', now, queue, jobJson(job.key))
+    moved = moved + 1
   end
   announce(channel, queue, moved, now)
   return moved
