@@ -1,7 +1,7 @@
 /** SwitchboardClient: one typed method per RPC method, auto-reconnect, subscriptions that survive reconnects. */
 import { DEFAULTS } from '../protocol/limits';
 import { EventEmitter } from 'node:events';
-import { BLOCKING_METHODS, METHOD_NAMES, NAMESPACES, type MethodName, type ParamsOf, type ResultOf } from '../protocol/methods';
+import { isBlockingCall, METHOD_NAMES, NAMESPACES, type MethodName, type ParamsOf, type ResultOf } from '../protocol/methods';
 import type { HelloResult, PushedEvent, Topic } from '../protocol/types';
 import { PROTOCOL_VERSION } from '../protocol/version';
 import type { BackoffOptions } from './backoff';
@@ -107,7 +107,7 @@ export class SwitchboardClient extends EventEmitter<{ state: [ConnectionState]; 
    * a call that blocks (signal.wait, a queue.receive with waitMs) would hold up the others' replies.
    */
   call<M extends MethodName, P extends ParamsOf<M> = ParamsOf<M>>(method: M, params: P, options: { batch?: boolean } = {}): Promise<ResultOf<M, P>> {
-    const timeoutMs = BLOCKING_METHODS.has(method) ? blockingTimeout(method, params) : undefined;
+    const timeoutMs = isBlockingCall(method, params) ? blockingTimeout(method, params) : undefined;
     return this.connection.call(method, params, {
       timeoutMs: timeoutMs === undefined ? undefined : timeoutMs + (this.options.requestTimeoutMs ?? 30_000),
       batch: options.batch,
@@ -205,6 +205,6 @@ export class SwitchboardClient extends EventEmitter<{ state: [ConnectionState]; 
 /** How long a blocking call may wait on the daemon: queue.receive its waitMs, the others their timeoutMs (approvals: the default). */
 function blockingTimeout(method: MethodName, params: unknown): number {
   const { timeoutMs, waitMs } = params as { timeoutMs?: unknown; waitMs?: unknown };
-  if (method === 'queue.receive') return typeof waitMs === 'number' ? waitMs : 0;
+  if (method === 'queue.receive') return waitMs as number;
   return typeof timeoutMs === 'number' ? timeoutMs : DEFAULTS.approvalTimeoutMs;
 }

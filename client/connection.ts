@@ -79,8 +79,13 @@ export class RpcConnection extends EventEmitter<{ state: [ConnectionState]; noti
         }, timeoutMs);
         this.pending.set(id, { resolve, reject, timer });
         const text = JSON.stringify({ jsonrpc: '2.0', id, method, params });
-        if (!options.batch) return this.ws!.send(text);
-        if (this.outbox.push(text) === 1) setImmediate(() => this.flushOutbox());
+        if (options.batch) {
+          if (this.outbox.push(text) === 1) setImmediate(() => this.flushOutbox());
+          return;
+        }
+        // calls leave in the order they were made: batched ones of this turn go first
+        this.flushOutbox();
+        this.ws!.send(text);
       };
       if (this.state === 'open' || (options.early && this.ws?.readyState === WebSocket.OPEN)) send();
       else this.queued.push(send);
@@ -93,6 +98,7 @@ export class RpcConnection extends EventEmitter<{ state: [ConnectionState]; noti
    */
   notify(method: string, params: unknown): boolean {
     if (this.state !== 'open') return false;
+    this.flushOutbox();
     this.ws!.send(JSON.stringify({ jsonrpc: '2.0', method, params }));
     return true;
   }

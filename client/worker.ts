@@ -42,6 +42,8 @@ export type JobHandler = (job: Job, context: JobContext) => unknown;
 interface Held {
   job: Job;
   lease: AbortController;
+  /** Until when the delivery is surely ours, on this process's monotonic clock (from when receive or the last extend was sent). */
+  deadline: number;
 }
 
 export class Worker extends EventEmitter<{ completed: [Job, unknown]; failed: [Job, Error]; error: [Error] }> {
@@ -52,13 +54,14 @@ export class Worker extends EventEmitter<{ completed: [Job, unknown]; failed: [J
   private readonly waitMs: number;
   private readonly waiting: Held[] = [];
   private readonly running = new Set<Held>();
-  /** Acks and nacks sent and not yet answered: a finished job frees its slot at once, but stop() waits for these. */
-  private readonly settling = new Set<Promise<unknown>>();
+  /** Jobs whose ack or nack is on its way: a finished job frees its slot at once, but its lease is still extended and stop() waits for it. */
+  private readonly settling = new Map<Held, Promise<unknown>>();
   private receiving?: Promise<void>;
   private leaseTimer?: NodeJS.Timeout;
   private stopping = false;
   private failures = 0;
   private idle?: () => void;
+  private stopped?: Promise<void>;
 
   constructor(
     private readonly client: SwitchboardClient,
@@ -75,19 +78,22 @@ export class Worker extends EventEmitter<{ completed: [Job, unknown]; failed: [J
   }
 
   start(): this {
+    if (this.leaseTimer || this.stopping) return this;
     this.leaseTimer = setInterval(() => this.extendLeases(), this.visibilityMs / 3);
     this.fill();
     return this;
   }
 
   /** Stops receiving, lets running jobs finish, and hands back the jobs it had not started. */
-  async stop(): Promise<void> {
+  stop(): Promise<void> {
     this.stopping = true;
-    await this.receiving;
-    await this.releaseWaiting();
-    if (this.running.size > 0) await new Promise<void>((resolve) => (this.idle = resolve));
-    await Promise.all(this.settling);
-    clearInterval(this.leaseTimer);
+    return (this.stopped ??= (async () => {
+      await this.receiving;
+      await this.releaseWaiting();
+      if (this.running.size > 0) await new Promise<void>((resolve) => (this.idle = resolve));
+      await Promise.all(this.settling.values());
+      clearInterval(this.leaseTimer);
+    })());
   }
 
   /** Jobs held now (running and prefetched). */
@@ -108,10 +114,14 @@ export class Worker extends EventEmitter<{ completed: [Job, unknown]; failed: [J
   private async receive(want: number): Promise<void> {
     const params = { queue: this.queue, consumer: this.consumer, visibilityMs: this.visibilityMs, count: want };
     try {
+      let sentAt = performance.now();
       let jobs = await this.client.call('queue.receive', params, { batch: true });
-      if (jobs.length === 0 && !this.stopping) jobs = await this.client.call('queue.receive', { ...params, waitMs: this.waitMs });
+      if (jobs.length === 0 && !this.stopping) {
+        sentAt = performance.now();
+        jobs = await this.client.call('queue.receive', { ...params, waitMs: this.waitMs });
+      }
       this.failures = 0;
-      for (const job of jobs) this.waiting.push({ job, lease: new AbortController() });
+      for (const job of jobs) this.waiting.push({ job, lease: new AbortController(), deadline: sentAt + this.visibilityMs });
       if (this.stopping) return this.releaseWaiting();
       this.runWaiting();
     } catch (error) {
@@ -122,7 +132,11 @@ export class Worker extends EventEmitter<{ completed: [Job, unknown]; failed: [J
 
   private runWaiting(): void {
     if (this.stopping) return; // what has not started is handed back
-    while (this.running.size < this.concurrency && this.waiting.length > 0) void this.run(this.waiting.shift()!);
+    while (this.running.size < this.concurrency && this.waiting.length > 0) {
+      const held = this.waiting.shift()!;
+      // a prefetched job whose lease was lost belongs to another delivery now: not run here
+      if (!held.lease.signal.aborted) void this.run(held);
+    }
   }
 
   private async run(held: Held): Promise<void> {
@@ -132,43 +146,57 @@ export class Worker extends EventEmitter<{ completed: [Job, unknown]; failed: [J
     let settle: Promise<unknown>;
     try {
       const result = await this.handler(job, { signal: held.lease.signal });
-      settle = this.settle(job, 'queue.ack', result === undefined ? ids : { ...ids, result }).then(() => this.emit('completed', job, result));
+      settle = this.settle(held, 'queue.ack', result === undefined ? ids : { ...ids, result }).then(
+        () => this.emit('completed', job, result),
+        // an ack no retry can land (a result too large, or not JSON): the job fails with why
+        (error: unknown) => (isRetryable(error) ? Promise.reject(error) : this.fail(held, ids, error)),
+      );
     } catch (error) {
-      const failure = error instanceof Error ? error : new Error(String(error));
-      this.emit('failed', job, failure);
-      settle = this.settle(job, 'queue.nack', { ...ids, error: (failure.stack ?? failure.message).slice(0, 8192) });
+      settle = this.fail(held, ids, error);
     }
     // The next job starts while this one's ack is on its way (they share a frame with the next receive).
-    const settling = settle.catch((error: unknown) => this.report(error)).finally(() => this.settling.delete(settling));
-    this.settling.add(settling);
+    this.settling.set(
+      held,
+      settle.catch((error: unknown) => this.report(error)).finally(() => this.settling.delete(held)),
+    );
     this.running.delete(held);
     if (this.running.size === 0) this.idle?.();
     this.runWaiting();
     this.fill();
   }
 
+  private fail(held: Held, ids: { queue: string; jobId: string; receipt: string }, error: unknown): Promise<void> {
+    const failure = error instanceof Error ? error : new Error(String(error));
+    this.emit('failed', held.job, failure);
+    return this.settle(held, 'queue.nack', { ...ids, error: (failure.stack ?? failure.message).slice(0, 8192) });
+  }
+
   /**
-   * Sends an ack or nack, again after a refusal for rate (-32006) or a dropped connection, while
-   * the delivery may still be current: the receipt makes a repeat harmless, and a job whose ack
-   * never lands runs again.
+   * Sends an ack or nack, again after a refusal for rate (-32006), Redis being away (-32005) or a
+   * dropped connection, while the delivery is surely still ours: the receipt makes a repeat
+   * harmless, and a job whose ack never lands runs again.
    */
-  private async settle<M extends 'queue.ack' | 'queue.nack'>(job: Job, method: M, params: ParamsOf<M>): Promise<void> {
+  private async settle<M extends 'queue.ack' | 'queue.nack'>(held: Held, method: M, params: ParamsOf<M>): Promise<void> {
     for (let attempt = 0; ; attempt++) {
       try {
         await this.client.call(method, params, { batch: true });
         return;
       } catch (error) {
-        const retryAfterMs = retryDelay(error, attempt);
-        if (retryAfterMs === undefined || this.client.state === 'closed' || Date.now() + retryAfterMs > job.visibleUntil!) throw error;
+        const retryAfterMs = isRetryable(error) ? retryDelay(error, attempt) : undefined;
+        if (retryAfterMs === undefined || this.client.state === 'closed' || performance.now() + retryAfterMs > held.deadline) throw error;
         await new Promise((resolve) => setTimeout(resolve, retryAfterMs));
       }
     }
   }
 
+  /** Extends every delivery held: running, prefetched, and those whose ack is on its way. */
   private extendLeases(): void {
-    for (const held of [...this.running, ...this.waiting]) {
+    for (const held of [...this.running, ...this.waiting, ...this.settling.keys()]) {
+      if (held.lease.signal.aborted) continue;
       const { job } = held;
-      this.client.call('queue.extend', { queue: this.queue, jobId: job.jobId, receipt: job.receipt!, visibilityMs: this.visibilityMs }, { batch: true }).catch(
+      const sentAt = performance.now();
+      this.client.call('queue.extend', { queue: this.queue, jobId: job.jobId, receipt: job.receipt!, visibilityMs: this.visibilityMs }, { batch: true }).then(
+        () => (held.deadline = sentAt + this.visibilityMs),
         (error: unknown) => {
           // superseded (its visibility ran out before this extension) or gone: another delivery owns the job now
           if (error instanceof RpcError && (error.code === ErrorCode.Conflict || error.code === ErrorCode.NotFound)) held.lease.abort(error);
@@ -184,7 +212,8 @@ export class Worker extends EventEmitter<{ completed: [Job, unknown]; failed: [J
   }
 
   private async releaseWaiting(): Promise<void> {
-    const handBack = this.waiting.splice(0);
+    // newest first: each goes to the head of the line, so the oldest ends up received first again
+    const handBack = this.waiting.splice(0).reverse();
     await Promise.all(
       handBack.map(({ job }) =>
         this.client.call('queue.release', { queue: this.queue, jobId: job.jobId, receipt: job.receipt! }, { batch: true }).catch((error: unknown) => this.report(error)),
@@ -193,9 +222,14 @@ export class Worker extends EventEmitter<{ completed: [Job, unknown]; failed: [J
   }
 }
 
-/** How long to wait before sending a refused ack again: rate-limited, or the connection dropped; undefined for other errors. */
-function retryDelay(error: unknown, attempt: number): number | undefined {
+/** A refusal that sending the same call again may get past: rate, Redis away, a dropped connection. */
+function isRetryable(error: unknown): boolean {
+  if (error instanceof ConnectionError) return true;
+  return error instanceof RpcError && (error.code === ErrorCode.RateLimited || error.code === ErrorCode.RedisUnavailable);
+}
+
+/** How long to wait before sending a refused ack again. */
+function retryDelay(error: unknown, attempt: number): number {
   if (error instanceof RpcError && error.code === ErrorCode.RateLimited) return Number(error.data?.retryAfterMs ?? 100);
-  if (error instanceof ConnectionError) return backoffDelay(attempt);
-  return undefined;
+  return backoffDelay(attempt);
 }

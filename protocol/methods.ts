@@ -159,3 +159,15 @@ export const METHOD_NAMES = Object.keys(METHODS) as MethodName[];
 export const BLOCKING_METHODS: ReadonlySet<string> = new Set(
   METHOD_NAMES.filter((method) => (METHODS[method] as MethodInfo).blocking),
 );
+
+/**
+ * Whether a call may wait for a change: a blocking method, except `queue.receive` without
+ * `waitMs`, which answers at once (it must not count as parked, nor leave the connection's
+ * in-flight count, as a waiting call does).
+ */
+export function isBlockingCall(method: string, params: unknown): boolean {
+  if (!BLOCKING_METHODS.has(method)) return false;
+  if (method !== 'queue.receive') return true;
+  const waitMs = (params as { waitMs?: unknown } | undefined)?.waitMs;
+  return typeof waitMs === 'number' && waitMs > 0;
+}

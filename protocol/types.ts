@@ -239,8 +239,10 @@ export interface TopicEvents {
 
 export interface QueueJobsChanged {
   queue: string;
-  /** How many jobs this call added (idempotent repeats are not counted). */
+  /** How many jobs this call made receivable now (idempotent repeats are not counted). */
   added: number;
+  /** How many it added as delayed (receivable at their runAt). */
+  delayed: number;
 }
 
 type EventsOn<T extends keyof TopicEvents> = { [K in keyof TopicEvents[T]]: { topic: T; type: K; data: TopicEvents[T][K] } }[keyof TopicEvents[T]];

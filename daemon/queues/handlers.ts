@@ -5,6 +5,7 @@ import type { Handlers } from '../domain/context';
 import type { Deps } from '../domain/deps';
 import { SWEEP_BATCH } from '../domain/module';
 import { waitUntil, type Waiters } from '../hub/waiters';
+import type { Job } from '../../protocol/types';
 import { RawJson, rawOrNull } from '../store/raw-json';
 import { scripts } from '../store/scripts';
 import { KeyedTickBatch } from '../store/tick-batch';
@@ -74,6 +75,13 @@ export function queueHandlers(deps: Deps, waiters: Waiters, registry: QueueRegis
     return { json, dueInMs: due > 0 ? due - Number(now) : undefined };
   };
 
+  const release = async (queue: string, jobId: string, receipt: string) => {
+    const queueKeys = inOrder(queue);
+    return rawOrNull(await scripts.queueRelease.run(redis, queueKeys, { jobPrefix: queueKeys.jobPrefix, queue, jobId, receipt, channel }));
+  };
+  const releaseAll = (queue: string, jobsJson: string) =>
+    Promise.all((JSON.parse(jobsJson) as Job[]).map((job) => release(queue, job.jobId, job.receipt!)));
+
   return {
     'queue.enqueue': async (p, ctx) => {
       registry.known(p.queue);
@@ -92,7 +100,7 @@ export function queueHandlers(deps: Deps, waiters: Waiters, registry: QueueRegis
 
     'queue.receive': async (p, ctx) => {
       let dueInMs: number | undefined;
-      const found = await waitUntil(
+      let found = await waitUntil(
         waiters,
         p.queue,
         p.waitMs ?? 0,
@@ -105,6 +113,11 @@ export function queueHandlers(deps: Deps, waiters: Waiters, registry: QueueRegis
         // a delayed job or a lapsed delivery falling due is published by no one: look again then
         () => dueInMs,
       );
+      // The caller left while its jobs were taken: hand them back now rather than after their visibility.
+      if (found !== undefined && ctx.waitingCalls.ended) {
+        await releaseAll(p.queue, found);
+        found = undefined;
+      }
       if (p.count !== undefined) return new RawJson(found ?? '[]');
       return new RawJson(found === undefined ? 'null' : found.slice(1, -1));
     },
@@ -141,12 +154,7 @@ export function queueHandlers(deps: Deps, waiters: Waiters, registry: QueueRegis
       return reply;
     },
 
-    'queue.release': async (p) => {
-      const queueKeys = inOrder(p.queue);
-      return rawOrNull(
-        await scripts.queueRelease.run(redis, queueKeys, { jobPrefix: queueKeys.jobPrefix, queue: p.queue, jobId: p.jobId, receipt: p.receipt, channel }),
-      );
-    },
+    'queue.release': (p) => release(p.queue, p.jobId, p.receipt),
 
     'queue.stats': async (p) => {
       const queueKeys = inOrder(p.queue);

@@ -7,8 +7,11 @@ import { queueHandlers } from './handlers';
 import { QueueRegistry } from './registry';
 import { StatsPusher } from './stats-pusher';
 
-/** Frames that mean a job can be received now: they wake the receivers blocked on that queue. */
-const WAKING = new Set(['queue.enqueued']);
+/**
+ * Frames that wake the receivers blocked on that queue: a job can be received now, or one will be
+ * at a time they learn by looking again (delayed, or nacked with a backoff).
+ */
+const WAKING = new Set(['queue.enqueued', 'job.retrying']);
 
 export const queuesModule: DomainModule = {
   name: 'queues',

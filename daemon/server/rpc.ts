@@ -2,7 +2,7 @@
 import { performance } from 'node:perf_hooks';
 import { ErrorCode, RpcError } from '../../protocol/errors';
 import type { DaemonLimits } from '../../protocol/limits';
-import { BLOCKING_METHODS } from '../../protocol/methods';
+import { isBlockingCall } from '../../protocol/methods';
 import type { MethodName } from '../../protocol/schemas';
 import type { CallHook } from './call-hooks';
 import type { CallContext, Handlers } from '../domain/context';
@@ -113,7 +113,7 @@ export class RpcDispatcher {
       if (pending) await pending; // most hooks decide synchronously: no extra tick for them
     }
     const handler = this.handlers[method] as (p: unknown, c: CallContext) => Promise<unknown>;
-    if (!BLOCKING_METHODS.has(method)) return handler(params, call.ctx);
+    if (!isBlockingCall(method, params)) return handler(params, call.ctx);
     return this.block(ctx, () => handler(params, call.ctx));
   }
 

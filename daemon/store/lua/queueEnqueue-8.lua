@@ -11,7 +11,7 @@
   ARGV[5…] seven values per job: jobId, payload JSON, priority, delayMs, maxAttempts, backoff type
     ('' for none), backoff delayMs
   Returns, per job in order, its Job JSON or an error: RATE_LIMITED (the queue is at its maxLength).
-  Publishes queue.enqueued once, with how many jobs became receivable.
+  Publishes queue.enqueued once, with how many jobs became receivable and how many were delayed.
 ]]
 --- @include "includes/scriptErrors"
 --- @include "includes/queueMoves"
@@ -20,7 +20,7 @@ local now = nowMs()
 local enqueuedAt = int(now)
 local limit = maxLength(ARGV[3])
 local length = queueLength()
-local replies, added = {}, 0
+local replies, added, delayed = {}, 0, 0
 for i = 5, #ARGV, 7 do
   local jobId, payload, priority, delayMs = ARGV[i], ARGV[i + 1], ARGV[i + 2], tonumber(ARGV[i + 3])
   local key = prefix .. jobId
@@ -39,6 +39,7 @@ for i = 5, #ARGV, 7 do
     if runAt then
       redis.call('HSET', key, 'runAt', runAt)
       redis.call('ZADD', DELAYED, now + delayMs, jobId)
+      delayed = delayed + 1
     else
       redis.call('LPUSH', WAIT[priority], jobId)
       added = added + 1
@@ -48,5 +49,5 @@ for i = 5, #ARGV, 7 do
     replies[#replies + 1] = jobJsonOf({ jobId, queue, payload, priority, state, '0', ARGV[i + 4], enqueuedAt, runAt })
   end
 end
-announce(ARGV[4], queue, added, now)
+announce(ARGV[4], queue, added, now, delayed)
 return replies

@@ -40,7 +40,7 @@ describe('QueueModel (Queues view model)', () => {
     assert.equal(model.applyEvent(push('job.replayed', { ...deadJob('mail', 'j2'), state: 'waiting' })), 'mail');
     assert.equal(model.applyEvent(push('queue.purged', { queue: 'mail', state: 'dead', removed: 1 })), 'mail');
     assert.equal(model.applyEvent(push('queue.purged', { queue: 'mail', state: 'completed', removed: 4 })), undefined, 'dead jobs untouched');
-    assert.equal(model.applyEvent(push('queue.enqueued', { queue: 'mail', added: 1 })), undefined);
+    assert.equal(model.applyEvent(push('queue.enqueued', { queue: 'mail', added: 1, delayed: 0 })), undefined);
     assert.equal(model.applyEvent(push('job.dead', deadJob('build', 'j3'))), undefined, 'build is not watched');
   });
 

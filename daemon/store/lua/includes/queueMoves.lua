@@ -25,10 +25,13 @@ local function makeDead(key, jobId, now, lastError, channel, queue)
   publishEvent(channel, 'job.dead', now, queue, jobJson(key))
 end
 
--- Tells blocked receivers (on every daemon) that `added` jobs can be received.
-local function announce(channel, queue, added, now)
-  if added > 0 then
-    publishEvent(channel, 'queue.enqueued', now, queue, '{"queue":' .. cjson.encode(queue) .. ',"added":' .. added .. '}')
+-- Tells blocked receivers (on every daemon) that `added` jobs can be received now, or that
+-- `delayed` jobs will be (so that they look again when those fall due).
+local function announce(channel, queue, added, now, delayed)
+  delayed = delayed or 0
+  if added > 0 or delayed > 0 then
+    publishEvent(channel, 'queue.enqueued', now, queue, '{"queue":' .. cjson.encode(queue) .. ',"added":' .. added ..
+      ',"delayed":' .. delayed .. '}')
   end
 end
 
