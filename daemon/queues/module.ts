@@ -3,9 +3,9 @@ import { SWEEP_BATCH, type DomainModule } from '../domain/module';
 import { Waiters } from '../hub/waiters';
 import { redisCall } from '../store/redis';
 import { scripts } from '../store/scripts';
-import { queueHandlers } from './handlers';
+import { SampledPush } from '../hub/sampled-push';
+import { queueHandlers, queueSummaries } from './handlers';
 import { QueueRegistry } from './registry';
-import { StatsPusher } from './stats-pusher';
 
 /**
  * Frames that wake the receivers blocked on that queue: a job can be received now, or one will be
@@ -23,7 +23,14 @@ export const queuesModule: DomainModule = {
       // A lost hint or name only delays a sweep or queue.list; the next call on that queue repeats it.
     });
     const handlers = queueHandlers(deps, waiters, registry);
-    const stats = new StatsPusher(deps, registry);
+    // Receives and acks publish nothing (a frame per job would cost every daemon a message per
+    // job), so the counts reach subscribers sampled.
+    const stats = new SampledPush({
+      hub: deps.hub,
+      topic: 'queues',
+      type: 'queue.stats',
+      read: async () => ({ ts: Date.now(), samples: (await queueSummaries(deps, registry)).map(({ queue, json }) => ({ key: queue, json })) }),
+    });
 
     /** Visits the queues whose delayed jobs or deliveries fell due. */
     const sweepDue = async () => {

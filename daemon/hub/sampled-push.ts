@@ -1,0 +1,56 @@
+/**
+ * Pushes figures the hot path does not publish (queue depths, agents' outcome stats) to this
+ * daemon's subscribers of a topic: sampled at most once per interval, each key only when its JSON
+ * changed, and only while the daemon has such subscribers, since each daemon samples for its own.
+ */
+import type { EventHub } from './hub';
+
+export interface Sample {
+  key: string;
+  json: string;
+}
+
+export interface SampledPushOptions {
+  hub: EventHub;
+  topic: string;
+  /** The pushed event's type. */
+  type: string;
+  /** The figures now, and the time they are of (epoch ms). */
+  read(): Promise<{ ts: number; samples: Sample[] }>;
+  /** What to push once for a key that is no longer sampled (omitted: nothing). */
+  gone?(key: string, lastJson: string): string;
+  everyMs?: number;
+}
+
+export class SampledPush {
+  private lastAt = 0;
+  private readonly last = new Map<string, string>();
+
+  constructor(private readonly options: SampledPushOptions) {}
+
+  /** A sweep (daemon/domain/module.ts): does its work at most once per interval; returns 0, it never needs another round. */
+  async push(): Promise<number> {
+    const { hub, topic, type, everyMs = 1000 } = this.options;
+    if (!hub.hasSubscribers(topic)) {
+      this.last.clear(); // a new subscriber gets every key's figures once
+      return 0;
+    }
+    const now = Date.now();
+    if (now - this.lastAt < everyMs) return 0;
+    this.lastAt = now;
+    const { ts, samples } = await this.options.read();
+    const gone = new Set(this.last.keys());
+    for (const { key, json } of samples) {
+      gone.delete(key);
+      if (this.last.get(key) === json) continue;
+      this.last.set(key, json);
+      hub.deliver(topic, { type, ts, key, json });
+    }
+    for (const key of gone) {
+      const json = this.options.gone?.(key, this.last.get(key)!);
+      this.last.delete(key);
+      if (json !== undefined) hub.deliver(topic, { type, ts, key, json });
+    }
+    return 0;
+  }
+}
