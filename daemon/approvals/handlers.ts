@@ -51,7 +51,6 @@ export function approvalHandlers({ redis, keys, limits }: Deps, waiters: Waiters
           risk: p.risk ?? 'medium',
           timeoutMs: p.timeoutMs ?? DEFAULTS.approvalTimeoutMs,
           channel: keys.channels.approvals,
-          idempotent: p.clientRequestId === undefined ? '0' : '1',
         },
       ),
     );

@@ -92,7 +92,7 @@ export const scripts = {
   agentsStale: script(agentsStaleLua, ['beats', 'listed'], ['thresholdMs', 'cursor', 'limit']),
   agentsExpire: script(agentsExpireLua, ['expiry', 'beats', 'ended', 'listed'], ['agentPrefix', 'batch', 'retentionMs', 'listWindowMs', 'channel']),
   approvalCreate: script(approvalCreateLua, ['request', 'pending'], [
-    'requestId', 'agentId', 'type', 'context', 'risk', 'timeoutMs', 'channel', 'idempotent',
+    'requestId', 'agentId', 'type', 'context', 'risk', 'timeoutMs', 'channel',
   ]),
   approvalGet: script(approvalGetLua, ['request'], []),
   approvalRespond: script(approvalRespondLua, ['request', 'pending'], ['requestId', 'approved', 'responder', 'reason', 'retentionMs', 'channel']),

@@ -10,18 +10,15 @@
   ARGV[5] risk
   ARGV[6] timeout (ms)
   ARGV[7] approvals channel
-  ARGV[8] "1" when the id comes from the caller's idempotency key: an existing request is the answer
-  Returns the Approval JSON; publishes approval.requested (only when it files a new request).
-  Errors: CONFLICT when the id is taken (without an idempotency key).
+  Returns the Approval JSON; publishes approval.requested (only when it files a new request). An
+  existing request with this id is the answer: the id comes from the caller's idempotency key, or
+  is a fresh random one — then the request exists only because this very call ran before (the
+  Redis connection dropped before its reply, and the command was sent again).
 ]]
---- @include "includes/scriptErrors"
 --- @include "includes/nowMs"
 --- @include "includes/publishEvent"
 --- @include "includes/approvalJson"
-if redis.call('EXISTS', KEYS[1]) == 1 then
-  if ARGV[8] == '1' then return approvalJson(KEYS[1]) end
-  return fail(ERR.CONFLICT, 'approval request "' .. ARGV[1] .. '" already exists')
-end
+if redis.call('EXISTS', KEYS[1]) == 1 then return approvalJson(KEYS[1]) end
 local now = nowMs()
 local expiresAt = now + tonumber(ARGV[6])
 redis.call('HSET', KEYS[1], 'requestId', ARGV[1], 'agentId', ARGV[2], 'type', ARGV[3], 'context', ARGV[4],
