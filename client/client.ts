@@ -21,8 +21,10 @@ export interface ClientOptions extends DiscoveryOptions {
 type CallFn<M extends MethodName> = {} extends ParamsOf<M>
   ? <P extends ParamsOf<M> = ParamsOf<M> & { limit?: undefined }>(params?: P) => Promise<ResultOf<M, P>>
   : <P extends ParamsOf<M>>(params: P) => Promise<ResultOf<M, P>>;
+/** `rules.get` → `rulesGet`: a method with more than one dot after its domain (`safety.rules.get`) becomes one camelCase name. */
+type Camel<S extends string> = S extends `${infer Head}.${infer Tail}` ? `${Head}${Capitalize<Camel<Tail>>}` : S;
 type Namespace<D extends string> = {
-  [M in Extract<MethodName, `${D}.${string}`> as M extends `${D}.${infer Verb}` ? Verb : never]: CallFn<M>;
+  [M in Extract<MethodName, `${D}.${string}`> as M extends `${D}.${infer Verb}` ? Camel<Verb> : never]: CallFn<M>;
 };
 
 export interface SubscribeOptions {
@@ -81,7 +83,7 @@ export class SwitchboardClient extends EventEmitter<{ state: [ConnectionState]; 
     });
     const namespace = (domain: string) =>
       Object.fromEntries(
-        METHOD_NAMES.filter((m) => m.startsWith(`${domain}.`)).map((m) => [m.slice(domain.length + 1), (p?: object) => this.call(m, p ?? {})]),
+        METHOD_NAMES.filter((m) => m.startsWith(`${domain}.`)).map((m) => [camel(m.slice(domain.length + 1)), (p?: object) => this.call(m, p ?? {})]),
       );
     for (const [domain, field] of Object.entries(NAMESPACES)) Object.assign(this, { [field]: namespace(domain) });
     // A request survives a dropped connection or a daemon restart: the retry carries the same
@@ -207,4 +209,8 @@ function blockingTimeout(method: MethodName, params: unknown): number {
   const { timeoutMs, waitMs } = params as { timeoutMs?: unknown; waitMs?: unknown };
   if (method === 'queue.receive') return waitMs as number;
   return typeof timeoutMs === 'number' ? timeoutMs : DEFAULTS.approvalTimeoutMs;
+}
+
+function camel(verb: string): string {
+  return verb.replace(/\.([a-z])/g, (_, letter: string) => letter.toUpperCase());
 }

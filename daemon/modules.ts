@@ -5,7 +5,8 @@ import type { DomainModule } from './domain/module';
 import { eventsModule } from './events/module';
 import { outcomesModule } from './outcomes/module';
 import { queuesModule } from './queues/module';
+import { safetyModule } from './safety/module';
 import { sessionModule } from './session/module';
 import { signalsModule } from './signals/module';
 
-export const MODULES: readonly DomainModule[] = [sessionModule, agentsModule, signalsModule, approvalsModule, eventsModule, queuesModule, outcomesModule];
+export const MODULES: readonly DomainModule[] = [sessionModule, agentsModule, signalsModule, approvalsModule, eventsModule, queuesModule, outcomesModule, safetyModule];

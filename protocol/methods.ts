@@ -1,7 +1,28 @@
 /** Every RPC method with its params and result types: the one table the daemon, SDK and CLI share. */
 import { EVENT_STREAM_MAXLEN } from './limits';
 import type { MethodName, ParamsOf } from './schemas';
-import type { AgentStatus, Approval, HelloResult, Job, OutcomeEvent, OutcomeStatsResult, OutcomeTimeline, Page, QueueStats, QueueSummary, Signal, StreamEvent } from './types';
+import type {
+  AgentStatus,
+  Approval,
+  AuditEntry,
+  Breaker,
+  Budget,
+  HelloResult,
+  Job,
+  OutcomeEvent,
+  OutcomeStatsResult,
+  OutcomeTimeline,
+  Page,
+  PolicyDecision,
+  PolicyDocument,
+  QueueStats,
+  QueueSummary,
+  RuleSet,
+  Signal,
+  StreamEvent,
+  ToolSpec,
+  ValidationResult,
+} from './types';
 
 interface Results {
   hello: HelloResult;
@@ -46,6 +67,21 @@ interface Results {
   'outcome.recent': OutcomeEvent[];
   'outcome.stats': OutcomeStatsResult;
   'outcome.timeline': OutcomeTimeline;
+  'safety.validate': ValidationResult;
+  'safety.rules.get': RuleSet;
+  'safety.rules.set': { version: number };
+  'safety.audit': AuditEntry[];
+  'policy.get': PolicyDocument;
+  'policy.set': { version: number };
+  'policy.check': PolicyDecision;
+  'breaker.list': Breaker[];
+  'breaker.reset': Breaker;
+  'tool.register': ToolSpec;
+  'tool.list': ToolSpec[];
+  'tool.deprecate': ToolSpec;
+  'budget.set': Budget;
+  'budget.get': Budget | null;
+  'budget.list': Budget[];
 }
 
 /** Listings that answer one Page instead of the whole array when called with `limit`: method → item. */
@@ -148,10 +184,46 @@ export const METHODS = {
     result: 'OutcomeTimeline',
     doc: "*Extension to SPEC §4*: per agent with outcomes in the window, each step's count, errors, p95 duration, tokens and cost, oldest first (from the 10 s stats buckets): a dashboard's history.",
   },
+  'safety.validate': {
+    result: 'ValidationResult',
+    doc: 'Runs the live rule set over the text: level (safe, warning, blocked), findings with UTF-16 spans, the redacted text, a safe alternative. Changes nothing.',
+  },
+  'safety.rules.get': { result: 'RuleSet', doc: 'The live rule set and its version (0: the built-in default set).' },
+  'safety.rules.set': {
+    result: '`{version}`',
+    doc: 'Replaces the rule set if expectedVersion is the live version (else -32003); every daemon applies it within 1 s. An invalid set is refused whole (-32602 naming the rule and why) and the old one stays.',
+  },
+  'safety.audit': { result: 'AuditEntry[]', doc: 'The audit trail (decisions and changes, never the content), newest last.' },
+  'policy.get': { result: 'PolicyDocument', doc: 'The tool policy and its version (0: the built-in default).' },
+  'policy.set': { result: '`{version}`', doc: 'Replaces the policy if expectedVersion is the live version (else -32003); refused whole when invalid.' },
+  'policy.check': {
+    result: 'PolicyDecision',
+    doc: "Whether the agent may call the tool now: the policy entry, the tool registry, the argument rules and validator, the rate limit (takes a token), open breakers and spent budgets. An allowed call's token is taken.",
+  },
+  'breaker.list': { result: 'Breaker[]', doc: 'Every circuit breaker that has seen a failure, by name.' },
+  'breaker.reset': { result: 'Breaker', doc: 'Closes the breaker and clears its counts. Unknown name -32002.' },
+  'tool.register': { result: 'ToolSpec', doc: 'Registers (or re-registers, active again) a tool version with its argument schema and capability flags.' },
+  'tool.list': { result: 'ToolSpec[]', doc: 'Every registered tool version, by name then version.' },
+  'tool.deprecate': { result: 'ToolSpec', doc: 'Marks a tool version deprecated: policy.check refuses it. Unknown -32002.' },
+  'budget.set': { result: 'Budget', doc: 'Sets the token and/or cost budget of an agent or workflow per period (fed by outcomes).' },
+  'budget.get': { result: 'Budget \\| null', doc: "One budget with this period's use." },
+  'budget.list': { result: 'Budget[]', doc: '*Extension to SPEC §4*: every budget with its use, by scope.' },
 } as const satisfies Record<MethodName, MethodInfo>;
 
 /** Method prefixes that become SDK namespaces (`agent.start` → `client.agents.start`): one line per domain. */
-export const NAMESPACES = { agent: 'agents', signal: 'signals', approval: 'approvals', event: 'events', queue: 'queues', outcome: 'outcomes' } as const;
+export const NAMESPACES = {
+  agent: 'agents',
+  signal: 'signals',
+  approval: 'approvals',
+  event: 'events',
+  queue: 'queues',
+  outcome: 'outcomes',
+  safety: 'safety',
+  policy: 'policy',
+  breaker: 'breakers',
+  tool: 'tools',
+  budget: 'budgets',
+} as const;
 
 /** Every method name at run time (the SDK builds its namespaces from it without loading the schemas). */
 export const METHOD_NAMES = Object.keys(METHODS) as MethodName[];

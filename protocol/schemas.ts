@@ -13,6 +13,16 @@ import {
   OUTCOME_STATUSES,
   OUTCOME_WINDOW_SECONDS,
 } from './outcome';
+import {
+  BREAKER_DEFAULTS,
+  DIRECTIONS,
+  MAX_AUDIT_COUNT,
+  MAX_RULES,
+  MAX_VALIDATE_CHARS,
+  RULE_ACTIONS,
+  SEVERITIES,
+  TOOL_FLAGS,
+} from './safety';
 
 /** The schema keyword that marks payload fields (see Json below). */
 export const PAYLOAD_MARK = 'payload';
@@ -45,6 +55,15 @@ const Paged = <T extends Record<string, TSchema>>(properties: T) =>
     },
     { additionalProperties: false, dependencies: { cursor: ['limit'] } },
   );
+
+/** A glob over tool refs (`name:version`): `*` any run of characters, `?` one. */
+const TOOL_GLOB_PATTERN = '^[A-Za-z0-9._:@/*?-]{1,200}$';
+const TOOL_REF_PATTERN = '^[A-Za-z0-9._@/-]{1,128}(:[A-Za-z0-9.+_-]{1,64})?$';
+const VERSION_PATTERN = '^[A-Za-z0-9.+_-]{1,64}$';
+const BREAKER_NAME_PATTERN = `^(agent|tool):${ID_PATTERN.slice(1, -1)}$`;
+const BUDGET_SCOPE_PATTERN = `^(agent|workflow):${ID_PATTERN.slice(1, -1)}$`;
+const ToolGlob = (description: string) => Type.String({ pattern: TOOL_GLOB_PATTERN, description });
+const ToolGlobs = (description: string) => Type.Optional(Type.Array(ToolGlob('name:version glob, e.g. "shell:*" or "http.*"'), { maxItems: 200, description }));
 
 export const TOPIC_PATTERN = `^(agents|signals|approvals|outcomes|queues|safety|events:\\*|events:${ID_PATTERN.slice(1, -1)})$`;
 
@@ -225,6 +244,53 @@ export const schemas = {
       }),
     ),
   }),
+  'safety.validate': Params({
+    text: Type.String({ maxLength: MAX_VALIDATE_CHARS, description: 'the text to check' }),
+    agentId: Type.Optional(Id('agent the text comes from or goes to (rules may apply to some agents only)')),
+    direction: Type.Optional(Type.Enum(DIRECTIONS, { description: 'input: to an agent; output: from one; default both directions\' rules' })),
+  }),
+  'safety.rules.get': Params({}),
+  'safety.rules.set': Params({
+    rules: Type.Array(SafetyRuleSchema(), { maxItems: MAX_RULES, description: 'the whole new rule set (replaces the old one)' }),
+    expectedVersion: Type.Integer({ minimum: 0, description: 'the version this set replaces (safety.rules.get); another is -32003' }),
+    by: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: '*extension*: who makes the change, for the audit trail' })),
+  }),
+  'safety.audit': Params({
+    count: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_AUDIT_COUNT, description: 'newest this many, newest last; default 100' })),
+    kind: Type.Optional(Id('*extension*: only entries of this kind, e.g. "blocked"')),
+  }),
+  'policy.get': Params({}),
+  'policy.set': Params({
+    policy: SafetyPolicySchema(),
+    expectedVersion: Type.Integer({ minimum: 0, description: 'the version this policy replaces (policy.get); another is -32003' }),
+    by: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: '*extension*: who makes the change, for the audit trail' })),
+  }),
+  'policy.check': Params({
+    agentId: Id('agent that wants to call the tool'),
+    tool: Type.String({ pattern: TOOL_REF_PATTERN, description: 'tool name, or name:version' }),
+    args: Type.Optional(JsonObject('the arguments of the call (checked against the tool schema and the argument rules)')),
+    workflowId: Type.Optional(Id("*extension*: the workflow the call is part of (its budget counts too)")),
+  }),
+  'breaker.list': Params({}),
+  'breaker.reset': Params({ name: Type.String({ pattern: BREAKER_NAME_PATTERN, description: 'agent:<id> or tool:<name>' }) }),
+  'tool.register': Params({
+    name: Id('tool name'),
+    version: Type.String({ pattern: VERSION_PATTERN, description: 'tool version, e.g. "1.2.0"' }),
+    schema: JsonObject('JSON schema of the arguments'),
+    flags: Type.Array(Type.Enum(TOOL_FLAGS), { uniqueItems: true, maxItems: TOOL_FLAGS.length, description: 'capabilities the tool uses' }),
+    description: Type.Optional(Type.String({ maxLength: 2000, description: '*extension*: what the tool does' })),
+  }),
+  'tool.list': Params({}),
+  'tool.deprecate': Params({ name: Id('tool name'), version: Type.String({ pattern: VERSION_PATTERN, description: 'tool version' }) }),
+  'budget.set': Params({
+    scope: Type.String({ pattern: BUDGET_SCOPE_PATTERN, description: 'agent:<id> or workflow:<id>' }),
+    tokens: Type.Optional(Type.Integer({ minimum: 1, maximum: 1e15, description: 'tokens allowed per period' })),
+    costUsd: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 1e9, description: 'US dollars allowed per period' })),
+    periodSeconds: Type.Integer({ minimum: 60, maximum: 90 * 86_400, description: 'length of a budget period; use resets at each period start' }),
+  }),
+  'budget.get': Params({ scope: Type.String({ pattern: BUDGET_SCOPE_PATTERN, description: 'agent:<id> or workflow:<id>' }) }),
+  'budget.list': Params({}),
+
   'outcome.timeline': Params({
     agentName: Type.Optional(Id('only this agent')),
     windowSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_OUTCOME_WINDOW_SECONDS, description: `default ${MAX_OUTCOME_WINDOW_SECONDS}; rounded up to whole steps` })),
@@ -233,6 +299,71 @@ export const schemas = {
     ),
   }),
 };
+
+/** One validator rule: data, not code (docs/safety.md "Rule format"). */
+export function SafetyRuleSchema() {
+  return Type.Object(
+    {
+      id: Id('rule id, unique in the set'),
+      category: Type.String({ pattern: '^[a-z][a-z0-9_]{0,63}$', description: 'e.g. crisis, secret, personal_data, destructive, prompt_injection' }),
+      severity: Type.Enum(SEVERITIES),
+      action: Type.Enum(RULE_ACTIONS, { description: 'block, warn, redact (warn and replace the match), approve (warn; a tool call needs approval)' }),
+      pattern: Type.String({
+        minLength: 1,
+        maxLength: 4096,
+        description: 'a regular expression (JavaScript syntax) that runs in linear time: no backreferences, no lookaround',
+      }),
+      caseInsensitive: Type.Optional(Type.Boolean({ description: 'default false' })),
+      message: Type.String({ minLength: 1, maxLength: 500, description: 'what a finding of this rule says' }),
+      alternative: Type.Optional(Type.String({ maxLength: 2000, description: 'a safe alternative offered when this rule blocks' })),
+      replacement: Type.Optional(Type.String({ maxLength: 200, description: 'what a redact rule puts in place of the match; default "[REDACTED:<id>]"' })),
+      check: Type.Optional(Type.Literal('luhn', { description: 'the match counts only if its digits pass this checksum' })),
+      directions: Type.Optional(Type.Array(Type.Enum(DIRECTIONS), { uniqueItems: true, minItems: 1, description: 'default both' })),
+      enabled: Type.Optional(Type.Boolean({ description: 'default true' })),
+    },
+    { additionalProperties: false },
+  );
+}
+
+/** Who may call which tool, how often, and what needs a human first (docs/safety.md "Policy"). */
+export function SafetyPolicySchema() {
+  const ArgRule = Type.Object(
+    {
+      tool: ToolGlob('tools this rule applies to'),
+      field: Type.String({ pattern: '^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$', description: 'dot path into the arguments, e.g. "options.path"' }),
+      pattern: Type.Optional(Type.String({ minLength: 1, maxLength: 1000, description: 'the value (as text) matches this linear-time regular expression' })),
+      oneOf: Type.Optional(Type.Array(Type.Union([Type.String(), Type.Number(), Type.Boolean()]), { maxItems: 200, description: 'the value is one of these' })),
+      maxLength: Type.Optional(Type.Integer({ minimum: 0, description: 'the value (as text) is at most this long' })),
+      then: Type.Union([Type.Literal('deny'), Type.Literal('approve')], { description: 'what a match does' }),
+      message: Type.Optional(Type.String({ maxLength: 500 })),
+    },
+    { additionalProperties: false },
+  );
+  const Entry = Type.Object(
+    {
+      agent: Type.String({ pattern: '^[A-Za-z0-9._:@/*?-]{1,128}$', description: 'agent id glob; the first entry that matches the agent applies' }),
+      allow: ToolGlobs('tools the agent may call (none: no tool)'),
+      deny: ToolGlobs('tools refused even if allowed'),
+      requireApproval: ToolGlobs('tools whose every call needs approval'),
+      approvalFlags: Type.Optional(Type.Array(Type.Enum(TOOL_FLAGS), { uniqueItems: true, description: 'calls of tools with any of these flags need approval' })),
+      callsPerMinute: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000, description: 'tool calls per minute (a token bucket in Redis, burst the same)' })),
+      timeoutMs: Type.Optional(Type.Integer({ exclusiveMinimum: 0, maximum: 3_600_000, description: "longest a tool call may run (the SDK's dispatch times out after it)" })),
+      argRules: Type.Optional(Type.Array(ArgRule, { maxItems: 200 })),
+      overBudget: Type.Optional(Type.Union([Type.Literal('refuse'), Type.Literal('approve')], { description: 'a call past a budget: default refuse' })),
+    },
+    { additionalProperties: false },
+  );
+  const breakerSettings = Object.fromEntries(
+    Object.entries(BREAKER_DEFAULTS).map(([name, value]) => [name, Type.Optional(Type.Integer({ minimum: 1, maximum: 86_400, description: `default ${value}` }))]),
+  );
+  return Type.Object(
+    {
+      agents: Type.Array(Entry, { maxItems: 1000, description: 'entries by agent glob, first match wins; an agent no entry matches may call nothing' }),
+      breakers: Type.Optional(Type.Object(breakerSettings, { additionalProperties: false, description: 'circuit breaker settings' })),
+    },
+    { additionalProperties: false },
+  );
+}
 
 function OutcomeStatus() {
   return Type.Enum(OUTCOME_STATUSES);
@@ -269,3 +400,5 @@ function approvalRequestParams() {
 
 export type MethodName = keyof typeof schemas;
 export type ParamsOf<M extends MethodName> = Static<(typeof schemas)[M]>;
+export type SafetyRuleDoc = Static<ReturnType<typeof SafetyRuleSchema>>;
+export type SafetyPolicyDoc = Static<ReturnType<typeof SafetyPolicySchema>>;

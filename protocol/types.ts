@@ -1,6 +1,8 @@
 /** Result shapes of the wire protocol (SPEC §4). Times are epoch milliseconds. */
 import type { DaemonLimits } from './limits';
 import type { OutcomeSeverity, OutcomeStatus } from './outcome';
+import type { Direction, RuleAction, SafetyLevel, SafetySeverity, ToolFlag } from './safety';
+import type { SafetyPolicyDoc, SafetyRuleDoc } from './schemas';
 
 export type { OutcomeSeverity, OutcomeStatus };
 
@@ -227,6 +229,26 @@ export interface TopicEvents {
     'queue.stats': QueueSummary;
   };
 
+  safety: {
+    /** Content refused by a block rule (the text itself is never carried: only where and why). */
+    'safety.blocked': SafetyDecision;
+    /** Content let through with warn / redact / approve findings. */
+    'safety.warned': SafetyDecision;
+    /** A policy.check that refused a call (or sent it for approval). */
+    'policy.denied': PolicyDecisionEvent;
+    'rules.changed': VersionChange;
+    'policy.changed': VersionChange;
+    'breaker.opened': Breaker;
+    'breaker.half_open': Breaker;
+    'breaker.closed': Breaker;
+    /** A budget's use passed 80 % in this period. */
+    'budget.warning': Budget;
+    /** A budget's use reached 100 % in this period: calls in its scope are refused (or need approval). */
+    'budget.exceeded': Budget;
+    'tool.registered': ToolSpec;
+    'tool.deprecated': ToolSpec;
+  };
+
   outcomes: {
     /** The outcomes one daemon recorded in one script call (a tick's worth, up to 128), oldest first. */
     'outcome.recorded': OutcomeEvent[];
@@ -258,6 +280,7 @@ export type PushedEvent = (
   | EventsOn<'approvals'>
   | EventsOn<'queues'>
   | EventsOn<'outcomes'>
+  | EventsOn<'safety'>
   | { topic: `events:${string}`; type: string; data: StreamEvent }
 ) & { subscriptionId: string; seq: number; ts: number };
 
@@ -299,4 +322,136 @@ export interface DaemonInfo {
 export interface Page<T> {
   items: T[];
   nextCursor: string | null;
+}
+
+export type { Direction, RuleAction, SafetyLevel, SafetySeverity, ToolFlag };
+export type SafetyRule = SafetyRuleDoc;
+export type SafetyPolicy = SafetyPolicyDoc;
+
+/** One rule that matched: where (UTF-16 offsets into the text, end exclusive) and why. */
+export interface SafetyFinding {
+  ruleId: string;
+  category: string;
+  severity: SafetySeverity;
+  action: RuleAction;
+  start: number;
+  end: number;
+  message: string;
+}
+
+export interface ValidationResult {
+  level: SafetyLevel;
+  findings: SafetyFinding[];
+  /** *Extension*: the findings' severity weights summed, capped at 1 (0: nothing found). */
+  score: number;
+  /** The text with every redact finding replaced (present when one matched). */
+  redacted?: string;
+  /** A safe alternative from the first blocking rule that has one. */
+  alternative?: string;
+  /** *Extension*: an approve rule matched (a tool call with these arguments needs approval). */
+  requiresApproval: boolean;
+  /** *Extension*: the rule set version that decided. */
+  rulesVersion: number;
+}
+
+export interface RuleSet {
+  /** 0 until the first safety.rules.set: the built-in default set. */
+  version: number;
+  rules: SafetyRule[];
+  updatedAt?: number;
+  updatedBy?: string;
+}
+
+export interface PolicyDocument {
+  /** 0 until the first policy.set: the built-in default (every agent may call every active tool). */
+  version: number;
+  policy: SafetyPolicy;
+  updatedAt?: number;
+  updatedBy?: string;
+}
+
+export interface PolicyDecision {
+  allowed: boolean;
+  requiresApproval: boolean;
+  reason: string;
+  /** *Extension*: what decided (a policy entry, "rate", "breaker", "budget", "args", "tool"). */
+  rule?: string;
+  /** *Extension*: when refused by the rate limit or an open breaker, when to try again. */
+  retryAfterMs?: number;
+  /** *Extension*: the call's timeout from the policy entry. */
+  timeoutMs?: number;
+  /** *Extension*: the arguments with secret fields replaced, as an approval request may show them. */
+  args?: Record<string, unknown>;
+}
+
+export type BreakerState = 'closed' | 'open' | 'half_open';
+
+export interface Breaker {
+  /** agent:<id> or tool:<name>. */
+  name: string;
+  state: BreakerState;
+  /** Consecutive failures counted now. */
+  failures: number;
+  openedAt?: number;
+  retryAt?: number;
+}
+
+export interface ToolSpec {
+  name: string;
+  version: string;
+  schema: Record<string, unknown>;
+  flags: ToolFlag[];
+  status: 'active' | 'deprecated';
+  description?: string;
+  registeredAt: number;
+  lastUsedAt?: number;
+}
+
+export interface Budget {
+  /** agent:<id> or workflow:<id>. */
+  scope: string;
+  tokens?: number;
+  costUsd?: number;
+  periodSeconds: number;
+  /** Start of the current period (epoch ms). */
+  periodStart: number;
+  used: { tokens: number; costUsd: number };
+  state: 'ok' | 'warning' | 'exceeded';
+}
+
+export interface AuditEntry {
+  /** Stream entry id. */
+  id: string;
+  ts: number;
+  /** blocked, warned, policy_denied, approval_required, breaker_opened, breaker_closed, budget_warning, budget_exceeded, rules_changed, policy_changed, tool_registered… */
+  kind: string;
+  agentId?: string;
+  /** The method or tool the decision was about. */
+  subject?: string;
+  /** Rule ids, a reason, old → new versions, who: never the content itself. */
+  detail: Record<string, unknown>;
+}
+
+/** A validation that blocked or warned, as an event carries it: rules and spans, not the text. */
+export interface SafetyDecision {
+  level: SafetyLevel;
+  agentId?: string;
+  /** The method whose payload was checked (or "safety.validate"). */
+  method: string;
+  field?: string;
+  findings: SafetyFinding[];
+  ts: number;
+}
+
+export interface PolicyDecisionEvent extends PolicyDecision {
+  agentId: string;
+  tool: string;
+  ts: number;
+}
+
+export interface VersionChange {
+  oldVersion: number;
+  newVersion: number;
+  by?: string;
+  ts: number;
 }

@@ -6,6 +6,7 @@
  * schemas of its methods live in protocol/schemas.ts, which the SDK shares.
  */
 import type { Channel } from '../hub/hub';
+import type { CallHook } from './call-hook';
 import type { Handlers } from './context';
 import type { Deps } from './deps';
 
@@ -25,6 +26,10 @@ export interface DomainParts {
   channels?: Channel[];
   sweeps?: Sweep[];
   gauges?: DomainGauge[];
+  /** Run on every call, in module order, after the daemon's own (the connection rate limit). */
+  hooks?: CallHook[];
+  /** Awaited before the daemon listens (load state it must have before the first call); a throw stops the start. */
+  start?(): Promise<void>;
 }
 
 export interface DomainModule {

@@ -95,10 +95,15 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     const handlers = mergeHandlers(parts.map((part) => part.handlers));
     for (const channel of parts.flatMap((part) => part.channels ?? [])) hub.listen(channel);
     await hub.start();
+    for (const part of parts) await part.start?.();
 
     const metrics = new DaemonMetrics({ subscriptions: () => hub.subscriptionCount, gauges: parts.flatMap((part) => part.gauges ?? []) });
     const inFlight = new InFlight();
-    const dispatcher = new RpcDispatcher(handlers, { limits, metrics, log, hooks: [new ConnectionRateLimit(limits.maxCallsPerSecondPerConnection)] });
+    const dispatcher = new RpcDispatcher(handlers, { limits, metrics, log, hooks: [
+        new ConnectionRateLimit(limits.maxCallsPerSecondPerConnection),
+        ...parts.flatMap((part) => part.hooks ?? []),
+      ],
+    });
     const guard = new RequestGuard({ token, allowedOrigins: options.allowedOrigins ?? [], allowedHosts: options.allowedHosts ?? [] });
     const ws = new WsTransport({ dispatcher, hub, metrics, inFlight, limits, log });
     const redisHealth = new RedisHealth([redis, subscriber], redis);

@@ -4,7 +4,7 @@
  * no Redis round trip.
  */
 import { ErrorCode, RpcError } from '../../protocol/errors';
-import type { Call, CallHook } from './call-hooks';
+import type { Call, CallHook } from '../domain/call-hook';
 
 interface Bucket {
   tokens: number;

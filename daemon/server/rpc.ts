@@ -4,7 +4,7 @@ import { ErrorCode, RpcError } from '../../protocol/errors';
 import type { DaemonLimits } from '../../protocol/limits';
 import { isBlockingCall } from '../../protocol/methods';
 import type { MethodName } from '../../protocol/schemas';
-import type { CallHook } from './call-hooks';
+import type { CallHook } from '../domain/call-hook';
 import type { CallContext, Handlers } from '../domain/context';
 import { fieldName, scanJson, type JsonProblem } from './json-scan';
 import type { DaemonMetrics } from './metrics';
@@ -24,10 +24,14 @@ interface Budget {
 }
 
 export class RpcDispatcher {
+  private readonly afterHooks: readonly CallHook[];
+
   constructor(
     private readonly handlers: Handlers,
     private readonly options: { limits: DaemonLimits; metrics: DaemonMetrics; log: Logger; hooks: readonly CallHook[] },
-  ) {}
+  ) {
+    this.afterHooks = options.hooks.filter((hook) => hook.after);
+  }
 
   /** One WebSocket message or HTTP body → the reply text, or undefined when there is nothing to answer (notifications only). */
   async handle(text: string, ctx: Context): Promise<Reply | undefined> {
@@ -109,12 +113,13 @@ export class RpcDispatcher {
     const json = serializePayloads(method, params, this.options.limits.maxValueBytes);
     const call = { method, params, ctx: { ...ctx, json } };
     for (const hook of this.options.hooks) {
-      const pending = hook.check(call);
+      const pending = hook.check?.(call);
       if (pending) await pending; // most hooks decide synchronously: no extra tick for them
     }
     const handler = this.handlers[method] as (p: unknown, c: CallContext) => Promise<unknown>;
-    if (!isBlockingCall(method, params)) return handler(params, call.ctx);
-    return this.block(ctx, () => handler(params, call.ctx));
+    const result = await (isBlockingCall(method, params) ? this.block(ctx, () => handler(params, call.ctx)) : handler(params, call.ctx));
+    for (const hook of this.afterHooks) hook.after!(call);
+    return result;
   }
 
   /**

@@ -14,6 +14,7 @@ export function createKeys(namespace = 'sb') {
   const approvals = `{${namespace}:approvals}`;
   const events = `{${namespace}:events}`;
   const outcomes = `{${namespace}:outcomes}`;
+  const safety = `{${namespace}:safety}`;
   return {
     namespace,
     /** Hash of one agent's AgentStatus fields. */
@@ -101,6 +102,20 @@ export function createKeys(namespace = 'sb') {
     /** Prefix of the client-given eventIds remembered for deduplication (value: the stream entry id). */
     outcomeIdPrefix: `${outcomes}:id:`,
 
+    /**
+     * Safety: the live rule set, the policy, the tool registry and the audit stream share one hash
+     * tag (they are small and change rarely); breakers, rate buckets and budgets, written on the
+     * hot path, have keys of their own.
+     */
+    /** Hash: `version`, `json` (the rules), `at`, `by` of the live rule set. */
+    safetyRules: `${safety}:rules`,
+    /** Hash: `version`, `json` (the policy), `at`, `by` of the live tool policy. */
+    safetyPolicy: `${safety}:policy`,
+    /** Hash: "<name>:<version>" → ToolSpec JSON. */
+    safetyTools: `${safety}:tools`,
+    /** Stream of AuditEntry fields, capped at the daemon's auditMaxLen. */
+    safetyAudit: `${safety}:audit`,
+
     /** Pub/sub channels: every state change is published on its domain's channel (see daemon/events/frame.ts). */
     channels: {
       agents: `${namespace}:ch:agents`,
@@ -109,6 +124,7 @@ export function createKeys(namespace = 'sb') {
       events: `${namespace}:ch:events`,
       queues: `${namespace}:ch:queues`,
       outcomes: `${namespace}:ch:outcomes`,
+      safety: `${namespace}:ch:safety`,
     },
   };
 }

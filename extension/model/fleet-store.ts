@@ -97,7 +97,8 @@ export class FleetStore {
         if (!this.applyOutcome(event)) return;
         break;
       case 'queues':
-        return; // the Queues feature's (its own subscription)
+      case 'safety':
+        return; // the Queues and Safety features' (their own subscriptions)
       default:
         this.applyStreamEvent(event.data);
     }
