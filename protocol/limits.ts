@@ -72,6 +72,11 @@ export const LIMITS = {
     means: "an agent's error rate (failure + timeout) over the last 300 s above this publishes alert.failure_rate (once per crossing)",
   },
   outcomeAlertMinCount: { default: 10, unit: 'outcomes', means: 'outcomes an agent needs in the window before its error rate can raise an alert' },
+  auditMaxEntries: {
+    default: 100_000,
+    unit: 'entries',
+    means: 'the safety audit trail (safety.audit) keeps about this many of the newest entries; older ones are trimmed',
+  },
   eventRetentionMs: {
     default: 7 * 24 * 60 * 60 * 1000,
     unit: 'ms',

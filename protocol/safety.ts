@@ -70,7 +70,5 @@ export const BREAKER_DEFAULTS = {
   halfOpenTrials: 3,
 } as const;
 
-/** The audit stream keeps about this many entries unless the daemon's config says otherwise. */
-export const AUDIT_DEFAULT_MAXLEN = 100_000;
 /** Most audit entries one safety.audit may ask for. */
 export const MAX_AUDIT_COUNT = 1000;

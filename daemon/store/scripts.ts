@@ -38,6 +38,7 @@ import queueReceiveLua from './lua/queueReceive-8.lua';
 import queueReleaseLua from './lua/queueRelease-8.lua';
 import queueReplayLua from './lua/queueReplay-8.lua';
 import queueStatsLua from './lua/queueStats-8.lua';
+import safetyAuditLua from './lua/safetyAudit-1.lua';
 import signalClearLua from './lua/signalClear-4.lua';
 import signalPendingLua from './lua/signalPending-4.lua';
 import signalSendLua from './lua/signalSend-3.lua';
@@ -131,6 +132,7 @@ export const scripts = {
     'agentPrefix', 'windowPrefix', 'bucketPrefix', 'alertPercent', 'alertMinCount', 'channel', 'batch',
   ]),
   signalClear: script(signalClearLua, SIGNAL_BOXES, ['agentId', 'type', 'signalPrefix', 'channel']),
+  safetyAudit: script(safetyAuditLua, ['audit'], ['kind', 'entry', 'maxLen', 'channel', 'eventType', 'eventData', 'eventKey']),
 };
 
 /** Registers every script on a connection; ioredis sends EVALSHA and falls back to EVAL after a Redis restart. */
