@@ -33,6 +33,14 @@ export interface ValidateOptions {
   agentId?: string;
 }
 
+/**
+ * Compiles one pattern of a rule or an argument rule, or throws an Error saying why it is refused.
+ * (Linear-time checking comes with the full validator.)
+ */
+export function compilePattern(source: string, caseInsensitive: boolean): RegExp {
+  return new RegExp(source, caseInsensitive ? 'gi' : 'g');
+}
+
 /** Compiles every rule or throws a RuleSetError naming the first bad one. */
 export function compileRules(rules: readonly SafetyRule[], version: number): CompiledRuleSet {
   const ids = new Set<string>();
@@ -41,7 +49,7 @@ export function compileRules(rules: readonly SafetyRule[], version: number): Com
     ids.add(rule.id);
     let regexp: RegExp;
     try {
-      regexp = new RegExp(rule.pattern, rule.caseInsensitive ? 'gi' : 'g');
+      regexp = compilePattern(rule.pattern, rule.caseInsensitive ?? false);
     } catch (error) {
       throw new RuleSetError(index, 'pattern', (error as Error).message);
     }
