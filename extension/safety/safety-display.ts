@@ -1,0 +1,156 @@
+/**
+ * How incidents, breakers and budgets read in the Safety view and its notifications: row texts,
+ * icons (codicon and theme colour ids) and Markdown tooltips. Plain TypeScript. Times are clock
+ * times: rows are not redrawn as time passes.
+ */
+import { clockTime } from '../../common/time-format';
+import { BUDGET_WARN_FRACTION } from '../../protocol/safety';
+import type { Breaker, Budget } from '../../protocol/types';
+import type { Incident, IncidentKind } from './incidents';
+
+/** A codicon and the theme colour it is drawn in (none: the default foreground). */
+export interface Look {
+  icon: string;
+  color?: string;
+}
+
+const KIND_WORDS: Record<IncidentKind, string> = { blocked: 'blocked', warned: 'warned', policy_denied: 'refused by policy' };
+const KIND_LOOKS: Record<IncidentKind, Look> = {
+  blocked: { icon: 'error', color: 'errorForeground' },
+  warned: { icon: 'warning', color: 'list.warningForeground' },
+  policy_denied: { icon: 'circle-slash', color: 'errorForeground' },
+};
+
+/** Cells of the budget bar: the sidebar is narrow, and the percentage follows it. */
+export const BAR_CELLS = 10;
+
+export function incidentLook(incident: Incident): Look {
+  return KIND_LOOKS[incident.kind];
+}
+
+/** `e2e-agent: secret.aws_key`: who, and which rules (or the policy's reason). */
+export function incidentLabel(incident: Incident): string {
+  const why = incident.ruleIds.length > 0 ? incident.ruleIds.join(', ') : (incident.reason ?? KIND_WORDS[incident.kind]);
+  return `${incident.agentId ?? '(no agent)'}: ${why}`;
+}
+
+/** `blocked · signal.send payload 12–32 · 14:02:11`: what, where (the field and the first span), when. */
+export function describeIncident(incident: Incident): string {
+  return [KIND_WORDS[incident.kind], where(incident), clockTime(incident.ts)].filter(Boolean).join(' · ');
+}
+
+export function incidentTooltip(incident: Incident): string {
+  const spans = incident.spans.map((span) => `- \`${span.ruleId}\` at characters ${span.start}–${span.end}`);
+  return [
+    `**${capital(KIND_WORDS[incident.kind])}** at ${clockTime(incident.ts)}`,
+    `Agent: ${incident.agentId ?? '(none given)'}`,
+    incident.subject && `${incident.kind === 'policy_denied' ? 'Tool' : 'Method'}: \`${incident.subject}\`${incident.field ? `, field \`${incident.field}\`` : ''}`,
+    incident.ruleIds.length > 0 && `Rules: ${incident.ruleIds.map((id) => `\`${id}\``).join(', ')}`,
+    spans.length > 0 && spans.join('\n'),
+    incident.reason && `Reason: ${incident.reason}`,
+    'The content itself is never kept: only where and why.',
+  ]
+    .filter(Boolean)
+    .join('\n\n');
+}
+
+/** The accessible name of an incident's row (screen readers; the e2e test finds rows by it). */
+export function incidentAccessible(incident: Incident): string {
+  return `${KIND_WORDS[incident.kind]}: ${incidentLabel(incident)}, ${where(incident)}`;
+}
+
+export function breakerLook(breaker: Breaker): Look {
+  if (breaker.state === 'open') return { icon: 'circle-slash', color: 'errorForeground' };
+  if (breaker.state === 'half_open') return { icon: 'debug-pause', color: 'list.warningForeground' };
+  return { icon: 'pass', color: 'testing.iconPassed' };
+}
+
+/** `open · 5 failures · retry at 14:03:10`. */
+export function describeBreaker(breaker: Breaker): string {
+  const state = breaker.state === 'half_open' ? 'half-open (trial calls)' : breaker.state;
+  const retry = breaker.state === 'open' && breaker.retryAt ? `retry at ${clockTime(breaker.retryAt)}` : '';
+  return [state, `${breaker.failures} ${breaker.failures === 1 ? 'failure' : 'failures'}`, retry].filter(Boolean).join(' · ');
+}
+
+export function breakerTooltip(breaker: Breaker): string {
+  const whose = breaker.name.startsWith('tool:') ? 'the tool' : 'the agent';
+  const meaning: Record<Breaker['state'], string> = {
+    open: `Calls of ${whose} are refused until the retry time, then a few trial calls go through.`,
+    half_open: `Trial calls of ${whose} go through: all succeeding closes the breaker, one failing opens it again.`,
+    closed: `Calls of ${whose} go through.`,
+  };
+  return [
+    `**Breaker** \`${breaker.name}\`: ${breaker.state === 'half_open' ? 'half-open' : breaker.state}`,
+    meaning[breaker.state],
+    `Consecutive failures: ${breaker.failures}`,
+    breaker.openedAt && `Opened at ${clockTime(breaker.openedAt)}`,
+    breaker.retryAt && breaker.state === 'open' && `Retry at ${clockTime(breaker.retryAt)}`,
+  ]
+    .filter(Boolean)
+    .join('\n\n');
+}
+
+/** The larger of the token and cost fractions used (0 with no limit). */
+export function budgetFraction(budget: Budget): number {
+  const fractions = [budget.tokens ? budget.used.tokens / budget.tokens : 0, budget.costUsd ? budget.used.costUsd / budget.costUsd : 0];
+  return Math.max(...fractions);
+}
+
+/** The budget's level as the daemon said it, or as its figures say (a snapshot's state may lag a push). */
+export function budgetLevel(budget: Budget): Budget['state'] {
+  const fraction = budgetFraction(budget);
+  if (budget.state === 'exceeded' || fraction >= 1) return 'exceeded';
+  if (budget.state === 'warning' || fraction >= BUDGET_WARN_FRACTION) return 'warning';
+  return 'ok';
+}
+
+export function budgetLook(budget: Budget): Look {
+  const level = budgetLevel(budget);
+  if (level === 'exceeded') return { icon: 'error', color: 'errorForeground' };
+  if (level === 'warning') return { icon: 'warning', color: 'list.warningForeground' };
+  return { icon: 'pie-chart' };
+}
+
+/** `■■■■■■■■■□ 85 %`: a text bar (cut at full) and the percentage (not cut: 130 % says by how much). */
+export function describeBudget(budget: Budget): string {
+  const fraction = budgetFraction(budget);
+  const full = Math.min(BAR_CELLS, Math.round(fraction * BAR_CELLS));
+  return `${'■'.repeat(full)}${'□'.repeat(BAR_CELLS - full)} ${percent(fraction)}${budgetLevel(budget) === 'exceeded' ? ' · exceeded' : ''}`;
+}
+
+export function budgetTooltip(budget: Budget, asOf?: number): string {
+  const level = budgetLevel(budget);
+  return [
+    `**Budget** \`${budget.scope}\`: ${percent(budgetFraction(budget))} used${level === 'ok' ? '' : level === 'warning' ? ' — $(warning) past 80 %' : ' — $(error) exceeded: calls in its scope are refused (or need approval)'}`,
+    budget.tokens !== undefined && `Tokens: ${budget.used.tokens.toLocaleString()} of ${budget.tokens.toLocaleString()}`,
+    budget.costUsd !== undefined && `Cost: ${dollars(budget.used.costUsd)} of ${dollars(budget.costUsd)}`,
+    `Period: ${periodText(budget.periodSeconds)}, this one since ${clockTime(budget.periodStart)}`,
+    asOf !== undefined && `(as of ${clockTime(asOf)}: the view is told when the use passes 80 % and 100 %; Refresh reloads it)`,
+  ]
+    .filter(Boolean)
+    .join('\n\n');
+}
+
+export function percent(fraction: number): string {
+  return `${Math.round(fraction * 100)} %`;
+}
+
+function where(incident: Incident): string {
+  const span = incident.spans[0];
+  const at = span ? `${span.start}–${span.end}${incident.spans.length > 1 ? ` (+${incident.spans.length - 1})` : ''}` : '';
+  return [incident.subject, incident.field, at].filter(Boolean).join(' ');
+}
+
+function dollars(usd: number): string {
+  return `$${usd.toFixed(usd < 1 ? 4 : 2)}`;
+}
+
+function periodText(seconds: number): string {
+  if (seconds % 86_400 === 0) return `${seconds / 86_400} d`;
+  if (seconds % 3600 === 0) return `${seconds / 3600} h`;
+  return `${Math.round(seconds / 60)} min`;
+}
+
+function capital(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
