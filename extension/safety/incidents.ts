@@ -11,6 +11,8 @@ export type IncidentKind = (typeof INCIDENT_KINDS)[number];
 
 export interface Span {
   ruleId: string;
+  /** The JSON path of the leaf inside the field (`payload.note`), where the daemon gives it. */
+  path?: string;
   start: number;
   end: number;
 }
@@ -70,8 +72,11 @@ export function fromAudit(entry: AuditEntry): Incident | undefined {
   });
 }
 
-function spanOf(finding: Pick<SafetyFinding, 'ruleId' | 'start' | 'end'>): Span {
-  return { ruleId: finding.ruleId, start: finding.start, end: finding.end };
+/** Enforcement's findings also carry the leaf's path (a payload is JSON, its spans are within one string). */
+function spanOf(finding: Pick<SafetyFinding, 'ruleId' | 'start' | 'end'> & { path?: unknown }): Span {
+  const span: Span = { ruleId: finding.ruleId, start: finding.start, end: finding.end };
+  if (typeof finding.path === 'string') span.path = finding.path;
+  return span;
 }
 
 function text(value: unknown): string | undefined {

@@ -40,7 +40,7 @@ export function describeIncident(incident: Incident): string {
 }
 
 export function incidentTooltip(incident: Incident): string {
-  const spans = incident.spans.map((span) => `- \`${span.ruleId}\` at characters ${span.start}–${span.end}`);
+  const spans = incident.spans.map((span) => `- \`${span.ruleId}\`${span.path ? ` in \`${span.path}\`` : ''} at characters ${span.start}–${span.end}`);
   return [
     `**${capital(KIND_WORDS[incident.kind])}** at ${clockTime(incident.ts)}`,
     `Agent: ${incident.agentId ?? '(none given)'}`,
@@ -138,7 +138,7 @@ export function percent(fraction: number): string {
 function where(incident: Incident): string {
   const span = incident.spans[0];
   const at = span ? `${span.start}–${span.end}${incident.spans.length > 1 ? ` (+${incident.spans.length - 1})` : ''}` : '';
-  return [incident.subject, incident.field, at].filter(Boolean).join(' ');
+  return [incident.subject, span?.path ?? incident.field, at].filter(Boolean).join(' ');
 }
 
 function dollars(usd: number): string {
