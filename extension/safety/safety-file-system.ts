@@ -145,7 +145,8 @@ export class SafetyFileSystem implements vscode.FileSystemProvider, vscode.Dispo
       if (typeof error.data?.rule === 'string') diagnostic.code = error.data.rule;
       this.diagnostics.set(uri, [diagnostic]);
       this.services.log.warn(`safety: ${doc.title} refused: ${message}`);
-      return new Error(`the daemon refused ${doc.title}, nothing was applied: ${message}`);
+      // The reason is on the line (Problems); VS Code's "Failed to save" needs only the gist.
+      return new Error(`refused by the daemon, nothing was applied (see Problems): ${message}`);
     }
     if (error instanceof RpcError && error.code === ErrorCode.Conflict) {
       void this.offerConflict(uri, doc);
