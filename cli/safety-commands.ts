@@ -46,6 +46,7 @@ export function registerSafetyCommands(program: Command): void {
       else print(auditTable(entries));
       if (!o.follow) return;
       await client.subscribe(['safety'], (event: PushedEvent) => print(flags.json ? JSON.stringify(event) : eventLine(event)));
+      process.stderr.write('following safety events (Ctrl-C to stop)\n');
       await untilInterrupted();
     }));
 }
