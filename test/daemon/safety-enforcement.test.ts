@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Redis from 'ioredis';
@@ -182,6 +182,27 @@ describe('safety: enforcement', function () {
       assert.deepEqual((await client.events.recent({ type: 'open', count: 1 }))[0]!.data, payload);
       assert.deepEqual(await client.safety.audit({ kind: 'blocked' }), []);
       assert.equal((await client.safety.validate({ text: payload.text })).level, 'blocked', 'validate still answers with the live rules');
+    });
+
+    it('is switched off by config.json safety.enforcement, and --safety-enforcement wins over it', async () => {
+      for (const [flag, expected] of [[[], 'sent'], [['--safety-enforcement', 'on'], 'refused']] as const) {
+        const stateDir = mkdtempSync(join(tmpdir(), 'sb-enforce-config-'));
+        writeFileSync(join(stateDir, 'config.json'), JSON.stringify({ safety: { enforcement: false } }));
+        const daemon = await spawnDaemon(stateDir, ['--redis', redis.url, ...flag]);
+        const client = await SwitchboardClient.connect({ url: daemon.url, token: daemon.token, reconnect: false });
+        try {
+          const outcome = await client.signals.send({ from: 'a', to: 'b', type: 'note', payload: 'forbidden-phrase-7' }).then(
+            () => 'sent',
+            (error: RpcError) => (error.code === ErrorCode.BlockedBySafety ? 'refused' : error.message),
+          );
+          assert.equal(outcome, expected, `flags ${flag.join(' ') || '(none)'}`);
+        } finally {
+          client.close();
+          daemon.child.kill('SIGTERM');
+          await daemon.exited;
+          rmSync(stateDir, { recursive: true, force: true });
+        }
+      }
     });
   });
 });
