@@ -337,6 +337,8 @@ export interface SafetyFinding {
   start: number;
   end: number;
   message: string;
+  /** *Extension*: in a payload enforcement checked, the JSON path of the string, number or key the span is in. */
+  path?: string;
 }
 
 export interface ValidationResult {

@@ -7,12 +7,13 @@ import { ErrorCode, RpcError } from '../../protocol/errors';
 import type { MethodName } from '../../protocol/schemas';
 import type { Handlers } from '../domain/context';
 import type { DomainModule } from '../domain/module';
+import { UserError } from '../../common/user-error';
+import { AuditTrail } from './audit';
+import { Enforcement } from './enforcement';
+import { ruleHandlers } from './handlers-rules';
+import { LiveRules } from './live-rules';
 
 const SAFETY_METHODS = [
-  'safety.validate',
-  'safety.rules.get',
-  'safety.rules.set',
-  'safety.audit',
   'policy.get',
   'policy.set',
   'policy.check',
@@ -31,10 +32,41 @@ export const safetyModule: DomainModule = {
   create(deps) {
     // Being built (issue #9): each method answers -32601 until its part lands.
     const notYet = () => Promise.reject(new RpcError(ErrorCode.MethodNotFound, 'not built yet'));
-    const handlers = Object.fromEntries(SAFETY_METHODS.map((method) => [method, notYet])) as Partial<Handlers>;
+    const audit = new AuditTrail(deps);
+    const rules = new LiveRules(deps);
+    const handlers = {
+      ...(Object.fromEntries(SAFETY_METHODS.map((method) => [method, notYet])) as Partial<Handlers>),
+      ...ruleHandlers(rules, audit),
+    };
     return {
       handlers,
-      channels: [{ name: deps.keys.channels.safety, topics: () => ['safety'] }],
+      channels: [
+        {
+          name: deps.keys.channels.safety,
+          topics: () => ['safety'],
+          wake: (frame) => rules.onFrame(frame),
+          wakeAll: () => rules.syncQuietly(),
+        },
+      ],
+      sweeps: [() => rules.sweep()],
+      hooks: deps.safety.enforcement ? [new Enforcement(rules, audit)] : [],
+      async start() {
+        await rules.sync();
+        const start = deps.safety.startRules;
+        if (start) await applyStartRules(rules, start.rules, start.by);
+      },
     };
   },
 };
+
+/** --safety-rules FILE: made live when it differs from the live set; a bad rule stops the start. */
+async function applyStartRules(rules: LiveRules, set: Parameters<LiveRules['replace']>[0], by: string): Promise<void> {
+  const live = await rules.read();
+  if (JSON.stringify(live.rules) === JSON.stringify(set)) return;
+  try {
+    await rules.replace(set, live.version, by);
+  } catch (error) {
+    if (error instanceof RpcError && error.code === ErrorCode.InvalidParams) throw new UserError(`${by}: ${error.message.replace(/^invalid params: /, '')}`);
+    throw error;
+  }
+}

@@ -39,6 +39,7 @@ import queueReleaseLua from './lua/queueRelease-8.lua';
 import queueReplayLua from './lua/queueReplay-8.lua';
 import queueStatsLua from './lua/queueStats-8.lua';
 import safetyAuditLua from './lua/safetyAudit-1.lua';
+import safetyRulesSetLua from './lua/safetyRulesSet-2.lua';
 import signalClearLua from './lua/signalClear-4.lua';
 import signalPendingLua from './lua/signalPending-4.lua';
 import signalSendLua from './lua/signalSend-3.lua';
@@ -133,6 +134,7 @@ export const scripts = {
   ]),
   signalClear: script(signalClearLua, SIGNAL_BOXES, ['agentId', 'type', 'signalPrefix', 'channel']),
   safetyAudit: script(safetyAuditLua, ['audit'], ['kind', 'entry', 'maxLen', 'channel', 'eventType', 'eventData', 'eventKey']),
+  safetyRulesSet: script(safetyRulesSetLua, ['rules', 'audit'], ['expectedVersion', 'json', 'by', 'maxLen', 'channel', 'count']),
 };
 
 /** Registers every script on a connection; ioredis sends EVALSHA and falls back to EVAL after a Redis restart. */
