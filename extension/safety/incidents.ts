@@ -11,7 +11,7 @@ export type IncidentKind = (typeof INCIDENT_KINDS)[number];
 
 export interface Span {
   ruleId: string;
-  /** The JSON path of the leaf inside the field (`payload.note`), where the daemon gives it. */
+  /** The JSON path of the leaf inside the field (`payload.note`), where enforcement gives it. */
   path?: string;
   start: number;
   end: number;
@@ -72,8 +72,7 @@ export function fromAudit(entry: AuditEntry): Incident | undefined {
   });
 }
 
-/** Enforcement's findings also carry the leaf's path (a payload is JSON, its spans are within one string). */
-function spanOf(finding: Pick<SafetyFinding, 'ruleId' | 'start' | 'end'> & { path?: unknown }): Span {
+function spanOf(finding: Pick<SafetyFinding, 'ruleId' | 'start' | 'end' | 'path'>): Span {
   const span: Span = { ruleId: finding.ruleId, start: finding.start, end: finding.end };
   if (typeof finding.path === 'string') span.path = finding.path;
   return span;

@@ -7,7 +7,7 @@
 import * as vscode from 'vscode';
 import { confirmDone } from '../confirm';
 import type { ExtensionServices } from '../context';
-import { describeBreaker } from './safety-display';
+import { breakerSentence, describeBreaker } from './safety-display';
 import { POLICY_DOCUMENT, RULES_DOCUMENT, type SafetyDocument } from './safety-documents';
 import type { SafetyFeed } from './safety-feed';
 import { safetyUri } from './safety-file-system';
@@ -33,7 +33,7 @@ async function openDocument(doc: SafetyDocument): Promise<vscode.TextEditor> {
 /** Asks first (a modal naming the breaker and what a reset does), then resets it. */
 export async function resetBreaker(services: ExtensionServices, model: SafetyModel, name: string): Promise<boolean> {
   const breaker = model.breakers.get(name);
-  const detail = `${breaker ? `It is ${describeBreaker(breaker)}. ` : ''}A reset closes it now and clears its counts: calls go through again, and new failures open it again.`;
+  const detail = `${breaker ? `${breakerSentence(breaker)} ` : ''}A reset closes it now and clears its counts: calls go through again, and new failures open it again.`;
   const answer = await vscode.window.showWarningMessage(`Reset breaker “${name}”?`, { modal: true, detail }, 'Reset');
   if (answer !== 'Reset') return false;
   try {

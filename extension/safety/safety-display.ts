@@ -34,9 +34,13 @@ export function incidentLabel(incident: Incident): string {
   return `${incident.agentId ?? '(no agent)'}: ${why}`;
 }
 
-/** `blocked · signal.send payload 12–32 · 14:02:11`: what, where (the field and the first span), when. */
+/**
+ * `signal.send payload.note 12–32 · 14:02:11`: where (the method, the payload path or field, the
+ * first span) and when. What it was is the icon's (and the tooltip's): the narrow sidebar cuts
+ * the description's end, and two rows of one agent and rule differ by where.
+ */
 export function describeIncident(incident: Incident): string {
-  return [KIND_WORDS[incident.kind], where(incident), clockTime(incident.ts)].filter(Boolean).join(' · ');
+  return [where(incident), clockTime(incident.ts)].filter(Boolean).join(' · ');
 }
 
 export function incidentTooltip(incident: Incident): string {
@@ -63,6 +67,14 @@ export function breakerLook(breaker: Breaker): Look {
   if (breaker.state === 'open') return { icon: 'circle-slash', color: 'errorForeground' };
   if (breaker.state === 'half_open') return { icon: 'debug-pause', color: 'list.warningForeground' };
   return { icon: 'pass', color: 'testing.iconPassed' };
+}
+
+/** What a reset would end, as the Reset modal says it. */
+export function breakerSentence(breaker: Breaker): string {
+  const failures = `${breaker.failures} ${breaker.failures === 1 ? 'failure' : 'failures'}`;
+  if (breaker.state === 'open') return `It opened after ${failures}${breaker.retryAt ? `; trial calls would start at ${clockTime(breaker.retryAt)}` : ''}.`;
+  if (breaker.state === 'half_open') return `It is half-open after ${failures}: only its trial calls go through.`;
+  return 'It is closed.';
 }
 
 /** `open · 5 failures · retry at 14:03:10`. */
@@ -111,11 +123,14 @@ export function budgetLook(budget: Budget): Look {
   return { icon: 'pie-chart' };
 }
 
-/** `■■■■■■■■■□ 85 %`: a text bar (cut at full) and the percentage (not cut: 130 % says by how much). */
+/**
+ * `85 % ■■■■■■■■□□`: the percentage first (the narrow sidebar cuts the end; not capped: 130 %
+ * says by how much) and a text bar, full at 100 %.
+ */
 export function describeBudget(budget: Budget): string {
   const fraction = budgetFraction(budget);
   const full = Math.min(BAR_CELLS, Math.round(fraction * BAR_CELLS));
-  return `${'■'.repeat(full)}${'□'.repeat(BAR_CELLS - full)} ${percent(fraction)}${budgetLevel(budget) === 'exceeded' ? ' · exceeded' : ''}`;
+  return `${percent(fraction)}${budgetLevel(budget) === 'exceeded' ? ' exceeded' : ''} ${'■'.repeat(full)}${'□'.repeat(BAR_CELLS - full)}`;
 }
 
 export function budgetTooltip(budget: Budget, asOf?: number): string {
@@ -125,7 +140,7 @@ export function budgetTooltip(budget: Budget, asOf?: number): string {
     budget.tokens !== undefined && `Tokens: ${budget.used.tokens.toLocaleString()} of ${budget.tokens.toLocaleString()}`,
     budget.costUsd !== undefined && `Cost: ${dollars(budget.used.costUsd)} of ${dollars(budget.costUsd)}`,
     `Period: ${periodText(budget.periodSeconds)}, this one since ${clockTime(budget.periodStart)}`,
-    asOf !== undefined && `(as of ${clockTime(asOf)}: the view is told when the use passes 80 % and 100 %; Refresh reloads it)`,
+    asOf !== undefined && `Figures as of ${clockTime(asOf)}: pushed when the use passes 80 % and 100 %; Refresh reads them now.`,
   ]
     .filter(Boolean)
     .join('\n\n');

@@ -146,7 +146,7 @@ export class SafetyFileSystem implements vscode.FileSystemProvider, vscode.Dispo
       this.diagnostics.set(uri, [diagnostic]);
       this.services.log.warn(`safety: ${doc.title} refused: ${message}`);
       // The reason is on the line (Problems); VS Code's "Failed to save" needs only the gist.
-      return new Error(`refused by the daemon, nothing was applied (see Problems): ${message}`);
+      return new Error(`refused by the daemon, nothing was applied: the reason is on the line in Problems`);
     }
     if (error instanceof RpcError && error.code === ErrorCode.Conflict) {
       void this.offerConflict(uri, doc);

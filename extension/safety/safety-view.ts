@@ -171,6 +171,7 @@ export class SafetyView implements vscode.TreeDataProvider<SafetyNode>, vscode.D
     item.iconPath = new vscode.ThemeIcon(GROUPS[group].icon);
     item.description = this.groupDescription(group);
     item.contextValue = `safety.group.${group}`;
+    item.accessibilityInformation = { label: [GROUPS[group].label, item.description].filter(Boolean).join(', ') };
     return item;
   }
 
@@ -189,6 +190,7 @@ export class SafetyView implements vscode.TreeDataProvider<SafetyNode>, vscode.D
     item.iconPath = new vscode.ThemeIcon(unavailable ? 'debug-disconnect' : 'info');
     item.tooltip = unavailable ? 'The daemon did not answer for this group (an older daemon, or an error): the Switchboard log says which.' : EMPTY[group].tooltip;
     item.contextValue = 'safety.empty';
+    item.accessibilityInformation = { label: item.label as string };
     return item;
   }
 }

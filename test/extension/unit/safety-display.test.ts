@@ -3,6 +3,7 @@ import type { Breaker, Budget } from '../../../protocol/types';
 import { fromDecision } from '../../../extension/safety/incidents';
 import {
   breakerLook,
+  breakerSentence,
   budgetLevel,
   budgetLook,
   budgetTooltip,
@@ -35,7 +36,7 @@ const budget = (used: { tokens: number; costUsd: number }, state: Budget['state'
 describe('Safety view texts', () => {
   it('names the agent and rules of an incident, and where in the payload it was found', () => {
     assert.equal(incidentLabel(blocked), 'writer: secret.aws_key, secret.password');
-    assert.equal(describeIncident(blocked), `blocked · signal.send payload 12–32 (+1) · ${clock(T)}`);
+    assert.equal(describeIncident(blocked), `signal.send payload 12–32 (+1) · ${clock(T)}`);
     assert.equal(incidentAccessible(blocked), 'blocked: writer: secret.aws_key, secret.password, signal.send payload 12–32 (+1)');
     assert.deepEqual(incidentLook(blocked), { icon: 'error', color: 'errorForeground' });
     const tooltip = incidentTooltip(blocked);
@@ -44,18 +45,33 @@ describe('Safety view texts', () => {
     assert.match(tooltip, /never kept/);
   });
 
+  it('says where in the payload a finding is when enforcement gives its leaf path', () => {
+    const placed = fromDecision('warned', {
+      level: 'warning',
+      agentId: 'writer',
+      method: 'outcome.record',
+      field: 'output',
+      findings: [{ ruleId: 'pii.email', category: 'personal_data', severity: 'medium', action: 'redact', start: 3, end: 20, message: 'an email', path: 'output.rows.0.contact' }],
+      ts: T,
+    });
+    assert.equal(describeIncident(placed), `outcome.record output.rows.0.contact 3–20 · ${clock(T)}`);
+    assert.match(incidentTooltip(placed), /- `pii\.email` in `output\.rows\.0\.contact` at characters 3–20/);
+    assert.deepEqual(incidentLook(placed), { icon: 'warning', color: 'list.warningForeground' });
+  });
+
   it('says a breaker state, its failures and its retry time, coloured by state', () => {
     const open: Breaker = { name: 'agent:writer', state: 'open', failures: 5, openedAt: T, retryAt: T + 30_000 };
     assert.equal(describeBreaker(open), `open · 5 failures · retry at ${clock(T + 30_000)}`);
     assert.equal(describeBreaker({ name: 'tool:shell', state: 'half_open', failures: 1 }), 'half-open (trial calls) · 1 failure');
     assert.deepEqual(breakerLook(open), { icon: 'circle-slash', color: 'errorForeground' });
     assert.equal(breakerLook({ ...open, state: 'closed' }).color, 'testing.iconPassed');
+    assert.equal(breakerSentence(open), `It opened after 5 failures; trial calls would start at ${clock(T + 30_000)}.`);
   });
 
   it('draws a budget as a bar of its larger fraction, warning from 80 % and exceeded at 100 %', () => {
-    assert.equal(describeBudget(budget({ tokens: 250, costUsd: 0.1 })), '■■■□□□□□□□ 25 %');
+    assert.equal(describeBudget(budget({ tokens: 250, costUsd: 0.1 })), '25 % ■■■□□□□□□□');
     assert.equal(budgetLevel(budget({ tokens: 100, costUsd: 1.7 })), 'warning', 'the cost decides when it is the larger');
-    assert.equal(describeBudget(budget({ tokens: 1300, costUsd: 0 }, 'exceeded')), '■■■■■■■■■■ 130 % · exceeded');
+    assert.equal(describeBudget(budget({ tokens: 1300, costUsd: 0 }, 'exceeded')), '130 % exceeded ■■■■■■■■■■');
     assert.deepEqual(budgetLook(budget({ tokens: 850, costUsd: 0 })), { icon: 'warning', color: 'list.warningForeground' });
     assert.deepEqual(budgetLook(budget({ tokens: 10, costUsd: 0 })), { icon: 'pie-chart' });
     const tooltip = budgetTooltip(budget({ tokens: 850, costUsd: 0.5 }), T);
