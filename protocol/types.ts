@@ -245,6 +245,8 @@ export interface TopicEvents {
     'budget.warning': Budget;
     /** A budget's use reached 100 % in this period: calls in its scope are refused (or need approval). */
     'budget.exceeded': Budget;
+    /** *Extension*: a budget was set (its new limits and this period's use), so a local view of spent budgets can follow a raised limit. */
+    'budget.changed': Budget;
     'tool.registered': ToolSpec;
     'tool.deprecated': ToolSpec;
   };

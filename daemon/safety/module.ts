@@ -7,6 +7,9 @@ import { ErrorCode, RpcError } from '../../protocol/errors';
 import type { MethodName } from '../../protocol/schemas';
 import type { Handlers } from '../domain/context';
 import type { DomainModule } from '../domain/module';
+import { BREAKER_DEFAULTS } from '../../protocol/safety';
+import { AuditTrail } from './audit';
+import { outcomeFedParts } from './outcome-feed';
 
 const SAFETY_METHODS = [
   'safety.validate',
@@ -31,10 +34,16 @@ export const safetyModule: DomainModule = {
   create(deps) {
     // Being built (issue #9): each method answers -32601 until its part lands.
     const notYet = () => Promise.reject(new RpcError(ErrorCode.MethodNotFound, 'not built yet'));
-    const handlers = Object.fromEntries(SAFETY_METHODS.map((method) => [method, notYet])) as Partial<Handlers>;
+    const stubs = Object.fromEntries(SAFETY_METHODS.map((method) => [method, notYet])) as Partial<Handlers>;
+    const audit = new AuditTrail(deps);
+    // Breakers and budgets (their gates for policy.check: breakerGate(fed.breakers), budgetGate(fed.budgets)).
+    // The lead wires the settings to the live policy's `breakers` over the defaults.
+    const fed = outcomeFedParts(deps, audit, () => ({ ...BREAKER_DEFAULTS }));
     return {
-      handlers,
+      handlers: { ...stubs, ...fed.handlers },
       channels: [{ name: deps.keys.channels.safety, topics: () => ['safety'] }],
+      hooks: [fed.hook],
+      sweeps: [fed.sweep],
     };
   },
 };
