@@ -10,6 +10,11 @@
  * connection is open — and the eventId, an idempotency key, keeps it recorded once even if the
  * first send got through. At most maxBuffered outcomes wait for their reply; more are dropped and
  * counted. `flush()` resolves once every outcome dispatched so far is stored.
+ *
+ * With a SafetyGuard (opt-in), a call whose agent or tool breaker is open, or whose agent or
+ * workflow budget is spent, is refused at once: fn and the hooks do not run, nothing is recorded
+ * (the action did not happen, and a refusal must not feed the breaker), and the result is
+ * "cancelled" with a BreakerOpenError or BudgetExceededError.
  */
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
@@ -19,6 +24,7 @@ import type { ParamsOf } from '../protocol/methods';
 import { MAX_OUTCOME_DURATION_MS, type OutcomeStatus } from '../protocol/outcome';
 import type { SwitchboardClient } from './client';
 import { ConnectionError } from './connection';
+import type { SafetyGuard } from './safety-guard';
 
 type OutcomeParams = ParamsOf<'outcome.record'>;
 /** What an action may report about itself while it runs (an LLM call's tokens and cost…). */
@@ -74,6 +80,8 @@ export interface DispatcherOptions {
   maxBuffered?: number;
   /** An outcome the daemon refused (it is not sent again). */
   onError?(error: Error, outcome: ParamsOf<'outcome.record'>): void;
+  /** Refuses, without a round trip, what open breakers and spent budgets would refuse (SafetyGuard.start(client)). */
+  guard?: SafetyGuard;
 }
 
 export class TimeoutError extends Error {
@@ -108,6 +116,8 @@ export class ActionDispatcher {
       if (!ID_REGEXP.test(value!)) throw new TypeError(`${field} "${value}" must match ${ID_REGEXP.source}`);
     }
     const eventId = randomUUID();
+    const refused = this.options.guard?.refusal(agentName, actionType, options.workflowId);
+    if (refused) return { status: 'cancelled', output: undefined, eventId, durationMs: 0, error: refused };
     const controller = new AbortController();
     const reported: ActionReport = {};
     const action: Action = { agentName, actionType, eventId, signal: controller.signal, report: (fields) => Object.assign(reported, fields) };
