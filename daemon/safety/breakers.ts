@@ -2,15 +2,15 @@
  * Circuit breakers per agent (`agent:<name>`) and per tool (`tool:<actionType>`), fed by
  * outcome.record and kept in Redis so that every daemon on it agrees (docs/safety/breakers-budgets.md).
  * The outcomes of one event-loop turn move their breakers in one script call; opening and closing
- * are audited once the script answered (the event itself went out in the script's step).
+ * are then audited and announced together (turning half-open, time passing, is announced by the script).
  */
 import type { BREAKER_DEFAULTS } from '../../protocol/safety';
 import type { Breaker } from '../../protocol/types';
 import type { Deps } from '../domain/deps';
 import { SWEEP_BATCH } from '../domain/module';
 import { scripts } from '../store/scripts';
-import { TickBatch } from '../store/tick-batch';
 import type { AuditTrail } from './audit';
+import { FeedBatch } from './feed-batch';
 import type { PolicyGate } from './policy-gate';
 
 export type BreakerSettings = { -readonly [K in keyof typeof BREAKER_DEFAULTS]: number };
@@ -26,9 +26,7 @@ export interface BreakerRefusal {
 }
 
 export class Breakers {
-  /** Feed calls whose script call failed (Redis down): those outcomes never reached their breakers. */
-  lostFeeds = 0;
-  private readonly batch: TickBatch<(string | number)[]>;
+  readonly batch: FeedBatch;
 
   /**
    * @param settings read at every script call, so a policy change applies to the next one
@@ -40,17 +38,17 @@ export class Breakers {
     private readonly settings: () => BreakerSettings,
     private readonly clock?: () => number,
   ) {
-    this.batch = new TickBatch(async (items) => {
-      const changes = (await scripts.breakersRecord.run(deps.redis, this.keys(), this.args(), items.flat())) as string[];
-      await this.auditChanges(changes);
-      return items.map(() => null);
-    }, PER_BATCH);
+    this.batch = new FeedBatch(
+      (values) => scripts.breakersRecord.run(deps.redis, this.keys(), this.args(), values),
+      (changes) => this.announce(changes),
+      PER_BATCH,
+    );
   }
 
   /** Counts one outcome for its agent's and its tool's breakers; never waits, never throws. */
   feed(agentName: string, actionType: string, isError: boolean): void {
     const error = isError ? '1' : '0';
-    this.batch.add([`agent:${agentName}`, error, `tool:${actionType}`, error]).catch(() => this.lostFeeds++);
+    this.batch.add([`agent:${agentName}`, error, `tool:${actionType}`, error]);
   }
 
   /** Null when every named breaker lets the call through (taking a half-open trial slot), else why not. */
@@ -72,9 +70,11 @@ export class Breakers {
   async reset(name: string, by: string): Promise<Breaker> {
     this.batch.flush();
     const { redis, keys } = this.deps;
-    const [json, was] = (await scripts.breakerReset.run(redis, this.keys(), { prefix: keys.breakerPrefix, channel: keys.channels.safety, name })) as [string, string];
-    await this.audit.record({ kind: 'breaker_closed', subject: name, detail: { reason: 'reset', by, was } });
-    return JSON.parse(json) as Breaker;
+    const [json, was] = (await scripts.breakerReset.run(redis, this.keys(), { prefix: keys.breakerPrefix, name })) as [string, string];
+    const breaker = JSON.parse(json) as Breaker;
+    const event = was === 'closed' ? undefined : { type: 'breaker.closed' as const, data: breaker, key: name };
+    await this.audit.record({ kind: 'breaker_closed', subject: name, detail: { reason: 'reset', by, was } }, event);
+    return breaker;
   }
 
   /** One sweep step: open breakers past their cool-down turn half-open (and say so). */
@@ -101,15 +101,18 @@ export class Breakers {
     };
   }
 
-  private async auditChanges(changes: string[]): Promise<void> {
+  /** Audits and announces opening and closing, in order (one connection, sent at once). */
+  private announce(changes: string[]): Promise<unknown> {
+    const recorded: Promise<string>[] = [];
     for (let i = 0; i < changes.length; i += 2) {
-      const type = changes[i]!;
-      if (type === 'breaker.half_open') continue; // time passing, not a decision
+      const type = changes[i] as 'breaker.opened' | 'breaker.closed' | 'breaker.half_open';
+      if (type === 'breaker.half_open') continue; // time passing, not a decision: the script announced it
       const breaker = JSON.parse(changes[i + 1]!) as Breaker;
-      const kind = type === 'breaker.opened' ? 'breaker_opened' : 'breaker_closed';
-      const detail = type === 'breaker.opened' ? { failures: breaker.failures, retryAt: breaker.retryAt } : { reason: 'trials' };
-      await this.audit.record({ kind, subject: breaker.name, detail });
+      const opened = type === 'breaker.opened';
+      const detail = opened ? { failures: breaker.failures, retryAt: breaker.retryAt } : { reason: 'trials' };
+      recorded.push(this.audit.record({ kind: opened ? 'breaker_opened' : 'breaker_closed', subject: breaker.name, detail }, { type, data: breaker, key: breaker.name }));
     }
+    return Promise.all(recorded);
   }
 }
 

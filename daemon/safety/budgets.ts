@@ -1,8 +1,8 @@
 /**
  * Token and cost budgets per agent (`agent:<name>`) and per workflow (`workflow:<id>`) over a
  * period, fed by outcome.record (docs/safety/breakers-budgets.md). The outcomes of one event-loop
- * turn add to their budgets in one script call; warnings and refusals are announced in that step
- * and audited once it answered.
+ * turn add to their budgets in one script call; the warnings and refusals it answers are then
+ * audited and announced together.
  */
 import { RpcError, ErrorCode } from '../../protocol/errors';
 import type { ParamsOf } from '../../protocol/methods';
@@ -11,17 +11,15 @@ import type { Budget } from '../../protocol/types';
 import type { Deps } from '../domain/deps';
 import { COST_UNITS_PER_USD } from '../store/outcome-buckets';
 import { scripts } from '../store/scripts';
-import { TickBatch } from '../store/tick-batch';
 import type { AuditTrail } from './audit';
+import { FeedBatch } from './feed-batch';
 import type { PolicyGate } from './policy-gate';
 
 /** Outcomes per script call at most (each feeds up to two budgets). */
 const PER_BATCH = 256;
 
 export class Budgets {
-  /** Feed calls whose script call failed (Redis down): that use was never counted. */
-  lostFeeds = 0;
-  private readonly batch: TickBatch<(string | number)[]>;
+  readonly batch: FeedBatch;
 
   /** @param clock epoch ms for tests; absent, the scripts use the Redis server's clock */
   constructor(
@@ -29,11 +27,11 @@ export class Budgets {
     private readonly audit: AuditTrail,
     private readonly clock?: () => number,
   ) {
-    this.batch = new TickBatch(async (items) => {
-      const changes = (await scripts.budgetsRecord.run(deps.redis, this.keys(), this.args(), items.flat())) as string[];
-      await this.auditChanges(changes);
-      return items.map(() => null);
-    }, PER_BATCH);
+    this.batch = new FeedBatch(
+      (values) => scripts.budgetsRecord.run(deps.redis, this.keys(), this.args(), values),
+      (changes) => this.announce(changes),
+      PER_BATCH,
+    );
   }
 
   /** Adds one outcome's use to its agent's and workflow's budgets; never waits, never throws. */
@@ -42,7 +40,7 @@ export class Budgets {
     const cost = Math.round(costUsd * COST_UNITS_PER_USD);
     const item: (string | number)[] = [`agent:${agentName}`, tokens, cost];
     if (workflowId !== undefined) item.push(`workflow:${workflowId}`, tokens, cost);
-    this.batch.add(item).catch(() => this.lostFeeds++);
+    this.batch.add(item);
   }
 
   async set(p: ParamsOf<'budget.set'>, by: string): Promise<Budget> {
@@ -57,9 +55,13 @@ export class Budgets {
       costUnits: p.costUsd === undefined ? '' : Math.round(p.costUsd * COST_UNITS_PER_USD),
       periodMs: p.periodSeconds * 1000,
     })) as string[];
-    await this.audit.record({ kind: 'budget_set', subject: p.scope, detail: { by, tokens: p.tokens, costUsd: p.costUsd, periodSeconds: p.periodSeconds } });
-    await this.auditChanges(changes);
-    return JSON.parse(json!) as Budget;
+    const budget = JSON.parse(json!) as Budget;
+    const detail = { by, tokens: p.tokens, costUsd: p.costUsd, periodSeconds: p.periodSeconds };
+    await Promise.all([
+      this.audit.record({ kind: 'budget_set', subject: p.scope, detail }, { type: 'budget.changed', data: budget, key: p.scope }),
+      this.announce(changes),
+    ]);
+    return budget;
   }
 
   /** The budgets of these scopes (null where none), or every budget by scope when none are named. */
@@ -75,15 +77,19 @@ export class Budgets {
   }
 
   private args() {
-    return { prefix: this.deps.keys.budgetPrefix, channel: this.deps.keys.channels.safety, now: this.clock?.() ?? '', warn: BUDGET_WARN_FRACTION };
+    return { prefix: this.deps.keys.budgetPrefix, now: this.clock?.() ?? '', warn: BUDGET_WARN_FRACTION };
   }
 
-  private async auditChanges(changes: string[]): Promise<void> {
+  /** Audits and announces warnings and refusals, in order (one connection, sent at once). */
+  private announce(changes: string[]): Promise<unknown> {
+    const recorded: Promise<string>[] = [];
     for (let i = 0; i < changes.length; i += 2) {
+      const type = changes[i] as 'budget.warning' | 'budget.exceeded';
       const budget = JSON.parse(changes[i + 1]!) as Budget;
-      const kind = changes[i] === 'budget.warning' ? 'budget_warning' : 'budget_exceeded';
-      await this.audit.record({ kind, subject: budget.scope, detail: { used: budget.used, tokens: budget.tokens, costUsd: budget.costUsd, periodStart: budget.periodStart } });
+      const detail = { used: budget.used, tokens: budget.tokens, costUsd: budget.costUsd, periodStart: budget.periodStart };
+      recorded.push(this.audit.record({ kind: type.replace('.', '_'), subject: budget.scope, detail }, { type, data: budget, key: budget.scope }));
     }
+    return Promise.all(recorded);
   }
 }
 

@@ -152,10 +152,10 @@ export const scripts = {
   breakerGate: script(breakerGateLua, BREAKER_KEYS, BREAKER_ARGS),
   breakersList: script(breakersListLua, BREAKER_KEYS, BREAKER_ARGS),
   breakersSweep: script(breakersSweepLua, BREAKER_KEYS, [...BREAKER_ARGS, 'batch']),
-  breakerReset: script(breakerResetLua, BREAKER_KEYS, ['prefix', 'channel', 'name']),
+  breakerReset: script(breakerResetLua, BREAKER_KEYS, ['prefix', 'name']),
   /** Takes, after its named arguments, three values per outcome and scope: called through a TickBatch (safety/budgets.ts). */
-  budgetsRecord: script(budgetsRecordLua, ['scopes'], ['prefix', 'channel', 'now', 'warn']),
-  budgetSet: script(budgetSetLua, ['scopes'], ['prefix', 'channel', 'now', 'warn', 'scope', 'tokens', 'costUnits', 'periodMs']),
+  budgetsRecord: script(budgetsRecordLua, ['scopes'], ['prefix', 'now', 'warn']),
+  budgetSet: script(budgetSetLua, ['scopes'], ['prefix', 'now', 'warn', 'scope', 'tokens', 'costUnits', 'periodMs']),
   /** Takes the scopes to read after its named arguments (none: all). */
   budgetsRead: script(budgetsReadLua, ['scopes'], ['prefix', 'now', 'warn']),
 };

@@ -153,6 +153,8 @@ describe('circuit breakers', () => {
       assert.equal(await stateOf('agent:healing'), 'half_open');
       await feed('healing', false);
       assert.equal(await stateOf('agent:healing'), 'closed');
+      assert.equal(await stateOf('agent:healing'), 'closed');
+      await breakers.batch.settled();
       assert.equal(await eventFor('breaker.closed', 'agent:healing'), 1);
       const audit = await store.deps.redis.xrange(store.deps.keys.safetyAudit, '-', '+');
       assert.ok(audit.some(([, fields]) => fields[1] === 'breaker_closed' && fields[3]!.includes('agent:healing')));
@@ -167,6 +169,7 @@ describe('circuit breakers', () => {
       assert.equal(again.state, 'open');
       assert.equal(again.openedAt, first.openedAt! + 1500);
       assert.equal(again.retryAt, now + 1000);
+      await breakers.batch.settled();
       assert.equal(await eventFor('breaker.opened', 'agent:relapse'), 2);
     });
 

@@ -1,23 +1,22 @@
 --[[
   Adds the tokens and cost of one tick's outcomes to the budgets of their scopes (their agent's
   and their workflow's; a scope without a budget is not counted), in the current period, and
-  announces a budget reaching 80 % or 100 % (once a period each). Each budget is read and written
-  once per call.
+  answers the budgets reaching 80 % or 100 % (once a period each), which the caller audits and
+  announces. Each budget is read and written once per call.
 
   KEYS[1] scopes (zset; unused here, names the slot)
   ARGV[1] budget hash prefix
-  ARGV[2] safety channel
-  ARGV[3] now (epoch ms), or '' for the Redis clock
-  ARGV[4] warning fraction
-  ARGV[5…] three values per outcome and scope: scope, tokens, cost (integer, 1e-9 USD)
-  Returns the announcements, as "<event type>", "<Budget JSON>" pairs in order.
+  ARGV[2] now (epoch ms), or '' for the Redis clock
+  ARGV[3] warning fraction
+  ARGV[4…] three values per outcome and scope: scope, tokens, cost (integer, 1e-9 USD)
+  Returns the crossings, as "<event type>", "<Budget JSON>" pairs in order.
 ]]
 --- @include "includes/budget"
-local prefix, channel, warn = ARGV[1], ARGV[2], tonumber(ARGV[4])
-local now = ARGV[3] ~= '' and tonumber(ARGV[3]) or nowMs()
+local prefix, warn = ARGV[1], tonumber(ARGV[3])
+local now = ARGV[2] ~= '' and tonumber(ARGV[2]) or nowMs()
 local loaded, order, changes = {}, {}, {}
 
-for i = 5, #ARGV, 3 do
+for i = 4, #ARGV, 3 do
   local scope = ARGV[i]
   if loaded[scope] == nil then
     loaded[scope] = budgetLoad(prefix, scope, now) or false
@@ -28,7 +27,7 @@ for i = 5, #ARGV, 3 do
 end
 
 for _, b in ipairs(order) do
-  budgetAnnounce(b, now, warn, channel, changes)
+  budgetAnnounce(b, warn, changes)
   budgetSave(b)
 end
 return changes

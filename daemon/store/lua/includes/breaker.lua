@@ -41,8 +41,8 @@ local function breakerJson(b)
   return json .. '}'
 end
 
--- Moves the breaker to a state and announces it (BREAKER_EVENTS); `changes` collects
--- "<event type>", "<Breaker JSON>" pairs for the caller's audit entries.
+-- Moves the breaker to a state; `changes` collects "<event type>", "<Breaker JSON>" pairs (the
+-- caller audits and announces opening and closing; turning half-open is announced here).
 local function breakerMove(b, state, now, s, ctx)
   b.s, b.t, b.k, b.dirty = state, 0, 0, true
   if state == 'open' then
@@ -58,7 +58,7 @@ local function breakerMove(b, state, now, s, ctx)
     end
   end
   local json = breakerJson(b)
-  publishEvent(ctx.channel, BREAKER_EVENTS[state], now, b.name, json)
+  if state == 'half_open' then publishEvent(ctx.channel, BREAKER_EVENTS[state], now, b.name, json) end
   ctx.changes[#ctx.changes + 1] = BREAKER_EVENTS[state]
   ctx.changes[#ctx.changes + 1] = json
 end

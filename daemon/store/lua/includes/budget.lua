@@ -1,4 +1,4 @@
---- @include "includes/publishEvent"
+--- @include "includes/nowMs"
 -- One budget, as its hash holds it: tk tokens allowed and cn cost allowed (integer 1e-9 USD; each
 -- optional), p period (ms), ps start of the period its use counts, ut tokens used, uc cost used
 -- (1e-9 USD), wp / xp the period start already announced as warning / exceeded (once a period each).
@@ -45,18 +45,16 @@ local function budgetSave(b)
   redis.call('HSET', b.key, unpack(fields))
 end
 
--- Announces budget.warning and budget.exceeded, each once a period, when the use has reached them;
--- `changes` collects "<event type>", "<Budget JSON>" pairs for the caller's audit entries.
-local function budgetAnnounce(b, now, warn, channel, changes)
+-- Marks budget.warning and budget.exceeded, each once a period, when the use has reached them:
+-- `changes` collects "<event type>", "<Budget JSON>" pairs, which the caller audits and announces.
+local function budgetAnnounce(b, warn, changes)
   local used = budgetFraction(b)
   for _, step in ipairs({ { 'warning', 'wp', warn }, { 'exceeded', 'xp', 1 } }) do
     local kind, field, limit = step[1], step[2], step[3]
     if used >= limit and b[field] ~= b.ps then
       b[field] = b.ps
-      local json = budgetJson(b, warn)
-      publishEvent(channel, 'budget.' .. kind, now, b.scope, json)
       changes[#changes + 1] = 'budget.' .. kind
-      changes[#changes + 1] = json
+      changes[#changes + 1] = budgetJson(b, warn)
     end
   end
 end
