@@ -94,6 +94,8 @@ const TEXT_LIMITS = { errorMessage: 8192, errorType: 200, stackTrace: 32_768 } a
 export class ActionDispatcher {
   /** Outcomes dropped because maxBuffered were waiting for their reply (a long outage). */
   dropped = 0;
+  /** Actions the guard refused (not run, not recorded). */
+  refused = 0;
   /** Each outcome sent and not yet stored, until the daemon answers it. */
   private readonly unanswered = new Set<Promise<void>>();
   private readonly maxBuffered: number;
@@ -117,7 +119,10 @@ export class ActionDispatcher {
     }
     const eventId = randomUUID();
     const refused = this.options.guard?.refusal(agentName, actionType, options.workflowId);
-    if (refused) return { status: 'cancelled', output: undefined, eventId, durationMs: 0, error: refused };
+    if (refused) {
+      this.refused++;
+      return { status: 'cancelled', output: undefined, eventId, durationMs: 0, error: refused };
+    }
     const controller = new AbortController();
     const reported: ActionReport = {};
     const action: Action = { agentName, actionType, eventId, signal: controller.signal, report: (fields) => Object.assign(reported, fields) };

@@ -34,9 +34,8 @@ export class BudgetExceededError extends Error {
   }
 }
 
+/** Emits `change` after each update of its view (a snapshot loaded, an event applied). */
 export class SafetyGuard extends EventEmitter<{ change: [] }> {
-  /** Calls refused locally so far. */
-  refused = 0;
   private readonly open = new Map<string, Breaker>();
   private readonly spent = new Map<string, Budget>();
   private subscription?: Subscription;
@@ -61,23 +60,18 @@ export class SafetyGuard extends EventEmitter<{ change: [] }> {
     const now = Date.now();
     for (const name of [`agent:${agentName}`, `tool:${actionType}`]) {
       const breaker = this.open.get(name);
-      if (breaker && (breaker.retryAt === undefined || breaker.retryAt > now)) return this.refuse(new BreakerOpenError(name, breaker.retryAt));
+      if (breaker && (breaker.retryAt === undefined || breaker.retryAt > now)) return new BreakerOpenError(name, breaker.retryAt);
     }
     for (const scope of [`agent:${agentName}`, ...(workflowId === undefined ? [] : [`workflow:${workflowId}`])]) {
       const budget = this.spent.get(scope);
       const resetsAt = budget ? budget.periodStart + budget.periodSeconds * 1000 : 0;
-      if (budget && resetsAt > now) return this.refuse(new BudgetExceededError(scope, resetsAt));
+      if (budget && resetsAt > now) return new BudgetExceededError(scope, resetsAt);
     }
     return undefined;
   }
 
   async close(): Promise<void> {
     await this.subscription?.unsubscribe();
-  }
-
-  private refuse<E extends Error>(error: E): E {
-    this.refused++;
-    return error;
   }
 
   private async reload(): Promise<void> {
