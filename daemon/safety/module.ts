@@ -44,6 +44,7 @@ export const safetyModule: DomainModule = {
       channels: [{ name: deps.keys.channels.safety, topics: () => ['safety'] }],
       hooks: [fed.hook],
       sweeps: [fed.sweep],
+      gauges: fed.gauges,
     };
   },
 };

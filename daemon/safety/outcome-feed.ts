@@ -1,14 +1,15 @@
 /**
  * What breakers and budgets give the safety module: their handlers, the call hook that feeds them
- * from every outcome.record that succeeded (after its reply, without holding it up), and the sweep
- * that turns open breakers half-open.
+ * from every outcome.record that succeeded (after its reply, without holding it up), the sweep
+ * that turns open breakers half-open, and their gauges.
  */
 import type { ParamsOf } from '../../protocol/methods';
 import { ERROR_STATUSES } from '../../protocol/outcome';
 import type { CallHook } from '../domain/call-hook';
 import type { Handlers } from '../domain/context';
 import type { Deps } from '../domain/deps';
-import type { Sweep } from '../domain/module';
+import type { DomainGauge, Sweep } from '../domain/module';
+import { redisCall } from '../store/redis';
 import type { AuditTrail } from './audit';
 import { Breakers, type BreakerSettings } from './breakers';
 import { Budgets } from './budgets';
@@ -21,6 +22,7 @@ export interface OutcomeFedParts {
   handlers: FeedHandlers;
   hook: CallHook;
   sweep: Sweep;
+  gauges: DomainGauge[];
 }
 
 export function outcomeFedParts(deps: Deps, audit: AuditTrail, settings: () => BreakerSettings): OutcomeFedParts {
@@ -46,5 +48,17 @@ export function outcomeFedParts(deps: Deps, audit: AuditTrail, settings: () => B
       },
     },
     sweep: () => breakers.sweep(),
+    gauges: [
+      {
+        name: 'switchboard_breakers_open',
+        help: 'Circuit breakers open now (all daemons on this Redis)',
+        read: () => redisCall(deps.redis, () => deps.redis.zcard(deps.keys.breakersOpen)),
+      },
+      {
+        name: 'switchboard_safety_feeds_lost',
+        help: 'Outcomes this daemon could not feed to breakers and budgets (Redis unreachable), since it started',
+        read: async () => breakers.batch.lost + budgets.batch.lost,
+      },
+    ],
   };
 }
