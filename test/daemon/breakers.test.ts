@@ -6,11 +6,11 @@ import { AuditTrail } from '../../daemon/safety/audit';
 import { breakerGate, Breakers, type BreakerSettings } from '../../daemon/safety/breakers';
 import type { ParamsOf } from '../../protocol/methods';
 import { BREAKER_DEFAULTS } from '../../protocol/safety';
-import type { AuditEntry, Breaker } from '../../protocol/types';
+import type { Breaker } from '../../protocol/types';
 import { startTestDaemon, type TestDaemon } from '../helpers/daemon';
 import { record, type EventLog } from '../helpers/events';
 import { startRedis, type TestRedis } from '../helpers/redis-server';
-import { storeDeps, type StoreDeps } from '../helpers/store-deps';
+import { auditEntries, storeDeps, type StoreDeps } from '../helpers/store-deps';
 
 const outcome = (agentName: string, actionType: string, status: 'success' | 'failure' | 'timeout'): ParamsOf<'outcome.record'> => ({ agentName, actionType, status, durationMs: 1 });
 
@@ -56,7 +56,7 @@ describe('circuit breakers', () => {
       ]);
       const breaker = event.data as Breaker;
       assert.equal(breaker.retryAt! - breaker.openedAt!, BREAKER_DEFAULTS.coolDownSeconds * 1000);
-      const audit = await auditOf(redis.url, 'breaker_opened');
+      const audit = await auditEntries(redis.url, 'breaker_opened');
       assert.deepEqual(audit.map((e) => e.subject).sort(), ['agent:flaky', 'tool:fetch']);
     });
 
@@ -75,7 +75,7 @@ describe('circuit breakers', () => {
       assert.deepEqual(await onB.breakers.reset({ name: 'agent:flaky' }), { name: 'agent:flaky', state: 'closed', failures: 0 });
       await closed;
       assert.ok(!(await onA.breakers.list()).some((x) => x.name === 'agent:flaky'), 'a reset breaker leaves the list');
-      const [entry] = (await auditOf(redis.url, 'breaker_closed')).filter((e) => e.subject === 'agent:flaky');
+      const [entry] = (await auditEntries(redis.url, 'breaker_closed')).filter((e) => e.subject === 'agent:flaky');
       assert.deepEqual(entry?.detail, { reason: 'reset', by: 'switchboard-client', was: 'open' });
       await assert.rejects(onA.breakers.reset({ name: 'agent:never-seen' }), { code: -32002 });
     });
@@ -187,13 +187,3 @@ describe('circuit breakers', () => {
     });
   });
 });
-
-/** The audit entries of one kind, as the daemons on this Redis wrote them. */
-async function auditOf(redisUrl: string, kind: string): Promise<AuditEntry[]> {
-  const store = storeDeps(redisUrl);
-  try {
-    return await new AuditTrail(store.deps).read(100, kind);
-  } finally {
-    store.close();
-  }
-}

@@ -7,7 +7,7 @@ import type { Budget, PushedEvent } from '../../protocol/types';
 import { useDaemon, type TestDaemon } from '../helpers/daemon';
 import { record, type EventLog } from '../helpers/events';
 import type { TestRedis } from '../helpers/redis-server';
-import { storeDeps, type StoreDeps } from '../helpers/store-deps';
+import { auditEntries, storeDeps, type StoreDeps } from '../helpers/store-deps';
 
 describe('budgets', () => {
   let client: SwitchboardClient;
@@ -45,7 +45,7 @@ describe('budgets', () => {
     assert.deepEqual([after?.used.tokens, after?.state], [1500, 'exceeded']);
     assert.equal(log.events.filter(about('budget.warning', 'agent:spender')).length, 1);
     assert.equal(log.events.filter(about('budget.exceeded', 'agent:spender')).length, 1);
-    const audit = await auditKinds('agent:spender');
+    const audit = (await auditEntries(redis.url)).filter((e) => e.subject === 'agent:spender').map((e) => e.kind);
     assert.deepEqual(audit, ['budget_set', 'budget_warning', 'budget_exceeded']);
   });
 
@@ -105,13 +105,4 @@ describe('budgets', () => {
       assert.equal(await gate({ ...call, workflowId: undefined, overBudget: 'refuse' }), null, 'the agent itself has no budget');
     });
   });
-
-  async function auditKinds(subject: string): Promise<string[]> {
-    const store = storeDeps(redis.url);
-    try {
-      return (await new AuditTrail(store.deps).read(100)).filter((e) => e.subject === subject).map((e) => e.kind);
-    } finally {
-      store.close();
-    }
-  }
 });
