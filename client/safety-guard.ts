@@ -41,6 +41,7 @@ export class SafetyGuard extends EventEmitter<{ change: [] }> {
   private subscription?: Subscription;
   /** Pushes that came while a snapshot was loading: applied on top of it. */
   private queued?: PushedEvent[];
+  private loading: Promise<void> = Promise.resolve();
 
   private constructor(private readonly client: SwitchboardClient) {
     super();
@@ -74,7 +75,15 @@ export class SafetyGuard extends EventEmitter<{ change: [] }> {
     await this.subscription?.unsubscribe();
   }
 
-  private async reload(): Promise<void> {
+  /** Loads a snapshot after any still loading (a resync may come while the first one loads). */
+  private reload(): Promise<void> {
+    this.queued ??= [];
+    const loaded = this.loading.then(() => this.load());
+    this.loading = loaded.catch(() => undefined);
+    return loaded;
+  }
+
+  private async load(): Promise<void> {
     this.queued ??= [];
     const [breakers, budgets] = await Promise.all([this.client.breakers.list(), this.client.budgets.list()]);
     this.open.clear();
