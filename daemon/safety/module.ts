@@ -7,6 +7,10 @@ import { ErrorCode, RpcError } from '../../protocol/errors';
 import type { MethodName } from '../../protocol/schemas';
 import type { Handlers } from '../domain/context';
 import type { DomainModule } from '../domain/module';
+import { AuditTrail } from './audit';
+import { policyPart } from './policy/policy-part';
+import { DEFAULT_RULES } from './validator/default-rules';
+import { compileRules } from './validator/validator';
 
 const SAFETY_METHODS = [
   'safety.validate',
@@ -31,10 +35,23 @@ export const safetyModule: DomainModule = {
   create(deps) {
     // Being built (issue #9): each method answers -32601 until its part lands.
     const notYet = () => Promise.reject(new RpcError(ErrorCode.MethodNotFound, 'not built yet'));
-    const handlers = Object.fromEntries(SAFETY_METHODS.map((method) => [method, notYet])) as Partial<Handlers>;
+    const stubs = Object.fromEntries(SAFETY_METHODS.map((method) => [method, notYet])) as Partial<Handlers>;
+    const audit = new AuditTrail(deps);
+    // Until the rules part lands: the default rule set stands for the live one, and no gate yet.
+    const defaultRules = compileRules(DEFAULT_RULES, 0);
+    const policy = policyPart(deps, { audit, gates: [], liveRules: () => defaultRules });
     return {
-      handlers,
-      channels: [{ name: deps.keys.channels.safety, topics: () => ['safety'] }],
+      handlers: { ...stubs, ...policy.handlers },
+      channels: [
+        {
+          name: deps.keys.channels.safety,
+          topics: () => ['safety'],
+          wake: (frame) => policy.onFrame(frame),
+          wakeAll: () => policy.onResubscribed(),
+        },
+      ],
+      sweeps: [() => policy.sweep()],
+      start: () => policy.start(),
     };
   },
 };
