@@ -179,8 +179,8 @@ describe('safety: tool registry and policy', () => {
       assert.equal(doc.updatedBy, 'tester');
       const changed = await log.next((e) => e.type === 'policy.changed');
       assert.deepEqual({ ...(changed.data as object), ts: 0 }, { oldVersion: 0, newVersion: 1, by: 'tester', ts: 0 });
-      const [[, fields]] = (await raw.xrevrange(keys.safetyAudit, '+', '-', 'COUNT', 1)) as [string, string[]][];
-      assert.deepEqual(JSON.parse(fields![3]!), { kind: 'policy_changed', subject: 'policy', detail: { oldVersion: 0, newVersion: 1, by: 'tester' } });
+      const [newest] = await raw.xrevrange(keys.safetyAudit, '+', '-', 'COUNT', 1);
+      assert.deepEqual(JSON.parse(newest![1][3]!), { kind: 'policy_changed', subject: 'policy', detail: { oldVersion: 0, newVersion: 1, by: 'tester' } });
     });
   });
 

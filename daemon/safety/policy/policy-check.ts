@@ -50,20 +50,21 @@ async function decide(d: PolicyCheckDeps, p: Params): Promise<PolicyDecision> {
   if ('refusal' in resolved) return refuse('tool', resolved.refusal);
   const { spec } = resolved;
   const ref = `${spec.name}:${spec.version}`;
+  const resolvedRefuse = (rule: string, reason: string): PolicyDecision => ({ ...refuse(rule, reason), tool: ref, flags: spec.flags });
 
   const denied = entry.deny.findIndex((glob) => matchesTool(glob, spec.name, spec.version));
-  if (denied >= 0) return refuse(`${entry.path}.deny[${denied}]`, `${entry.path}.deny[${denied}] ("${entry.deny[denied]!.source}") refuses ${ref} to agent "${p.agentId}"`);
+  if (denied >= 0) return resolvedRefuse(`${entry.path}.deny[${denied}]`, `${entry.path}.deny[${denied}] ("${entry.deny[denied]!.source}") refuses ${ref} to agent "${p.agentId}"`);
   if (!entry.allow.some((glob) => matchesTool(glob, spec.name, spec.version))) {
-    return refuse(`${entry.path}.allow`, `${entry.path} ("${entry.agent}") allows agent "${p.agentId}" no tool matching ${ref}`);
+    return resolvedRefuse(`${entry.path}.allow`, `${entry.path} ("${entry.agent}") allows agent "${p.agentId}" no tool matching ${ref}`);
   }
 
   const approvals = approvalsOf(entry, spec);
   let args = shownArgs;
   if (p.args !== undefined) {
     const schemaError = d.registry.checkArgs(spec, p.args);
-    if (schemaError) return refuse('args', `the arguments do not fit the schema of ${ref}: ${schemaError}`);
+    if (schemaError) return resolvedRefuse('args', `the arguments do not fit the schema of ${ref}: ${schemaError}`);
     const verdict = checkArgs(entry, spec, p.args, d.liveRules(), p.agentId);
-    if (verdict.denied) return refuse(verdict.denied.rule, `${ref} refused: ${verdict.denied.reason}`);
+    if (verdict.denied) return resolvedRefuse(verdict.denied.rule, `${ref} refused: ${verdict.denied.reason}`);
     approvals.push(...verdict.approvals);
     args = redactArgs(verdict.args);
   }
@@ -72,6 +73,8 @@ async function decide(d: PolicyCheckDeps, p: Params): Promise<PolicyDecision> {
     requiresApproval: approvals.length > 0,
     reason: approvals.length > 0 ? `${ref} needs approval: ${approvals.join('; ')}` : `${entry.path} ("${entry.agent}") allows ${ref} to agent "${p.agentId}"`,
     rule: entry.path,
+    tool: ref,
+    flags: spec.flags,
     ...(entry.timeoutMs === undefined ? {} : { timeoutMs: entry.timeoutMs }),
     ...(args ? { args } : {}),
   };
@@ -79,7 +82,7 @@ async function decide(d: PolicyCheckDeps, p: Params): Promise<PolicyDecision> {
   for (const gate of d.gates) {
     const verdict = await gate({ agentId: p.agentId, tool: spec.name, ...(p.workflowId ? { workflowId: p.workflowId } : {}), overBudget: entry.overBudget });
     if (!verdict) continue;
-    if (!verdict.allowed) return { ...verdict, ...(args ? { args } : {}) };
+    if (!verdict.allowed) return { ...verdict, tool: ref, flags: spec.flags, ...(args ? { args } : {}) };
     if (verdict.requiresApproval) {
       Object.assign(decision, decision.requiresApproval ? { reason: `${decision.reason}; ${verdict.reason}` } : { requiresApproval: true, reason: verdict.reason, rule: verdict.rule });
     }
@@ -89,7 +92,7 @@ async function decide(d: PolicyCheckDeps, p: Params): Promise<PolicyDecision> {
     const { redis, keys } = d.deps;
     const [taken, retryAfterMs] = (await scripts.policyRate.run(redis, { bucket: keys.safetyRate(p.agentId) }, { callsPerMinute: entry.callsPerMinute })) as [number, number];
     if (taken === 0) {
-      return { ...refuse('rate', `agent "${p.agentId}" made its ${entry.callsPerMinute} tool calls of the minute (${entry.path}.callsPerMinute); try again in ${retryAfterMs} ms`), retryAfterMs };
+      return { ...resolvedRefuse('rate', `agent "${p.agentId}" made its ${entry.callsPerMinute} tool calls of the minute (${entry.path}.callsPerMinute); try again in ${retryAfterMs} ms`), retryAfterMs };
     }
   }
   d.registry.markUsed(spec, Date.now());
