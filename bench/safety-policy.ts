@@ -15,6 +15,8 @@ import { RawClient, median, percentile, round, spawnDaemon, startRedis, writeRes
 const CALLS = Number(process.env.BENCH_CALLS ?? 5000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const CLIENTS = 20;
+/** BENCH_PROFILE=DIR: the daemon writes a V8 CPU profile there when it exits (open it in Chrome DevTools). */
+const PROFILE_DIR = process.env.BENCH_PROFILE;
 
 const TOOLS = Array.from({ length: 50 }, (_, i) => ({
   name: `tool${i}`,
@@ -70,7 +72,7 @@ async function redisRoundTripMs(url: string): Promise<number> {
 async function main(): Promise<void> {
   const redis = await startRedis();
   const dir = mkdtempSync(join(tmpdir(), 'sb-bench-policy-'));
-  const daemon = await spawnDaemon(dir, ['--redis', redis.url]);
+  const daemon = await spawnDaemon(dir, ['--redis', redis.url], process.env, PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : []);
   try {
     const clients = await Promise.all(Array.from({ length: CLIENTS }, () => RawClient.open(daemon.url, daemon.token)));
     const first = clients[0]!;

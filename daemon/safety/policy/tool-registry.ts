@@ -96,8 +96,9 @@ export class ToolRegistry {
   }
 
   async register(p: ParamsOf<'tool.register'>, by?: string): Promise<ToolSpec> {
+    let validate: ValidateFunction;
     try {
-      compileArgsSchema(p.schema);
+      validate = compileArgsSchema(p.schema);
     } catch (error) {
       throw new RpcError(ErrorCode.InvalidParams, `invalid params: schema is not a usable JSON schema: ${(error as Error).message}`, {
         field: 'schema',
@@ -120,6 +121,7 @@ export class ToolRegistry {
       },
     )) as string;
     const registered = JSON.parse(stored) as ToolSpec;
+    this.validators.set(ref, { registeredAt: registered.registeredAt, validate });
     this.apply(registered);
     return registered;
   }
