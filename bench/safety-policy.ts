@@ -9,8 +9,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Redis from 'ioredis';
-import { RawClient, median, percentile, round, spawnDaemon, startRedis, writeResult } from './lib';
+import { RawClient, median, percentile, redisRoundTripMs, round, spawnDaemon, startRedis, writeResult } from './lib';
 
 const CALLS = Number(process.env.BENCH_CALLS ?? 5000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
@@ -55,18 +54,6 @@ async function timed(client: RawClient, agent: number, calls: number): Promise<n
     if (!decision.allowed) throw new Error(`call ${i} was refused: ${JSON.stringify(decision)}`);
   }
   return latencies;
-}
-
-async function redisRoundTripMs(url: string): Promise<number> {
-  const redis = new Redis(url);
-  const samples: number[] = [];
-  for (let i = 0; i < 2000; i++) {
-    const t = process.hrtime.bigint();
-    await redis.ping();
-    samples.push(Number(process.hrtime.bigint() - t) / 1e6);
-  }
-  redis.disconnect();
-  return median(samples);
 }
 
 async function main(): Promise<void> {
