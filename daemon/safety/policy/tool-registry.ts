@@ -95,7 +95,7 @@ export class ToolRegistry {
     return batch.size;
   }
 
-  async register(p: ParamsOf<'tool.register'>, by?: string): Promise<ToolSpec> {
+  async register(p: ParamsOf<'tool.register'>): Promise<ToolSpec> {
     let validate: ValidateFunction;
     try {
       validate = compileArgsSchema(p.schema);
@@ -115,7 +115,7 @@ export class ToolRegistry {
       {
         ref,
         spec: JSON.stringify(spec),
-        entry: JSON.stringify({ kind: 'tool_registered', subject: ref, detail: { flags: p.flags, ...(by ? { by } : {}) } }),
+        entry: JSON.stringify({ kind: 'tool_registered', subject: ref, detail: { flags: p.flags } }),
         maxLen: limits.auditMaxEntries,
         channel: keys.channels.safety,
       },
