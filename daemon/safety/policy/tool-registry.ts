@@ -169,7 +169,7 @@ export class ToolRegistry {
   }
 }
 
-/** Version order: dot- (or dash-) separated parts, numeric parts as numbers ("1.10.0" after "1.9.2"). */
+/** Version order: parts separated by . - + _, numeric parts as numbers ("1.10.0" after "1.9.2"), pre-releases before their release. */
 export function compareVersions(a: string, b: string): number {
   const pa = a.split(/[.+_-]/);
   const pb = b.split(/[.+_-]/);
@@ -180,6 +180,9 @@ export function compareVersions(a: string, b: string): number {
     const nx = /^\d+$/.test(x) ? Number(x) : NaN;
     const ny = /^\d+$/.test(y) ? Number(y) : NaN;
     if (!Number.isNaN(nx) && !Number.isNaN(ny)) return nx - ny;
+    // A word where the other version has ended is a pre-release: "1.0.0-beta" comes before "1.0.0".
+    if (x === '' && Number.isNaN(ny)) return 1;
+    if (y === '' && Number.isNaN(nx)) return -1;
     return x < y ? -1 : 1;
   }
   return 0;
