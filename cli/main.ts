@@ -11,6 +11,7 @@ import { registerClientCommands } from './client-commands';
 import { registerQueueCommands } from './queue-commands';
 import { registerOutcomeCommands } from './outcome-commands';
 import { registerSafetyCommands } from './safety-commands';
+import { registerPolicyCommands } from './policy-commands';
 
 const program = new Command('switchboard')
   .description('Switchboard: run many AI agents side by side and watch, coordinate and guard them')
@@ -23,6 +24,7 @@ registerClientCommands(program);
 registerQueueCommands(program);
 registerOutcomeCommands(program);
 registerSafetyCommands(program);
+registerPolicyCommands(program);
 for (const command of program.commands) command.exitOverride();
 
 program.parseAsync(process.argv).catch((error: unknown) => {

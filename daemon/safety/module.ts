@@ -12,6 +12,7 @@ import { AuditTrail } from './audit';
 import { Enforcement } from './enforcement';
 import { ruleHandlers } from './handlers-rules';
 import { LiveRules } from './live-rules';
+import { policyPart } from './policy/policy-part';
 
 const SAFETY_METHODS = [
   'policy.get',
@@ -32,26 +33,31 @@ export const safetyModule: DomainModule = {
   create(deps) {
     // Being built (issue #9): each method answers -32601 until its part lands.
     const notYet = () => Promise.reject(new RpcError(ErrorCode.MethodNotFound, 'not built yet'));
+    const stubs = Object.fromEntries(SAFETY_METHODS.map((method) => [method, notYet])) as Partial<Handlers>;
     const audit = new AuditTrail(deps);
     const rules = new LiveRules(deps);
-    const handlers = {
-      ...(Object.fromEntries(SAFETY_METHODS.map((method) => [method, notYet])) as Partial<Handlers>),
-      ...ruleHandlers(rules, audit),
-    };
+    const policy = policyPart(deps, { audit, gates: [], liveRules: () => rules.current });
     return {
-      handlers,
+      handlers: { ...stubs, ...ruleHandlers(rules, audit), ...policy.handlers },
       channels: [
         {
           name: deps.keys.channels.safety,
           topics: () => ['safety'],
-          wake: (frame) => rules.onFrame(frame),
-          wakeAll: () => rules.syncQuietly(),
+          wake: (frame) => {
+            rules.onFrame(frame);
+            policy.onFrame(frame);
+          },
+          wakeAll: () => {
+            rules.syncQuietly();
+            policy.onResubscribed();
+          },
         },
       ],
-      sweeps: [() => rules.sweep()],
+      sweeps: [() => rules.sweep(), () => policy.sweep()],
       hooks: deps.safety.enforcement ? [new Enforcement(rules, audit)] : [],
       async start() {
         await rules.sync();
+        await policy.start();
         const start = deps.safety.startRules;
         if (start) await applyStartRules(rules, start.rules, start.by);
       },

@@ -38,14 +38,21 @@ import queueReceiveLua from './lua/queueReceive-8.lua';
 import queueReleaseLua from './lua/queueRelease-8.lua';
 import queueReplayLua from './lua/queueReplay-8.lua';
 import queueStatsLua from './lua/queueStats-8.lua';
+import policyRateLua from './lua/policyRate-1.lua';
+import policySetLua from './lua/policySet-2.lua';
 import safetyAuditLua from './lua/safetyAudit-1.lua';
 import safetyRulesSetLua from './lua/safetyRulesSet-2.lua';
 import signalClearLua from './lua/signalClear-4.lua';
 import signalPendingLua from './lua/signalPending-4.lua';
 import signalSendLua from './lua/signalSend-3.lua';
 import signalTakeLua from './lua/signalTake-4.lua';
+import toolDeprecateLua from './lua/toolDeprecate-3.lua';
+import toolListLua from './lua/toolList-3.lua';
+import toolRegisterLua from './lua/toolRegister-3.lua';
+import toolsTouchLua from './lua/toolsTouch-1.lua';
 import agentJson from './lua/includes/agentJson.lua';
 import approvalJson from './lua/includes/approvalJson.lua';
+import auditAppend from './lua/includes/auditAppend.lua';
 import decideApproval from './lua/includes/decideApproval.lua';
 import endAgent from './lua/includes/endAgent.lua';
 import nowMs from './lua/includes/nowMs.lua';
@@ -57,7 +64,7 @@ import signalMatch from './lua/includes/signalMatch.lua';
 import zsetPage from './lua/includes/zsetPage.lua';
 
 const includes = new Map<string, string>([
-  ...[agentJson, approvalJson, decideApproval, endAgent, nowMs, outcomeWindow, publishEvent, queueJob, queueMoves, signalMatch, zsetPage].map(
+  ...[agentJson, approvalJson, auditAppend, decideApproval, endAgent, nowMs, outcomeWindow, publishEvent, queueJob, queueMoves, signalMatch, zsetPage].map(
     (include) => [`includes/${include.file}`, include.source] as const,
   ),
   ['includes/scriptErrors', SCRIPT_ERRORS_LUA] as const,
@@ -135,6 +142,13 @@ export const scripts = {
   signalClear: script(signalClearLua, SIGNAL_BOXES, ['agentId', 'type', 'signalPrefix', 'channel']),
   safetyAudit: script(safetyAuditLua, ['audit'], ['kind', 'entry', 'maxLen', 'channel', 'eventType', 'eventData', 'eventKey']),
   safetyRulesSet: script(safetyRulesSetLua, ['rules', 'audit'], ['expectedVersion', 'json', 'by', 'maxLen', 'channel', 'count']),
+  toolRegister: script(toolRegisterLua, ['tools', 'version', 'audit'], ['ref', 'spec', 'entry', 'maxLen', 'channel']),
+  toolDeprecate: script(toolDeprecateLua, ['tools', 'version', 'audit'], ['ref', 'entry', 'maxLen', 'channel']),
+  toolList: script(toolListLua, ['tools', 'used', 'version'], []),
+  /** Takes, after its (no) named arguments, pairs of tool ref and last-use time. */
+  toolsTouch: script(toolsTouchLua, ['used'], []),
+  policySet: script(policySetLua, ['policy', 'audit'], ['expectedVersion', 'json', 'by', 'maxLen', 'channel']),
+  policyRate: script(policyRateLua, ['bucket'], ['callsPerMinute']),
 };
 
 /** Registers every script on a connection; ioredis sends EVALSHA and falls back to EVAL after a Redis restart. */
