@@ -10,6 +10,8 @@ import { registerDaemonCommand } from './daemon-command';
 import { registerClientCommands } from './client-commands';
 import { registerQueueCommands } from './queue-commands';
 import { registerOutcomeCommands } from './outcome-commands';
+import { registerSafetyCommands } from './safety-commands';
+import { registerPolicyCommands } from './policy-commands';
 import { registerBreakerBudgetCommands } from './breaker-budget-commands';
 
 const program = new Command('switchboard')
@@ -22,6 +24,8 @@ registerDaemonCommand(program);
 registerClientCommands(program);
 registerQueueCommands(program);
 registerOutcomeCommands(program);
+registerSafetyCommands(program);
+registerPolicyCommands(program);
 registerBreakerBudgetCommands(program);
 for (const command of program.commands) command.exitOverride();
 

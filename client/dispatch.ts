@@ -24,6 +24,7 @@ import type { ParamsOf } from '../protocol/methods';
 import { MAX_OUTCOME_DURATION_MS, type OutcomeStatus } from '../protocol/outcome';
 import type { SwitchboardClient } from './client';
 import { ConnectionError } from './connection';
+import { ApprovalRejectedError, authorizeToolCall, PolicyDeniedError } from './tool-policy';
 import type { SafetyGuard } from './safety-guard';
 
 type OutcomeParams = ParamsOf<'outcome.record'>;
@@ -71,6 +72,17 @@ export interface DispatchOptions {
   hooks?: DispatchHooks;
   /** What of fn's result to record as output (default: the result itself, when it fits in maxValueBytes). */
   output?(result: unknown): unknown;
+  /**
+   * The tool this action calls (name or name:version): policy.check decides first. Refused → fn
+   * does not run and the result is "cancelled" with a PolicyDeniedError; needing approval → an
+   * approval request is filed and awaited (rejected or expired: "cancelled", ApprovalRejectedError).
+   * The policy entry's timeoutMs applies when timeoutMs is not given. Without it, no round trip.
+   */
+  tool?: string;
+  /** The tool call's arguments (checked by the policy; default {}). */
+  args?: Record<string, unknown>;
+  /** How long a human has to approve the tool call (default: the daemon's approval timeout). */
+  approvalTimeoutMs?: number;
 }
 
 export interface DispatcherOptions {
@@ -118,7 +130,7 @@ export class ActionDispatcher {
       if (!ID_REGEXP.test(value!)) throw new TypeError(`${field} "${value}" must match ${ID_REGEXP.source}`);
     }
     const eventId = randomUUID();
-    const refused = this.options.guard?.refusal(agentName, actionType, options.workflowId);
+    const refused = this.options.guard?.refusal(agentName, actionType, options.workflowId, options.tool);
     if (refused) {
       this.refused++;
       return { status: 'cancelled', output: undefined, eventId, durationMs: 0, error: refused };
@@ -131,11 +143,23 @@ export class ActionDispatcher {
     let result: DispatchResult<T>;
     let started = performance.now();
     try {
+      let runOptions = options;
+      if (options.tool !== undefined) {
+        const decision = await authorizeToolCall(this.client, {
+          agentId: agentName,
+          tool: options.tool,
+          ...(options.args ? { args: options.args } : {}),
+          ...(options.workflowId ? { workflowId: options.workflowId } : {}),
+          ...(options.approvalTimeoutMs ? { approvalTimeoutMs: options.approvalTimeoutMs } : {}),
+        });
+        if (options.timeoutMs === undefined && decision.timeoutMs !== undefined) runOptions = { ...options, timeoutMs: decision.timeoutMs };
+      }
       for (const hook of hooks) await hook.before?.(action);
       started = performance.now();
-      result = await this.run(fn, action, controller, options);
+      result = await this.run(fn, action, controller, runOptions);
     } catch (error) {
-      result = { status: 'failure', output: undefined, eventId, durationMs: performance.now() - started, error };
+      const refused = error instanceof PolicyDeniedError || error instanceof ApprovalRejectedError;
+      result = { status: refused ? 'cancelled' : 'failure', output: undefined, eventId, durationMs: performance.now() - started, error };
     }
     try {
       for (const hook of [...hooks].reverse()) await hook.after?.(action, result);
@@ -188,7 +212,9 @@ export class ActionDispatcher {
 
   private outcomeOf(action: Action, result: DispatchResult<unknown>, reported: ActionReport, options: DispatchOptions): OutcomeParams {
     const error = result.error;
-    const failed = result.status === 'failure' || result.status === 'timeout';
+    // A refused tool call is cancelled, and its outcome says by what.
+    const refused = error instanceof PolicyDeniedError || error instanceof ApprovalRejectedError;
+    const failed = result.status === 'failure' || result.status === 'timeout' || refused;
     const output = result.status === 'success' ? (options.output ? options.output(result.output) : result.output) : undefined;
     const metadata = reported.metadata ?? options.metadata;
     const outcome: OutcomeParams = {
@@ -209,7 +235,7 @@ export class ActionDispatcher {
       const named = error instanceof Error ? error : undefined;
       outcome.errorMessage = truncate(named?.message ?? String(error), TEXT_LIMITS.errorMessage);
       outcome.errorType = truncate(named?.name || named?.constructor.name || typeof error, TEXT_LIMITS.errorType);
-      if (named?.stack) outcome.stackTrace = truncate(named.stack, TEXT_LIMITS.stackTrace);
+      if (named?.stack && !refused) outcome.stackTrace = truncate(named.stack, TEXT_LIMITS.stackTrace);
     }
     return outcome;
   }

@@ -56,10 +56,15 @@ export class SafetyGuard extends EventEmitter<{ change: [] }> {
     return guard;
   }
 
-  /** Why this call must not run now, or undefined. */
-  refusal(agentName: string, actionType: string, workflowId?: string): BreakerOpenError | BudgetExceededError | undefined {
+  /**
+   * Why this call must not run now, or undefined. `tool` (name or name:version), when the action
+   * calls one, is checked besides `actionType`: its breaker is the one policy.check consults.
+   */
+  refusal(agentName: string, actionType: string, workflowId?: string, tool?: string): BreakerOpenError | BudgetExceededError | undefined {
     const now = Date.now();
-    for (const name of [`agent:${agentName}`, `tool:${actionType}`]) {
+    const toolName = tool?.split(':')[0];
+    const tools = toolName === undefined || toolName === actionType ? [actionType] : [actionType, toolName];
+    for (const name of [`agent:${agentName}`, ...tools.map((t) => `tool:${t}`)]) {
       const breaker = this.open.get(name);
       if (breaker && (breaker.retryAt === undefined || breaker.retryAt > now)) return new BreakerOpenError(name, breaker.retryAt);
     }

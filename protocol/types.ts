@@ -339,6 +339,8 @@ export interface SafetyFinding {
   start: number;
   end: number;
   message: string;
+  /** *Extension*: in a payload enforcement checked, the JSON path of the string, number or key the span is in. */
+  path?: string;
 }
 
 export interface ValidationResult {
@@ -384,6 +386,10 @@ export interface PolicyDecision {
   timeoutMs?: number;
   /** *Extension*: the arguments with secret fields replaced, as an approval request may show them. */
   args?: Record<string, unknown>;
+  /** *Extension*: the registered tool version the ref stood for ("name:version"), once resolved. */
+  tool?: string;
+  /** *Extension*: that version's capability flags (an approval request's risk follows them). */
+  flags?: ToolFlag[];
 }
 
 export type BreakerState = 'closed' | 'open' | 'half_open';

@@ -103,7 +103,7 @@ export function budgetGate(budgets: Budgets): PolicyGate {
     const spent = (await budgets.read(scopes)).find((budget) => budget?.state === 'exceeded');
     if (!spent) return null;
     const reason = `budget ${spent.scope} is spent for this period (until ${new Date(spent.periodStart + spent.periodSeconds * 1000).toISOString()})`;
-    if (call.overBudget === 'approve') return { allowed: false, requiresApproval: true, reason, rule: 'budget' };
+    if (call.overBudget === 'approve') return { allowed: true, requiresApproval: true, reason, rule: 'budget' };
     return { allowed: false, requiresApproval: false, reason, rule: 'budget' };
   };
 }

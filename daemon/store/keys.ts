@@ -117,6 +117,12 @@ export function createKeys(namespace = 'sb') {
     safetyTools: `${safety}:tools`,
     /** Stream of AuditEntry fields, capped at the daemon's auditMaxLen. */
     safetyAudit: `${safety}:audit`,
+    /** Counter bumped by every tool registry change: a daemon that missed a frame sees its copy is stale. */
+    safetyToolsVersion: `${safety}:toolsVersion`,
+    /** Hash: "<name>:<version>" → when policy.check last allowed a call of it (epoch ms), written in batches. */
+    safetyToolsUsed: `${safety}:toolsUsed`,
+    /** Hash of one agent's callsPerMinute token bucket (`t` tokens, `at` ms), under a tag of its own: written on every check. */
+    safetyRate: (agentId: string) => `{${namespace}:rate:${agentId}}`,
 
     /**
      * Circuit breakers: one small hash tag for all of them, so that the outcomes of one tick (any

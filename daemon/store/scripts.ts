@@ -46,15 +46,23 @@ import breakersSweepLua from './lua/breakersSweep-2.lua';
 import budgetSetLua from './lua/budgetSet-1.lua';
 import budgetsReadLua from './lua/budgetsRead-1.lua';
 import budgetsRecordLua from './lua/budgetsRecord-1.lua';
+import policyRateLua from './lua/policyRate-1.lua';
+import policySetLua from './lua/policySet-2.lua';
 import safetyAuditLua from './lua/safetyAudit-1.lua';
+import safetyRulesSetLua from './lua/safetyRulesSet-2.lua';
 import signalClearLua from './lua/signalClear-4.lua';
 import signalPendingLua from './lua/signalPending-4.lua';
 import signalSendLua from './lua/signalSend-3.lua';
 import signalTakeLua from './lua/signalTake-4.lua';
+import toolDeprecateLua from './lua/toolDeprecate-3.lua';
+import toolListLua from './lua/toolList-3.lua';
+import toolRegisterLua from './lua/toolRegister-3.lua';
+import toolsTouchLua from './lua/toolsTouch-1.lua';
 import agentJson from './lua/includes/agentJson.lua';
 import breaker from './lua/includes/breaker.lua';
 import budget from './lua/includes/budget.lua';
 import approvalJson from './lua/includes/approvalJson.lua';
+import auditAppend from './lua/includes/auditAppend.lua';
 import decideApproval from './lua/includes/decideApproval.lua';
 import endAgent from './lua/includes/endAgent.lua';
 import nowMs from './lua/includes/nowMs.lua';
@@ -66,7 +74,7 @@ import signalMatch from './lua/includes/signalMatch.lua';
 import zsetPage from './lua/includes/zsetPage.lua';
 
 const includes = new Map<string, string>([
-  ...[agentJson, approvalJson, breaker, budget, decideApproval, endAgent, nowMs, outcomeWindow, publishEvent, queueJob, queueMoves, signalMatch, zsetPage].map(
+  ...[agentJson, approvalJson, auditAppend, breaker, budget, decideApproval, endAgent, nowMs, outcomeWindow, publishEvent, queueJob, queueMoves, signalMatch, zsetPage].map(
     (include) => [`includes/${include.file}`, include.source] as const,
   ),
   ['includes/scriptErrors', SCRIPT_ERRORS_LUA] as const,
@@ -158,6 +166,14 @@ export const scripts = {
   budgetSet: script(budgetSetLua, ['scopes'], ['prefix', 'now', 'warn', 'scope', 'tokens', 'costUnits', 'periodMs']),
   /** Takes the scopes to read after its named arguments (none: all). */
   budgetsRead: script(budgetsReadLua, ['scopes'], ['prefix', 'now', 'warn']),
+  safetyRulesSet: script(safetyRulesSetLua, ['rules', 'audit'], ['expectedVersion', 'json', 'by', 'maxLen', 'channel', 'count']),
+  toolRegister: script(toolRegisterLua, ['tools', 'version', 'audit'], ['ref', 'spec', 'entry', 'maxLen', 'channel']),
+  toolDeprecate: script(toolDeprecateLua, ['tools', 'version', 'audit'], ['ref', 'entry', 'maxLen', 'channel']),
+  toolList: script(toolListLua, ['tools', 'used', 'version'], []),
+  /** Takes, after its (no) named arguments, pairs of tool ref and last-use time. */
+  toolsTouch: script(toolsTouchLua, ['used'], []),
+  policySet: script(policySetLua, ['policy', 'audit'], ['expectedVersion', 'json', 'by', 'maxLen', 'channel']),
+  policyRate: script(policyRateLua, ['bucket'], ['callsPerMinute']),
 };
 
 /** Registers every script on a connection; ioredis sends EVALSHA and falls back to EVAL after a Redis restart. */

@@ -101,7 +101,7 @@ describe('budgets', () => {
       assert.deepEqual([refused?.allowed, refused?.requiresApproval, refused?.rule], [false, false, 'budget']);
       assert.match(refused!.reason, /budget workflow:wf-gate is spent/);
       const approval = await gate({ ...call, overBudget: 'approve' });
-      assert.deepEqual([approval?.allowed, approval?.requiresApproval, approval?.rule], [false, true, 'budget']);
+      assert.deepEqual([approval?.allowed, approval?.requiresApproval, approval?.rule], [true, true, 'budget']);
       assert.equal(await gate({ ...call, workflowId: undefined, overBudget: 'refuse' }), null, 'the agent itself has no budget');
     });
   });
