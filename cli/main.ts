@@ -11,6 +11,8 @@ import { registerClientCommands } from './client-commands';
 import { registerQueueCommands } from './queue-commands';
 import { registerOutcomeCommands } from './outcome-commands';
 import { registerSafetyCommands } from './safety-commands';
+import { registerPolicyCommands } from './policy-commands';
+import { registerBreakerBudgetCommands } from './breaker-budget-commands';
 
 const program = new Command('switchboard')
   .description('Switchboard: run many AI agents side by side and watch, coordinate and guard them')
@@ -23,6 +25,8 @@ registerClientCommands(program);
 registerQueueCommands(program);
 registerOutcomeCommands(program);
 registerSafetyCommands(program);
+registerPolicyCommands(program);
+registerBreakerBudgetCommands(program);
 for (const command of program.commands) command.exitOverride();
 
 program.parseAsync(process.argv).catch((error: unknown) => {
