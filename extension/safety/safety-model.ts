@@ -110,6 +110,11 @@ export class SafetyModel {
         this.pending.crossed.push(event.data);
         this.pushed('budgets');
         return;
+      case 'budget.changed':
+        // Set anew (a raised limit): shown, not told.
+        this.budgets.set(event.data.scope, event.data);
+        this.pushed('budgets');
+        return;
       case 'rules.changed':
         this.pending.versions.rules = event.data.newVersion;
         this.schedule();

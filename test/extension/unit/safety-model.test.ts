@@ -92,8 +92,11 @@ describe('SafetyModel', () => {
     assert.deepEqual(seen[1]!.crossed.map((b) => b.state), ['warning']);
     assert.deepEqual([...seen[1]!.groups].sort(), ['breakers', 'budgets']);
     model.applyEvent(event('breaker.closed', breaker('agent:a', 'closed', 0)));
+    model.applyEvent(event('budget.changed', { ...budget('agent:a', 850), tokens: 5000 }));
     model.flush();
     assert.deepEqual(seen[2]!.opened, [], 'a close is no opening');
+    assert.deepEqual(seen[2]!.crossed, [], 'a budget set anew is no crossing');
+    assert.equal(model.budgets.get('agent:a')!.tokens, 5000);
     model.dispose();
   });
 
