@@ -129,7 +129,8 @@ export function budgetLook(budget: Budget): Look {
  */
 export function describeBudget(budget: Budget): string {
   const fraction = budgetFraction(budget);
-  const full = Math.min(BAR_CELLS, Math.round(fraction * BAR_CELLS));
+  // Rounded down: a bar never shows more use than there is (85 % fills 8 cells, not 9).
+  const full = Math.min(BAR_CELLS, Math.floor(fraction * BAR_CELLS));
   return `${percent(fraction)}${budgetLevel(budget) === 'exceeded' ? ' exceeded' : ''} ${'■'.repeat(full)}${'□'.repeat(BAR_CELLS - full)}`;
 }
 

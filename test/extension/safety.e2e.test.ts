@@ -61,6 +61,13 @@ describe('the Safety view and the rule documents in a real VS Code (code-server 
     for (const view of ['Agents', 'Approvals']) await page.locator('.pane-header[aria-expanded="true"]', { hasText: view }).click();
     await page.locator('.pane-header', { hasText: 'Safety' }).click();
     await page.locator('.pane-header[aria-expanded="true"]', { hasText: 'Safety' }).waitFor();
+    // The sidebar widened by its sash, as a user reading the rows would: the default width cuts their descriptions.
+    const sidebar = (await page.locator('.part.sidebar').boundingBox())!;
+    await page.mouse.move(sidebar.x + sidebar.width + 1, sidebar.y + sidebar.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(sidebar.x + 560, sidebar.y + sidebar.height / 2, { steps: 5 });
+    await page.mouse.up();
+    await page.mouse.move(sidebar.x + 900, sidebar.y + 20); // off the sash, which stays lit under the mouse
     toasts = await recordToasts(page);
   });
 
@@ -163,7 +170,10 @@ describe('the Safety view and the rule documents in a real VS Code (code-server 
     const problem = page.locator('.markers-panel .monaco-list-row', { hasText: `[Ln ${line}, Col ${column}]` });
     await problem.waitFor({ timeout: 30_000 });
     assert.match(await problem.innerText(), /rules\[1\]\.pattern/);
+    // On the value itself: its hover says why.
     await page.locator('.squiggly-error').first().waitFor();
+    await page.locator('.view-line span', { hasText: /^"\(swordfish"$/ }).hover();
+    await page.locator('.monaco-hover', { hasText: 'is refused: Invalid regular expression' }).waitFor();
     await shot('safety-rules-diagnostic');
     assert.equal((await client.safety.rulesGet()).version, 1, 'the refused set changed nothing');
 

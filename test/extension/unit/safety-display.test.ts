@@ -69,7 +69,8 @@ describe('Safety view texts', () => {
   });
 
   it('draws a budget as a bar of its larger fraction, warning from 80 % and exceeded at 100 %', () => {
-    assert.equal(describeBudget(budget({ tokens: 250, costUsd: 0.1 })), '25 % ■■■□□□□□□□');
+    assert.equal(describeBudget(budget({ tokens: 250, costUsd: 0.1 })), '25 % ■■□□□□□□□□');
+    assert.equal(describeBudget(budget({ tokens: 850, costUsd: 0 })), '85 % ■■■■■■■■□□', 'rounded down: never more than used');
     assert.equal(budgetLevel(budget({ tokens: 100, costUsd: 1.7 })), 'warning', 'the cost decides when it is the larger');
     assert.equal(describeBudget(budget({ tokens: 1300, costUsd: 0 }, 'exceeded')), '130 % exceeded ■■■■■■■■■■');
     assert.deepEqual(budgetLook(budget({ tokens: 850, costUsd: 0 })), { icon: 'warning', color: 'list.warningForeground' });
