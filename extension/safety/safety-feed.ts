@@ -8,23 +8,20 @@
 import type { SwitchboardClient } from '../../client/client';
 import type { Logger } from '../../common/logger';
 import { ErrorCode, RpcError } from '../../protocol/errors';
-import type { DaemonConnection, LinkState } from '../connection/daemon-connection';
+import { onEachClient, type ClientSource } from '../connection/each-client';
 import { INCIDENT_KINDS } from './incidents';
 import { INCIDENTS_SHOWN, type SafetyModel } from './safety-model';
 
 export class SafetyFeed {
   private client?: SwitchboardClient;
-  private readonly onState = (state: LinkState) => {
-    if (state === 'connected' && this.connection.client && this.connection.client !== this.client) void this.attach(this.connection.client);
-  };
+  private readonly following: { dispose(): void };
 
   constructor(
-    private readonly connection: Pick<DaemonConnection, 'state' | 'client' | 'on' | 'off'>,
+    connection: ClientSource,
     private readonly model: SafetyModel,
     private readonly log: Logger,
   ) {
-    connection.on('state', this.onState);
-    this.onState(connection.state);
+    this.following = onEachClient(connection, (client) => void this.attach(client));
   }
 
   /** Loads the snapshot again (the view's Refresh); resolves once it is in the model. */
@@ -33,7 +30,7 @@ export class SafetyFeed {
   }
 
   dispose(): void {
-    this.connection.off('state', this.onState);
+    this.following.dispose();
     this.client = undefined;
   }
 

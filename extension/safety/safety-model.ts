@@ -6,7 +6,8 @@
  * changed and what was pushed that may deserve a notification (a snapshot never notifies: what
  * happened before the editor connected is in the view, not in a toast).
  */
-import type { Breaker, Budget, PushedEvent, AuditEntry } from '../../protocol/types';
+import type { AuditEntry, Breaker, Budget, PushedEvent } from '../../protocol/types';
+import { ChangeBatcher } from '../model/change-batcher';
 import { fromAudit, fromDecision, fromDenied, type Incident } from './incidents';
 
 export type SafetyEvent = Extract<PushedEvent, { topic: 'safety' }>;
@@ -43,19 +44,17 @@ export class SafetyModel {
   /** When each group was last loaded or pushed to (its tooltips say "as of"). */
   readonly asOf = new Map<SafetyGroup, number>();
 
-  private pending = emptyChange();
-  private dirty = false;
-  private timer?: ReturnType<typeof setTimeout>;
-  private readonly listeners = new Set<(change: SafetyChange) => void>();
+  private readonly changes: ChangeBatcher<SafetyChange>;
 
   constructor(
-    private readonly flushMs = 100,
+    flushMs = 100,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.changes = new ChangeBatcher(emptyChange, flushMs);
+  }
 
   onDidChange(listener: (change: SafetyChange) => void): { dispose(): void } {
-    this.listeners.add(listener);
-    return { dispose: () => this.listeners.delete(listener) };
+    return this.changes.onDidChange(listener);
   }
 
   incidents(): readonly Incident[] {
@@ -137,18 +136,11 @@ export class SafetyModel {
 
   /** Emits the coalesced change now (tests; and the timer). */
   flush(): void {
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    if (!this.dirty) return;
-    const change = this.pending;
-    this.pending = emptyChange();
-    this.dirty = false;
-    for (const listener of this.listeners) listener(change);
+    this.changes.flush();
   }
 
   dispose(): void {
-    clearTimeout(this.timer);
-    this.listeners.clear();
+    this.changes.dispose();
   }
 
   /** Adds incidents not listed yet, newest first, cut to INCIDENTS_SHOWN; true when any was new. */
@@ -171,9 +163,12 @@ export class SafetyModel {
     this.schedule();
   }
 
+  private get pending(): SafetyChange {
+    return this.changes.pending;
+  }
+
   private schedule(): void {
-    this.dirty = true;
-    this.timer ??= setTimeout(() => this.flush(), this.flushMs);
+    this.changes.schedule();
   }
 }
 
