@@ -3,7 +3,7 @@
  * refused it already) but the user should know: information naming agent, rules and field, once
  * per agent in 10 minutes (across window reloads too: what was told is kept in the workspace
  * state), the repeats to the log, with Show Safety. A breaker opening cuts an agent or tool off:
- * a warning with Reset… and Show, once per opening. A budget crossing 80 % is information, reaching
+ * a warning with Show and Reset…, once per opening. A budget crossing 80 % is information, reaching
  * 100 % (calls refused) a warning, once per budget, level and period. Only pushes notify.
  */
 import * as vscode from 'vscode';
@@ -59,7 +59,8 @@ export class SafetyNotifier {
     if (!notificationsOn('breakers') || !this.firstTime(`breaker:${breaker.name}@${breaker.openedAt ?? this.now()}`)) return;
     const until = breaker.retryAt ? `until ${clockTime(breaker.retryAt)}, then trial calls` : 'for its cool-down';
     const message = `Switchboard: breaker ${breaker.name} opened after ${breaker.failures} failures: its calls are refused ${until}.`;
-    void vscode.window.showWarningMessage(message, 'Reset…', 'Show').then((choice) => {
+    // Show first (the toast's primary button): a reset is the user's call, after its modal.
+    void vscode.window.showWarningMessage(message, 'Show', 'Reset…').then((choice) => {
       if (choice === 'Reset…') this.actions.resetBreaker(breaker.name);
       else if (choice === 'Show') this.actions.show({ breaker: breaker.name });
     });

@@ -2,8 +2,8 @@
  * The safety core in a real VS Code (code-server 4.100.3) driven by Chromium, in the Light
  * theme, against a real daemon seeded through the SDK: a rule set with a block rule, then (with
  * the workbench connected) a blocked signal, an agent breaker opened by failing outcomes and a
- * budget past 80 %. The Safety view lists them and the notifications tell each once; Reset closes
- * the breaker after its modal; Edit Safety Rules opens the live set as JSON with its schema's
+ * budget past 80 %. The Safety view lists them and the notifications tell each once (a breaker's
+ * Show selects its row); Reset closes the breaker after its modal; Edit Safety Rules opens the live set as JSON with its schema's
  * hover, a refused pattern is marked on its line, a valid save bumps the version, and an edit that
  * another version overtook offers Reload. Screenshots go to test-results/.
  */
@@ -71,7 +71,8 @@ describe('the Safety view and the rule documents in a real VS Code (code-server 
     toasts = await recordToasts(page);
   });
 
-  const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`) });
+  // Toasts fade in: shot as they end up, not halfway.
+  const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), animations: 'disabled' });
   afterEach(async function () {
     if (this.currentTest?.state === 'failed') await shot(`safety-failed-${this.currentTest.title.slice(0, 40).replace(/\W+/g, '-')}`);
   });
@@ -122,6 +123,9 @@ describe('the Safety view and the rule documents in a real VS Code (code-server 
     const opened = await toasts.next(/^Switchboard: breaker agent:e2e-flaky opened after 5 failures: its calls are refused until .+, then trial calls\.$/);
     assert.deepEqual([told.severity, spent.severity, opened.severity], ['info', 'info', 'warning']);
     await shot('safety-view');
+    // Show in the toast selects the breaker's row.
+    await page.locator('.notification-toast', { hasText: 'breaker agent:e2e-flaky opened' }).getByRole('button', { name: 'Show' }).click();
+    await page.getByRole('treeitem', { name: /^breaker agent:e2e-flaky, open /, selected: true }).waitFor();
     await row('budget agent:e2e-spender, 85 % used, warning').hover();
     await page.locator('.monaco-hover, .workbench-hover', { hasText: `Tokens: 850 of ${(1000).toLocaleString()}` }).first().waitFor();
     await shot('safety-budget-tooltip');
@@ -195,7 +199,7 @@ describe('the Safety view and the rule documents in a real VS Code (code-server 
     await client.safety.rulesSet({ rules: [{ ...RULES[0]!, message: 'changed again' }, RULES[1]!], expectedVersion: 3, by: 'someone-else' });
     await page.keyboard.press('Control+S');
     const conflict = page.locator('.notification-toast', { hasText: 'the safety rules changed while you were editing (you started from version 3)' });
-    await conflict.waitFor({ timeout: 30_000 });
+    await conflict.getByRole('button', { name: 'Compare' }).waitFor({ timeout: 30_000 });
     await shot('safety-rules-conflict');
     await conflict.getByRole('button', { name: 'Reload' }).click();
     await page.locator('.view-line', { hasText: '"message": "changed again"' }).waitFor({ timeout: 30_000 });
