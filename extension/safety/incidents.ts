@@ -6,7 +6,8 @@
  */
 import type { AuditEntry, PolicyDecisionEvent, SafetyDecision, SafetyFinding } from '../../protocol/types';
 
-export const INCIDENT_KINDS = ['blocked', 'warned', 'policy_denied'] as const;
+/** Content refused or let through with findings; tool calls the policy refused or sent for approval. */
+export const INCIDENT_KINDS = ['blocked', 'warned', 'policy_denied', 'approval_required'] as const;
 export type IncidentKind = (typeof INCIDENT_KINDS)[number];
 
 export interface Span {
@@ -46,9 +47,15 @@ export function fromDecision(kind: 'blocked' | 'warned', decision: SafetyDecisio
   return incident({ kind, ts: decision.ts, agentId: decision.agentId, subject: decision.method, field: decision.field, ruleIds: unique(spans.map((s) => s.ruleId)), spans });
 }
 
-/** A pushed `policy.denied`. */
+/** A pushed `policy.denied`: a refusal, or (allowed, but only after a human says yes) a call sent for approval. */
 export function fromDenied(event: PolicyDecisionEvent): Incident {
-  return incident({ kind: 'policy_denied', ts: event.ts, agentId: event.agentId, subject: event.tool, ruleIds: event.rule ? [event.rule] : [], spans: [], reason: event.reason });
+  const kind = event.allowed ? 'approval_required' : 'policy_denied';
+  return incident({ kind, ts: event.ts, agentId: event.agentId, subject: event.tool, ruleIds: event.rule ? [event.rule] : [], spans: [], reason: event.reason });
+}
+
+/** Whether the policy decided it (a tool call), not a rule over content. */
+export function isPolicyIncident(incident: Incident): boolean {
+  return incident.kind === 'policy_denied' || incident.kind === 'approval_required';
 }
 
 /**

@@ -6,7 +6,7 @@
 import { clockTime } from '../../common/time-format';
 import { BUDGET_WARN_FRACTION } from '../../protocol/safety';
 import type { Breaker, Budget } from '../../protocol/types';
-import type { Incident, IncidentKind } from './incidents';
+import { isPolicyIncident, type Incident, type IncidentKind } from './incidents';
 
 /** A codicon and the theme colour it is drawn in (none: the default foreground). */
 export interface Look {
@@ -14,11 +14,12 @@ export interface Look {
   color?: string;
 }
 
-const KIND_WORDS: Record<IncidentKind, string> = { blocked: 'blocked', warned: 'warned', policy_denied: 'refused by policy' };
+const KIND_WORDS: Record<IncidentKind, string> = { blocked: 'blocked', warned: 'warned', policy_denied: 'refused by policy', approval_required: 'sent for approval' };
 const KIND_LOOKS: Record<IncidentKind, Look> = {
   blocked: { icon: 'error', color: 'errorForeground' },
   warned: { icon: 'warning', color: 'list.warningForeground' },
   policy_denied: { icon: 'circle-slash', color: 'errorForeground' },
+  approval_required: { icon: 'bell-dot', color: 'list.warningForeground' },
 };
 
 /** Cells of the budget bar: the sidebar is narrow, and the percentage follows it. */
@@ -28,10 +29,10 @@ export function incidentLook(incident: Incident): Look {
   return KIND_LOOKS[incident.kind];
 }
 
-/** `e2e-agent: secret.aws_key`: who, and which rules (or the policy's reason). */
+/** `writer: secret.aws_key`: who, and which rules; for a tool call the policy decided, who and which tool. */
 export function incidentLabel(incident: Incident): string {
-  const why = incident.ruleIds.length > 0 ? incident.ruleIds.join(', ') : (incident.reason ?? KIND_WORDS[incident.kind]);
-  return `${incident.agentId ?? '(no agent)'}: ${why}`;
+  const what = isPolicyIncident(incident) ? incident.subject : incident.ruleIds.join(', ');
+  return `${incident.agentId ?? '(no agent)'}: ${what || KIND_WORDS[incident.kind]}`;
 }
 
 /**
@@ -40,7 +41,7 @@ export function incidentLabel(incident: Incident): string {
  * the description's end, and two rows of one agent and rule differ by where.
  */
 export function describeIncident(incident: Incident): string {
-  return [where(incident), clockTime(incident.ts)].filter(Boolean).join(' · ');
+  return [isPolicyIncident(incident) ? incident.reason : where(incident), clockTime(incident.ts)].filter(Boolean).join(' · ');
 }
 
 export function incidentTooltip(incident: Incident): string {
@@ -48,7 +49,7 @@ export function incidentTooltip(incident: Incident): string {
   return [
     `**${capital(KIND_WORDS[incident.kind])}** at ${clockTime(incident.ts)}`,
     `Agent: ${incident.agentId ?? '(none given)'}`,
-    incident.subject && `${incident.kind === 'policy_denied' ? 'Tool' : 'Method'}: \`${incident.subject}\`${incident.field ? `, field \`${incident.field}\`` : ''}`,
+    incident.subject && `${isPolicyIncident(incident) ? 'Tool' : 'Method'}: \`${incident.subject}\`${incident.field ? `, field \`${incident.field}\`` : ''}`,
     incident.ruleIds.length > 0 && `Rules: ${incident.ruleIds.map((id) => `\`${id}\``).join(', ')}`,
     spans.length > 0 && spans.join('\n'),
     incident.reason && `Reason: ${incident.reason}`,
@@ -60,7 +61,7 @@ export function incidentTooltip(incident: Incident): string {
 
 /** The accessible name of an incident's row (screen readers; the e2e test finds rows by it). */
 export function incidentAccessible(incident: Incident): string {
-  return `${KIND_WORDS[incident.kind]}: ${incidentLabel(incident)}, ${where(incident)}`;
+  return `${KIND_WORDS[incident.kind]}: ${incidentLabel(incident)}, ${(isPolicyIncident(incident) ? incident.reason : where(incident)) ?? ''}`;
 }
 
 export function breakerLook(breaker: Breaker): Look {

@@ -207,9 +207,12 @@ describe('the Safety view and the rule documents in a real VS Code (code-server 
     assert.equal(await tab('safety-rules.json').getAttribute('class').then((c) => c?.includes('dirty')), false, 'reloaded: nothing left unsaved');
   });
 
-  it('marks a refused argument rule of the tool policy on its line', async () => {
+  it('lists a call the policy refused, and marks a refused argument rule of the tool policy on its line', async () => {
     const policy = { agents: [{ agent: 'e2e-*', allow: ['*'], argRules: [{ tool: 'shell', field: 'cmd', pattern: 'rm -rf', then: 'approve' as const }] }] };
     const { version } = await client.policy.set({ policy, expectedVersion: (await client.policy.get()).version, by: 'e2e' });
+    // A call no entry allows is refused, and listed with the policy's reason.
+    assert.equal((await client.policy.check({ agentId: 'stranger', tool: 'shell' })).allowed, false);
+    await row(/^refused by policy: stranger: shell, \S/).waitFor({ timeout: 30_000 });
     await runCommand(page, 'Switchboard: Edit Tool Policy');
     await tab('tool-policy.json').waitFor();
     await replaceInEditor('"rm -rf"', '"(rm -rf"');

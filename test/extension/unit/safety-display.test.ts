@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { Breaker, Budget } from '../../../protocol/types';
-import { fromDecision } from '../../../extension/safety/incidents';
+import { fromDecision, fromDenied } from '../../../extension/safety/incidents';
 import {
   breakerLook,
   breakerSentence,
@@ -57,6 +57,18 @@ describe('Safety view texts', () => {
     assert.equal(describeIncident(placed), `outcome.record output.rows.0.contact 3–20 · ${clock(T)}`);
     assert.match(incidentTooltip(placed), /- `pii\.email` in `output\.rows\.0\.contact` at characters 3–20/);
     assert.deepEqual(incidentLook(placed), { icon: 'warning', color: 'list.warningForeground' });
+  });
+
+  it('names the tool of a call the policy refused or sent for approval, and says why', () => {
+    const event = { allowed: true, requiresApproval: true, reason: 'it uses shell (agents[0].approvalFlags)', rule: 'agents[0]', agentId: 'bot', tool: 'shell:1.0.0', ts: T };
+    const asked = fromDenied(event);
+    assert.equal(asked.kind, 'approval_required');
+    assert.equal(incidentLabel(asked), 'bot: shell:1.0.0');
+    assert.equal(describeIncident(asked), `it uses shell (agents[0].approvalFlags) · ${clock(T)}`);
+    assert.deepEqual(incidentLook(asked), { icon: 'bell-dot', color: 'list.warningForeground' });
+    const refused = fromDenied({ ...event, allowed: false, requiresApproval: false, reason: 'breaker agent:bot is open: try again in 20 s', rule: 'breaker' });
+    assert.equal(incidentAccessible(refused), 'refused by policy: bot: shell:1.0.0, breaker agent:bot is open: try again in 20 s');
+    assert.match(incidentTooltip(refused), /Tool: `shell:1\.0\.0`/);
   });
 
   it('says a breaker state, its failures and its retry time, coloured by state', () => {
