@@ -1,0 +1,51 @@
+/**
+ * Rule patterns, from the source a rule set holds to the RegExp that runs. Every accepted pattern
+ * is one V8's linear-time engine can run, so the fallback set up in v8-regexp-flags.ts bounds its
+ * cost (docs/safety/rules.md "Linear time").
+ */
+import type { AST } from '@eslint-community/regexpp';
+import './v8-regexp-flags';
+import { parsePattern, refuseNonLinear } from './pattern-check';
+import { rewritePattern } from './pattern-rewrite';
+
+/**
+ * `g` to find every match; `m` so that ^ and $ match at line boundaries (rules look at commands
+ * and lines of text). Never `i` or `u`: V8 keeps those out of the linear-time fallback.
+ */
+export const PATTERN_FLAGS = 'gm';
+
+/** Unrolling counted repetition may grow a pattern; past this the pattern is refused. */
+export const MAX_REWRITTEN_CHARS = 64 * 1024;
+
+export interface PreparedPattern {
+  /** The source that runs (case folded, repetition unrolled, groups non-capturing). */
+  source: string;
+  /** The pattern as written, parsed (the prefilter reads it with the rule's case flag). */
+  ast: AST.Pattern;
+  regexp: RegExp;
+}
+
+/** Prepares one pattern, or throws an Error saying why it is refused. */
+export function preparePattern(source: string, caseInsensitive: boolean): PreparedPattern {
+  const written = parsePattern(source);
+  refuseNonLinear(written);
+  const rewritten = rewritePattern(written, caseInsensitive);
+  if (rewritten.length > MAX_REWRITTEN_CHARS) {
+    throw new Error(`counted repetition unrolls to ${rewritten.length} characters for the linear-time engine (at most ${MAX_REWRITTEN_CHARS})`);
+  }
+  try {
+    // V8's own verdict, for anything the checks above do not name.
+    new RegExp(rewritten, `${PATTERN_FLAGS}l`);
+  } catch (error) {
+    throw new Error(`cannot run in linear time: ${(error as Error).message}`);
+  }
+  return { source: rewritten, ast: written, regexp: new RegExp(rewritten, PATTERN_FLAGS) };
+}
+
+/**
+ * Compiles one pattern of a rule or an argument rule, or throws an Error saying why it is refused.
+ * The RegExp has the flags PATTERN_FLAGS (global: reset lastIndex before each use).
+ */
+export function compilePattern(source: string, caseInsensitive: boolean): RegExp {
+  return preparePattern(source, caseInsensitive).regexp;
+}
