@@ -400,10 +400,10 @@ describe('safety validator: prefilter', () => {
     const rules = [rule('lit', 'needle[0-9]+'), rule('free', '[0-9]{3}')];
     const filtered = compileRules(rules, 1);
     assert.deepEqual(
-      filtered.compiled.map((c) => [c.rule.id, c.prefiltered, c.minDigits]),
+      filtered.compiled.map((c) => [c.rule.id, c.prefiltered, c.minDigits, c.maxLength]),
       [
-        ['lit', true, 1],
-        ['free', false, 3],
+        ['lit', true, 1, Infinity],
+        ['free', false, 3, 3],
       ],
     );
     assert.deepEqual(validate(filtered, 'NEEDLE7 and 123').findings.map((f) => f.ruleId), ['free']);

@@ -5,7 +5,8 @@
  *
  * - `literals`: strings, one of which occurs (ASCII-folded: "akia" for AKIA) in every match; null
  *   when the pattern has none worth scanning for.
- * - `minDigits`: how many ASCII digits every match holds.
+ * - `minDigits`: how many ASCII digits every match holds;
+ * - `maxLength`: the longest a match can be (Infinity when unbounded).
  */
 import type { AST } from '@eslint-community/regexpp';
 import { caseForms } from './case-fold';
@@ -13,6 +14,7 @@ import { caseForms } from './case-fold';
 export interface RuleFacts {
   literals: string[] | null;
   minDigits: number;
+  maxLength: number;
 }
 
 /** Largest set of strings tracked for one node (cross products past it are dropped). */
@@ -31,7 +33,7 @@ export function ruleFacts(pattern: AST.Pattern, caseInsensitive: boolean): RuleF
   const reader = new FactReader(caseInsensitive);
   const { need } = reader.alternatives(pattern.alternatives);
   const literals = need && chance(need) <= MAX_USEFUL_CHANCE ? [...need] : null;
-  return { literals, minDigits: reader.minDigits(pattern) };
+  return { literals, minDigits: reader.minDigits(pattern), maxLength: maxLength(pattern) };
 }
 
 type Strings = Set<string>;
@@ -97,6 +99,24 @@ const chances = new WeakMap<Strings, number>();
 function charChance(code: number): number {
   if ((code >= 97 && code <= 122) || code === 32) return 0.12;
   return code >= 48 && code <= 57 ? 0.05 : 0.02;
+}
+
+/** The most characters a match of the node can have. */
+function maxLength(node: AST.Pattern | AST.Alternative | AST.Element): number {
+  switch (node.type) {
+    case 'Pattern':
+    case 'Group':
+    case 'CapturingGroup':
+      return Math.max(...node.alternatives.map(maxLength));
+    case 'Alternative':
+      return node.elements.reduce((sum, element) => sum + maxLength(element), 0);
+    case 'Quantifier':
+      return node.max === 0 ? 0 : node.max * maxLength(node.element);
+    case 'Assertion':
+      return 0;
+    default:
+      return 1;
+  }
 }
 
 class FactReader {

@@ -1,7 +1,8 @@
 /**
  * One pass over the text for the whole rule set: an Aho–Corasick automaton over every rule's
- * literals (literals.ts), ASCII case folded, as a flat transition table, which also counts the
- * digits. A rule with literals runs only if one of them occurred.
+ * literals (literals.ts), ASCII case folded, as a flat transition table, which also notes where
+ * the ASCII digits are. A rule with literals runs only if one of them occurred; a rule whose
+ * matches hold digits only if some stretch of the text as long as its longest match holds enough.
  */
 
 /** Longest literal kept (a prefix of a needed string is needed too). */
@@ -14,10 +15,12 @@ const MAX_ALPHABET = 255;
 export interface Prefilter {
   /** Rules (by the index given to buildPrefilter) whose literals are in the automaton. */
   readonly filtered: ReadonlySet<number>;
-  /** Marks the rules whose literals occur in the text and returns the count of ASCII digits. */
-  scan(text: string): number;
+  /** Marks the rules whose literals occur in the text and notes where its digits are. */
+  scan(text: string): void;
   /** Whether the last scan saw a literal of the rule (for a rule in `filtered`). */
   seen(rule: number): boolean;
+  /** The most ASCII digits in any `window` consecutive characters of the last text scanned. */
+  digitsWithin(window: number): number;
 }
 
 const foldCode = (code: number) => (code >= 65 && code <= 90 ? code + 32 : code);
@@ -91,6 +94,9 @@ class Automaton implements Prefilter {
   /** The scan generation in which each rule was last seen (no clearing between scans). */
   private readonly seenIn: Uint32Array;
   private generation = 0;
+  /** Positions of the last text's digits: digitAt[0..digits). */
+  private digitAt = new Int32Array(1024);
+  private digits = 0;
 
   constructor(
     trie: Trie,
@@ -125,21 +131,33 @@ class Automaton implements Prefilter {
     this.seenIn = new Uint32Array(rules);
   }
 
-  scan(text: string): number {
+  scan(text: string): void {
     if (++this.generation === 0xffffffff) {
       this.seenIn.fill(0);
       this.generation = 1;
     }
-    const { classes, table, firstOutput, width } = this;
+    if (this.digitAt.length < text.length) this.digitAt = new Int32Array(text.length);
+    const { classes, table, firstOutput, width, digitAt } = this;
     let state = 0;
     let digits = 0;
     for (let i = 0; i < text.length; i++) {
       const code = text.charCodeAt(i);
-      if (code - 48 < 10 && code >= 48) digits++;
+      if (code - 48 < 10 && code >= 48) digitAt[digits++] = i;
       state = table[state + classes[code]!]!;
       if (state >= firstOutput) this.mark((state - firstOutput) / width);
     }
-    return digits;
+    this.digits = digits;
+  }
+
+  digitsWithin(window: number): number {
+    const { digitAt, digits } = this;
+    if (window >= Number.MAX_SAFE_INTEGER) return digits;
+    let most = 0;
+    for (let first = 0, last = 0; last < digits; last++) {
+      while (digitAt[last]! - digitAt[first]! >= window) first++;
+      most = Math.max(most, last - first + 1);
+    }
+    return most;
   }
 
   private mark(output: number): void {

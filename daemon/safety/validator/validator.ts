@@ -43,8 +43,9 @@ export interface CompiledRule {
   readonly regexp: RegExp;
   /** Whether it runs only when one of its literals occurs. */
   readonly prefiltered: boolean;
-  /** It runs only when the text has at least this many ASCII digits. */
+  /** It runs only when some `maxLength` characters of the text hold at least this many ASCII digits. */
   readonly minDigits: number;
+  readonly maxLength: number;
   readonly check: MatchCheck | undefined;
 }
 
@@ -95,7 +96,7 @@ export function compileRules(rules: readonly SafetyRule[], version: number): Com
     const rule = rules[index]!;
     if (rule.enabled === false) return;
     const check = rule.check === undefined ? undefined : CHECKS[rule.check];
-    compiled.push({ rule, index, regexp: pattern.regexp, prefiltered: prefilter.filtered.has(index), minDigits: facts[index]!.minDigits, check });
+    compiled.push({ rule, index, regexp: pattern.regexp, prefiltered: prefilter.filtered.has(index), minDigits: facts[index]!.minDigits, maxLength: facts[index]!.maxLength, check });
   });
   const applies = (direction: Direction) => compiled.filter(({ rule }) => !rule.directions || rule.directions.includes(direction));
   return {
@@ -116,10 +117,12 @@ export function compileRules(rules: readonly SafetyRule[], version: number): Com
 /** Runs the rule set over the text (or throws TextTooLargeError past MAX_VALIDATE_CHARS). */
 export function validate(set: CompiledRuleSet, text: string, options: ValidateOptions = {}): ValidationResult {
   if (text.length > MAX_VALIDATE_CHARS) throw new TextTooLargeError(text.length);
-  const digits = set.prefilter.scan(text);
+  const { prefilter } = set;
+  prefilter.scan(text);
   const found: Found[] = [];
   for (const compiled of set.byDirection[options.direction ?? 'any']) {
-    if (digits < compiled.minDigits || (compiled.prefiltered && !set.prefilter.seen(compiled.index))) continue;
+    if (compiled.prefiltered && !prefilter.seen(compiled.index)) continue;
+    if (compiled.minDigits > 0 && prefilter.digitsWithin(compiled.maxLength) < compiled.minDigits) continue;
     findAll(compiled, text, found);
   }
   return summarize(set.version, text, found);
