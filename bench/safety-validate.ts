@@ -9,6 +9,7 @@
  */
 import { DEFAULT_RULES } from '../daemon/safety/validator/default-rules';
 import { compileRules, validate } from '../daemon/safety/validator/validator';
+import { seededRandom } from '../test/helpers/seeded-random';
 import { median, round, writeResult } from './lib';
 
 const BASELINE_PER_SEC = 7957;
@@ -53,14 +54,8 @@ const FINDINGS = [
   'Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U',
 ];
 
-/** Deterministic, so every run and every machine gets the same corpus. */
-function random(seed: number): () => number {
-  let state = seed;
-  return () => (state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
-}
-
 function corpus(): { texts: string[]; withFinding: number } {
-  const next = random(42);
+  const next = seededRandom(42); // the same corpus on every run and machine
   const pick = <T>(list: readonly T[]) => list[Math.floor(next() * list.length)]!;
   const texts: string[] = [];
   let withFinding = 0;

@@ -9,6 +9,7 @@ import type { SafetyRule } from '../../protocol/types';
 import { passesLuhn } from '../../daemon/safety/validator/checks';
 import { DEFAULT_RULES } from '../../daemon/safety/validator/default-rules';
 import { summarize, type Found } from '../../daemon/safety/validator/result';
+import { seededRandom } from '../helpers/seeded-random';
 import { compilePattern, compileRules, findAll, RuleSetError, TextTooLargeError, validate, type CompiledRuleSet } from '../../daemon/safety/validator/validator';
 
 const rule = (id: string, pattern: string, extra: Partial<SafetyRule> = {}): SafetyRule => ({
@@ -358,14 +359,8 @@ describe('safety validator: prefilter', () => {
   const set = compileRules(DEFAULT_RULES, 0);
   const positives = Object.values(EXAMPLES).flatMap(({ hits, misses }) => [...hits.map((h) => (typeof h === 'string' ? h : h[0])), ...misses]);
 
-  /** Deterministic pseudo-random numbers (a failing case can be replayed). */
-  function random(seed: number) {
-    let state = seed;
-    return () => ((state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
-  }
-
   function corpus(count: number): string[] {
-    const next = random(9);
+    const next = seededRandom(9);
     const pick = <T>(list: readonly T[]) => list[Math.floor(next() * list.length)]!;
     const alphabet = 'aAeEiIkKmMoOpPrRsStTyY0123456789 @.-_=:"\'/+|<>[]()~$\n\té😀';
     const texts: string[] = [];

@@ -12,6 +12,10 @@ const MAX_TABLE_ENTRIES = 1 << 22;
 /** Character classes of the automaton's alphabet (class 0: every other character). */
 const MAX_ALPHABET = 255;
 
+/**
+ * Holds the last scan's results until the next scan: `validate` is synchronous and reads them
+ * right after its own scan, so one automaton serves every validation of its set.
+ */
 export interface Prefilter {
   /** Rules (by the index given to buildPrefilter) whose literals are in the automaton. */
   readonly filtered: ReadonlySet<number>;

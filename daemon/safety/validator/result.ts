@@ -43,24 +43,18 @@ export function summarize(version: number, text: string, found: Found[]): Valida
  * Overlapping spans merge into one, replaced as the first of them says.
  */
 function redact(text: string, sorted: Found[]): string {
-  let out = '';
-  let at = 0;
-  let open: { start: number; end: number; replacement: string } | undefined;
+  const spans: { start: number; end: number; replacement: string }[] = [];
   for (const { finding, rule } of sorted) {
     if (finding.action !== 'redact') continue;
-    if (open && finding.start < open.end) {
-      open.end = Math.max(open.end, finding.end);
-      continue;
-    }
-    if (open) {
-      out += text.slice(at, open.start) + open.replacement;
-      at = open.end;
-    }
-    open = { start: finding.start, end: finding.end, replacement: rule.replacement ?? `[REDACTED:${rule.id}]` };
+    const last = spans[spans.length - 1];
+    if (last && finding.start < last.end) last.end = Math.max(last.end, finding.end);
+    else spans.push({ start: finding.start, end: finding.end, replacement: rule.replacement ?? `[REDACTED:${rule.id}]` });
   }
-  if (open) {
-    out += text.slice(at, open.start) + open.replacement;
-    at = open.end;
+  let out = '';
+  let at = 0;
+  for (const span of spans) {
+    out += text.slice(at, span.start) + span.replacement;
+    at = span.end;
   }
   return out + text.slice(at);
 }
