@@ -262,6 +262,9 @@ describe('safety validator: linear time', () => {
     assert.deepEqual(refused([rule('a', 'x'), rule('a', 'y')]), [1, 'id', 'duplicate rule id "a"']);
     assert.deepEqual(refused([rule('a', 'x', { check: 'crc' as 'luhn' })]).slice(0, 2), [0, 'check']);
     assert.throws(() => compilePattern('(a)\\1', false), /backreference/);
+    // Nesting V8 would compile recursively until it dies of a fatal (uncatchable) out-of-memory.
+    assert.match(String(refused([rule('a', '[a-z]{1,4000}')])[2]), /groups nest 4000 deep/);
+    assert.match(String(refused([rule('a', `${'('.repeat(1000)}a${')'.repeat(1000)}`)])[2]), /groups nest 1000 deep/);
   });
 
   it('unrolls counted repetition the linear engine would refuse, matching the same strings', () => {

@@ -16,6 +16,11 @@ export const PATTERN_FLAGS = 'gm';
 
 /** Unrolling counted repetition may grow a pattern; past this the pattern is refused. */
 export const MAX_REWRITTEN_CHARS = 64 * 1024;
+/**
+ * Deepest group nesting accepted (after unrolling). V8 compiles a regexp recursively and, past a
+ * few thousand levels, dies of a fatal out-of-memory error that no try/catch sees.
+ */
+export const MAX_GROUP_DEPTH = 500;
 
 export interface PreparedPattern {
   /** The source that runs (case folded, repetition unrolled, groups non-capturing). */
@@ -33,6 +38,10 @@ export function preparePattern(source: string, caseInsensitive: boolean): Prepar
   if (rewritten.length > MAX_REWRITTEN_CHARS) {
     throw new Error(`counted repetition unrolls to ${rewritten.length} characters for the linear-time engine (at most ${MAX_REWRITTEN_CHARS})`);
   }
+  const depth = groupDepth(rewritten);
+  if (depth > MAX_GROUP_DEPTH) {
+    throw new Error(`groups nest ${depth} deep once counted repetition is unrolled for the linear-time engine (at most ${MAX_GROUP_DEPTH})`);
+  }
   try {
     // V8's own verdict, for anything the checks above do not name.
     new RegExp(rewritten, `${PATTERN_FLAGS}l`);
@@ -40,6 +49,22 @@ export function preparePattern(source: string, caseInsensitive: boolean): Prepar
     throw new Error(`cannot run in linear time: ${(error as Error).message}`);
   }
   return { source: rewritten, ast: written, regexp: new RegExp(rewritten, PATTERN_FLAGS) };
+}
+
+/** The deepest nesting of groups in a regexp source (escapes and classes skipped). */
+function groupDepth(source: string): number {
+  let depth = 0;
+  let deepest = 0;
+  let inClass = false;
+  for (let i = 0; i < source.length; i++) {
+    const char = source[i];
+    if (char === '\\') i++;
+    else if (inClass) inClass = char !== ']';
+    else if (char === '[') inClass = true;
+    else if (char === '(') deepest = Math.max(deepest, ++depth);
+    else if (char === ')') depth--;
+  }
+  return deepest;
 }
 
 /**
