@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
+import Redis from 'ioredis';
 import WebSocket from 'ws';
 
 export { spawnDaemon } from '../test/helpers/daemon-process';
@@ -28,6 +29,19 @@ export function writeResult(name: string, result: Record<string, unknown>): void
 export function rssMiB(pid: number): number {
   const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'));
   return round(Number(line?.split(/\s+/)[1] ?? NaN) / 1024, 1);
+}
+
+/** The median Redis PING round trip (ms), the yardstick of the latency benches. */
+export async function redisRoundTripMs(url: string): Promise<number> {
+  const redis = new Redis(url);
+  const samples: number[] = [];
+  for (let i = 0; i < 2000; i++) {
+    const t = process.hrtime.bigint();
+    await redis.ping();
+    samples.push(Number(process.hrtime.bigint() - t) / 1e6);
+  }
+  redis.disconnect();
+  return median(samples);
 }
 
 /** redis-benchmark's SET rate on the same Redis, the yardstick of the heartbeat bench. */

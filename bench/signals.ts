@@ -7,8 +7,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Redis from 'ioredis';
-import { RawClient, median, percentile, round, spawnDaemon, startRedis, writeResult } from './lib';
+import { RawClient, median, percentile, redisRoundTripMs, round, spawnDaemon, startRedis, writeResult } from './lib';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 1000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
@@ -27,18 +26,6 @@ async function measure(sender: RawClient, waiter: RawClient, rounds: number): Pr
     if (!signal || signal.payload !== i) throw new Error(`round ${i}: got ${JSON.stringify(signal)}`);
   }
   return latencies;
-}
-
-async function redisRoundTripMs(url: string): Promise<number> {
-  const redis = new Redis(url);
-  const samples: number[] = [];
-  for (let i = 0; i < 2000; i++) {
-    const t = process.hrtime.bigint();
-    await redis.ping();
-    samples.push(Number(process.hrtime.bigint() - t) / 1e6);
-  }
-  redis.disconnect();
-  return median(samples);
 }
 
 async function main(): Promise<void> {

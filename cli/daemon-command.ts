@@ -1,7 +1,7 @@
 /** `switchboard daemon`: runs the daemon in the foreground until SIGINT/SIGTERM. */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import Type from 'typebox';
 import Ajv from 'ajv';
 import { LIMITS, type DaemonLimits } from '../protocol/limits';
@@ -10,6 +10,7 @@ import { UserError } from '../common/user-error';
 import { DEFAULT_REDIS_MAXMEMORY, REDIS_MAXMEMORY_PATTERN } from '../daemon/runtime/embedded-redis';
 import { stderrLogger } from '../common/logger';
 import { defaultStateDir } from '../common/state-dir';
+import { readRulesFile } from './rules-file';
 
 /** Optional `<state-dir>/config.json`; flags override it. */
 const ConfigFile = Type.Object(
@@ -29,6 +30,8 @@ const ConfigFile = Type.Object(
       ),
     ),
     redisMaxMemory: Type.Optional(Type.String({ pattern: REDIS_MAXMEMORY_PATTERN.source })),
+    /** docs/safety.md "Enforcement": `enforcement: false` lets payloads through unchecked. */
+    safety: Type.Optional(Type.Object({ enforcement: Type.Optional(Type.Boolean()) }, { additionalProperties: false })),
   },
   { additionalProperties: false },
 );
@@ -44,6 +47,8 @@ interface DaemonFlags {
   allowOrigin: string[];
   allowHost: string[];
   metricsPublic?: boolean;
+  safetyRules?: string;
+  safetyEnforcement?: boolean;
   verbose?: boolean;
 }
 
@@ -60,6 +65,8 @@ export function registerDaemonCommand(program: Command): void {
     .option('--allow-origin <origin>', 'accept requests carrying this Origin (repeatable)', collect, [])
     .option('--allow-host <host>', 'accept this Host header too (repeatable)', collect, [])
     .option('--metrics-public', 'serve /metrics without the token')
+    .option('--safety-rules <file>', 'make this rule set (a JSON array of rules, or {"rules": [...]}) live at start if it differs; a bad rule refuses to start')
+    .option('--safety-enforcement <on|off>', 'check payloads against the live rules (default on, or config.json safety.enforcement)', parseOnOff)
     .option('--verbose', 'log more to stderr')
     .action(async (flags: DaemonFlags) => {
       const port = Number(flags.port);
@@ -69,6 +76,7 @@ export function registerDaemonCommand(program: Command): void {
       }
       const stateDir = flags.stateDir ?? defaultStateDir();
       const config = readConfig(stateDir);
+      const startRules = flags.safetyRules === undefined ? undefined : { rules: readRulesFile(flags.safetyRules), by: `--safety-rules ${flags.safetyRules}` };
       const log = stderrLogger(flags.verbose ?? false);
       // Handlers first: a signal that comes while the daemon is still starting stops it once it is
       // up, instead of killing the process and leaving an embedded Redis behind.
@@ -98,6 +106,7 @@ export function registerDaemonCommand(program: Command): void {
         allowedOrigins: [...(config.allowedOrigins ?? []), ...flags.allowOrigin],
         allowedHosts: [...(config.allowedHosts ?? []), ...flags.allowHost],
         metricsPublic: flags.metricsPublic ?? config.metricsPublic ?? false,
+        safety: { enforcement: flags.safetyEnforcement ?? config.safety?.enforcement ?? true, startRules },
         limits: { ...(config.maxValueBytes === undefined ? {} : { maxValueBytes: config.maxValueBytes }), ...config.limits },
         log,
       });
@@ -105,6 +114,11 @@ export function registerDaemonCommand(program: Command): void {
       if (signalled) return shutdown(signalled);
       process.stdout.write(`switchboard ready ${daemon.info.url}\n`);
     });
+}
+
+function parseOnOff(text: string): boolean {
+  if (text !== 'on' && text !== 'off') throw new InvalidArgumentError('must be on or off');
+  return text === 'on';
 }
 
 function collect(value: string, previous: string[]): string[] {

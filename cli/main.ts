@@ -10,6 +10,9 @@ import { registerDaemonCommand } from './daemon-command';
 import { registerClientCommands } from './client-commands';
 import { registerQueueCommands } from './queue-commands';
 import { registerOutcomeCommands } from './outcome-commands';
+import { registerSafetyCommands } from './safety-commands';
+import { registerPolicyCommands } from './policy-commands';
+import { registerBreakerBudgetCommands } from './breaker-budget-commands';
 
 const program = new Command('switchboard')
   .description('Switchboard: run many AI agents side by side and watch, coordinate and guard them')
@@ -21,6 +24,9 @@ registerDaemonCommand(program);
 registerClientCommands(program);
 registerQueueCommands(program);
 registerOutcomeCommands(program);
+registerSafetyCommands(program);
+registerPolicyCommands(program);
+registerBreakerBudgetCommands(program);
 for (const command of program.commands) command.exitOverride();
 
 program.parseAsync(process.argv).catch((error: unknown) => {

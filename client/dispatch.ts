@@ -10,6 +10,11 @@
  * connection is open — and the eventId, an idempotency key, keeps it recorded once even if the
  * first send got through. At most maxBuffered outcomes wait for their reply; more are dropped and
  * counted. `flush()` resolves once every outcome dispatched so far is stored.
+ *
+ * With a SafetyGuard (opt-in), a call whose agent or tool breaker is open, or whose agent or
+ * workflow budget is spent, is refused at once: fn and the hooks do not run, nothing is recorded
+ * (the action did not happen, and a refusal must not feed the breaker), and the result is
+ * "cancelled" with a BreakerOpenError or BudgetExceededError.
  */
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
@@ -19,6 +24,8 @@ import type { ParamsOf } from '../protocol/methods';
 import { MAX_OUTCOME_DURATION_MS, type OutcomeStatus } from '../protocol/outcome';
 import type { SwitchboardClient } from './client';
 import { ConnectionError } from './connection';
+import { ApprovalRejectedError, authorizeToolCall, PolicyDeniedError } from './tool-policy';
+import type { SafetyGuard } from './safety-guard';
 
 type OutcomeParams = ParamsOf<'outcome.record'>;
 /** What an action may report about itself while it runs (an LLM call's tokens and cost…). */
@@ -65,6 +72,17 @@ export interface DispatchOptions {
   hooks?: DispatchHooks;
   /** What of fn's result to record as output (default: the result itself, when it fits in maxValueBytes). */
   output?(result: unknown): unknown;
+  /**
+   * The tool this action calls (name or name:version): policy.check decides first. Refused → fn
+   * does not run and the result is "cancelled" with a PolicyDeniedError; needing approval → an
+   * approval request is filed and awaited (rejected or expired: "cancelled", ApprovalRejectedError).
+   * The policy entry's timeoutMs applies when timeoutMs is not given. Without it, no round trip.
+   */
+  tool?: string;
+  /** The tool call's arguments (checked by the policy; default {}). */
+  args?: Record<string, unknown>;
+  /** How long a human has to approve the tool call (default: the daemon's approval timeout). */
+  approvalTimeoutMs?: number;
 }
 
 export interface DispatcherOptions {
@@ -74,6 +92,8 @@ export interface DispatcherOptions {
   maxBuffered?: number;
   /** An outcome the daemon refused (it is not sent again). */
   onError?(error: Error, outcome: ParamsOf<'outcome.record'>): void;
+  /** Refuses, without a round trip, what open breakers and spent budgets would refuse (SafetyGuard.start(client)). */
+  guard?: SafetyGuard;
 }
 
 export class TimeoutError extends Error {
@@ -86,6 +106,8 @@ const TEXT_LIMITS = { errorMessage: 8192, errorType: 200, stackTrace: 32_768 } a
 export class ActionDispatcher {
   /** Outcomes dropped because maxBuffered were waiting for their reply (a long outage). */
   dropped = 0;
+  /** Actions the guard refused (not run, not recorded). */
+  refused = 0;
   /** Each outcome sent and not yet stored, until the daemon answers it. */
   private readonly unanswered = new Set<Promise<void>>();
   private readonly maxBuffered: number;
@@ -108,6 +130,11 @@ export class ActionDispatcher {
       if (!ID_REGEXP.test(value!)) throw new TypeError(`${field} "${value}" must match ${ID_REGEXP.source}`);
     }
     const eventId = randomUUID();
+    const refused = this.options.guard?.refusal(agentName, actionType, options.workflowId, options.tool);
+    if (refused) {
+      this.refused++;
+      return { status: 'cancelled', output: undefined, eventId, durationMs: 0, error: refused };
+    }
     const controller = new AbortController();
     const reported: ActionReport = {};
     const action: Action = { agentName, actionType, eventId, signal: controller.signal, report: (fields) => Object.assign(reported, fields) };
@@ -116,11 +143,23 @@ export class ActionDispatcher {
     let result: DispatchResult<T>;
     let started = performance.now();
     try {
+      let runOptions = options;
+      if (options.tool !== undefined) {
+        const decision = await authorizeToolCall(this.client, {
+          agentId: agentName,
+          tool: options.tool,
+          ...(options.args ? { args: options.args } : {}),
+          ...(options.workflowId ? { workflowId: options.workflowId } : {}),
+          ...(options.approvalTimeoutMs ? { approvalTimeoutMs: options.approvalTimeoutMs } : {}),
+        });
+        if (options.timeoutMs === undefined && decision.timeoutMs !== undefined) runOptions = { ...options, timeoutMs: decision.timeoutMs };
+      }
       for (const hook of hooks) await hook.before?.(action);
       started = performance.now();
-      result = await this.run(fn, action, controller, options);
+      result = await this.run(fn, action, controller, runOptions);
     } catch (error) {
-      result = { status: 'failure', output: undefined, eventId, durationMs: performance.now() - started, error };
+      const refused = error instanceof PolicyDeniedError || error instanceof ApprovalRejectedError;
+      result = { status: refused ? 'cancelled' : 'failure', output: undefined, eventId, durationMs: performance.now() - started, error };
     }
     try {
       for (const hook of [...hooks].reverse()) await hook.after?.(action, result);
@@ -173,7 +212,9 @@ export class ActionDispatcher {
 
   private outcomeOf(action: Action, result: DispatchResult<unknown>, reported: ActionReport, options: DispatchOptions): OutcomeParams {
     const error = result.error;
-    const failed = result.status === 'failure' || result.status === 'timeout';
+    // A refused tool call is cancelled, and its outcome says by what.
+    const refused = error instanceof PolicyDeniedError || error instanceof ApprovalRejectedError;
+    const failed = result.status === 'failure' || result.status === 'timeout' || refused;
     const output = result.status === 'success' ? (options.output ? options.output(result.output) : result.output) : undefined;
     const metadata = reported.metadata ?? options.metadata;
     const outcome: OutcomeParams = {
@@ -194,7 +235,7 @@ export class ActionDispatcher {
       const named = error instanceof Error ? error : undefined;
       outcome.errorMessage = truncate(named?.message ?? String(error), TEXT_LIMITS.errorMessage);
       outcome.errorType = truncate(named?.name || named?.constructor.name || typeof error, TEXT_LIMITS.errorType);
-      if (named?.stack) outcome.stackTrace = truncate(named.stack, TEXT_LIMITS.stackTrace);
+      if (named?.stack && !refused) outcome.stackTrace = truncate(named.stack, TEXT_LIMITS.stackTrace);
     }
     return outcome;
   }

@@ -12,6 +12,8 @@ export {
   type DispatchResult,
   type DispatcherOptions,
 } from './dispatch';
+export { PolicyDeniedError, ApprovalRejectedError } from './tool-policy';
+export { SafetyGuard, BreakerOpenError, BudgetExceededError } from './safety-guard';
 export { ConnectionError, type ConnectionState } from './connection';
 export { discoverDaemon, DaemonNotFoundError, type Endpoint } from './discovery';
 export { RpcError, ErrorCode } from '../protocol/errors';

@@ -205,7 +205,7 @@ export const METHODS = {
   'tool.register': { result: 'ToolSpec', doc: 'Registers (or re-registers, active again) a tool version with its argument schema and capability flags.' },
   'tool.list': { result: 'ToolSpec[]', doc: 'Every registered tool version, by name then version.' },
   'tool.deprecate': { result: 'ToolSpec', doc: 'Marks a tool version deprecated: policy.check refuses it. Unknown -32002.' },
-  'budget.set': { result: 'Budget', doc: 'Sets the token and/or cost budget of an agent or workflow per period (fed by outcomes).' },
+  'budget.set': { result: 'Budget', doc: 'Sets the token and/or cost budget (at least one) of an agent or workflow per period (fed by outcomes; periods aligned to epoch multiples).' },
   'budget.get': { result: 'Budget \\| null', doc: "One budget with this period's use." },
   'budget.list': { result: 'Budget[]', doc: '*Extension to SPEC §4*: every budget with its use, by scope.' },
 } as const satisfies Record<MethodName, MethodInfo>;

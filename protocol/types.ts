@@ -245,6 +245,8 @@ export interface TopicEvents {
     'budget.warning': Budget;
     /** A budget's use reached 100 % in this period: calls in its scope are refused (or need approval). */
     'budget.exceeded': Budget;
+    /** *Extension*: a budget was set (its new limits and this period's use), so a local view of spent budgets can follow a raised limit. */
+    'budget.changed': Budget;
     'tool.registered': ToolSpec;
     'tool.deprecated': ToolSpec;
   };
@@ -337,6 +339,8 @@ export interface SafetyFinding {
   start: number;
   end: number;
   message: string;
+  /** *Extension*: in a payload enforcement checked, the JSON path of the string, number or key the span is in. */
+  path?: string;
 }
 
 export interface ValidationResult {
@@ -382,6 +386,10 @@ export interface PolicyDecision {
   timeoutMs?: number;
   /** *Extension*: the arguments with secret fields replaced, as an approval request may show them. */
   args?: Record<string, unknown>;
+  /** *Extension*: the registered tool version the ref stood for ("name:version"), once resolved. */
+  tool?: string;
+  /** *Extension*: that version's capability flags (an approval request's risk follows them). */
+  flags?: ToolFlag[];
 }
 
 export type BreakerState = 'closed' | 'open' | 'half_open';

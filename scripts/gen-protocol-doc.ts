@@ -129,7 +129,12 @@ export function renderProtocolDoc(): string {
     '| `queues` | `job.retrying`, `job.dead`, `job.replayed` | Job |',
     '| `queues` | `queue.purged` | `{queue, state, removed}` |',
     '| `queues` | `queue.stats` | QueueSummary, at most once a second per changed queue (sampled by each daemon) |',
-    '| `safety` | (accepted now; events come with their issue) | |',
+    '| `safety` | `safety.blocked`, `safety.warned` | SafetyDecision `{level, agentId?, method, field?, findings, ts}`: where (findings with rule ids, JSON paths and spans) and why, never the text |',
+    '| `safety` | `rules.changed`, `policy.changed` | `{oldVersion, newVersion, by?, ts}` (rules.changed reloads every daemon\'s live rule set) |',
+    '| `safety` | `policy.denied` | `{agentId, tool, allowed, requiresApproval, reason, rule?, …, ts}` |',
+    '| `safety` | `breaker.opened`, `breaker.half_open`, `breaker.closed` | Breaker |',
+    '| `safety` | `budget.warning`, `budget.exceeded` | Budget |',
+    '| `safety` | `tool.registered`, `tool.deprecated` | ToolSpec |',
     '',
   );
   return lines.join('\n');

@@ -8,7 +8,7 @@ import { PROTOCOL_VERSION } from '../../protocol/version';
 import { METHOD_NAMES, type MethodName } from '../../protocol/methods';
 import { MODULES } from '../modules';
 import { Sweeper } from './sweeper';
-import type { Deps } from '../domain/deps';
+import type { Deps, SafetySettings } from '../domain/deps';
 import { EventHub } from '../hub/hub';
 import { InFlight } from '../server/calls';
 import type { Handlers } from '../domain/context';
@@ -42,6 +42,8 @@ export interface DaemonOptions {
   allowedOrigins?: string[];
   allowedHosts?: string[];
   metricsPublic?: boolean;
+  /** Safety enforcement (default on) and a rule set to make live at start. */
+  safety?: Partial<SafetySettings>;
   /** Overrides of DEFAULT_LIMITS. */
   limits?: Partial<DaemonLimits>;
   log?: Logger;
@@ -90,7 +92,8 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     const keys = createKeys(options.namespace);
     const hub = new EventHub(subscriber);
     const daemonId = randomUUID();
-    const deps: Deps = { redis, keys, hub, daemonId, version: DAEMON_VERSION, limits };
+    const safety: SafetySettings = { enforcement: true, ...options.safety };
+    const deps: Deps = { redis, keys, hub, daemonId, version: DAEMON_VERSION, limits, safety };
     const parts = MODULES.map((module) => module.create(deps));
     const handlers = mergeHandlers(parts.map((part) => part.handlers));
     for (const channel of parts.flatMap((part) => part.channels ?? [])) hub.listen(channel);

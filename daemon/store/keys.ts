@@ -15,6 +15,8 @@ export function createKeys(namespace = 'sb') {
   const events = `{${namespace}:events}`;
   const outcomes = `{${namespace}:outcomes}`;
   const safety = `{${namespace}:safety}`;
+  const breakers = `{${namespace}:breakers}`;
+  const budgets = `{${namespace}:budgets}`;
   return {
     namespace,
     /** Hash of one agent's AgentStatus fields. */
@@ -115,6 +117,29 @@ export function createKeys(namespace = 'sb') {
     safetyTools: `${safety}:tools`,
     /** Stream of AuditEntry fields, capped at the daemon's auditMaxLen. */
     safetyAudit: `${safety}:audit`,
+    /** Counter bumped by every tool registry change: a daemon that missed a frame sees its copy is stale. */
+    safetyToolsVersion: `${safety}:toolsVersion`,
+    /** Hash: "<name>:<version>" → when policy.check last allowed a call of it (epoch ms), written in batches. */
+    safetyToolsUsed: `${safety}:toolsUsed`,
+    /** Hash of one agent's callsPerMinute token bucket (`t` tokens, `at` ms), under a tag of its own: written on every check. */
+    safetyRate: (agentId: string) => `{${namespace}:rate:${agentId}}`,
+
+    /**
+     * Circuit breakers: one small hash tag for all of them, so that the outcomes of one tick (any
+     * number of agents and tools) move their breakers in one script call.
+     */
+    /** Prefix of the per-breaker hashes (`<prefix>agent:<name>` / `<prefix>tool:<name>`): state, counts, the error-rate ring. */
+    breakerPrefix: `${breakers}:b:`,
+    /** Sorted set: breaker name → its latest failure (epoch ms): the breakers breaker.list shows. */
+    breakersSeen: `${breakers}:seen`,
+    /** Sorted set: open breaker name → when it turns half-open (epoch ms). The sweeper reads it. */
+    breakersOpen: `${breakers}:open`,
+
+    /** Budgets: one hash tag for all, as for breakers (a tick's outcomes feed every scope in one call). */
+    /** Prefix of the per-scope budget hashes (`<prefix>agent:<name>` / `<prefix>workflow:<id>`): limits, period, use. */
+    budgetPrefix: `${budgets}:b:`,
+    /** Sorted set of the scopes that have a budget, every score 0 (ordered by name: budget.list). */
+    budgetScopes: `${budgets}:scopes`,
 
     /** Pub/sub channels: every state change is published on its domain's channel (see daemon/events/frame.ts). */
     channels: {

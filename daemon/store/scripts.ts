@@ -38,13 +38,31 @@ import queueReceiveLua from './lua/queueReceive-8.lua';
 import queueReleaseLua from './lua/queueRelease-8.lua';
 import queueReplayLua from './lua/queueReplay-8.lua';
 import queueStatsLua from './lua/queueStats-8.lua';
+import breakerGateLua from './lua/breakerGate-2.lua';
+import breakerResetLua from './lua/breakerReset-2.lua';
+import breakersListLua from './lua/breakersList-2.lua';
+import breakersRecordLua from './lua/breakersRecord-2.lua';
+import breakersSweepLua from './lua/breakersSweep-2.lua';
+import budgetSetLua from './lua/budgetSet-1.lua';
+import budgetsReadLua from './lua/budgetsRead-1.lua';
+import budgetsRecordLua from './lua/budgetsRecord-1.lua';
+import policyRateLua from './lua/policyRate-1.lua';
+import policySetLua from './lua/policySet-2.lua';
 import safetyAuditLua from './lua/safetyAudit-1.lua';
+import safetyRulesSetLua from './lua/safetyRulesSet-2.lua';
 import signalClearLua from './lua/signalClear-4.lua';
 import signalPendingLua from './lua/signalPending-4.lua';
 import signalSendLua from './lua/signalSend-3.lua';
 import signalTakeLua from './lua/signalTake-4.lua';
+import toolDeprecateLua from './lua/toolDeprecate-3.lua';
+import toolListLua from './lua/toolList-3.lua';
+import toolRegisterLua from './lua/toolRegister-3.lua';
+import toolsTouchLua from './lua/toolsTouch-1.lua';
 import agentJson from './lua/includes/agentJson.lua';
+import breaker from './lua/includes/breaker.lua';
+import budget from './lua/includes/budget.lua';
 import approvalJson from './lua/includes/approvalJson.lua';
+import auditAppend from './lua/includes/auditAppend.lua';
 import decideApproval from './lua/includes/decideApproval.lua';
 import endAgent from './lua/includes/endAgent.lua';
 import nowMs from './lua/includes/nowMs.lua';
@@ -56,7 +74,7 @@ import signalMatch from './lua/includes/signalMatch.lua';
 import zsetPage from './lua/includes/zsetPage.lua';
 
 const includes = new Map<string, string>([
-  ...[agentJson, approvalJson, decideApproval, endAgent, nowMs, outcomeWindow, publishEvent, queueJob, queueMoves, signalMatch, zsetPage].map(
+  ...[agentJson, approvalJson, auditAppend, breaker, budget, decideApproval, endAgent, nowMs, outcomeWindow, publishEvent, queueJob, queueMoves, signalMatch, zsetPage].map(
     (include) => [`includes/${include.file}`, include.source] as const,
   ),
   ['includes/scriptErrors', SCRIPT_ERRORS_LUA] as const,
@@ -82,6 +100,9 @@ const script = <K extends string, A extends string>(file: LuaFile, keys: readonl
 const AGENT_INDEXES = ['agent', 'expiry', 'beats', 'ended', 'listed'] as const;
 const SIGNAL_BOXES = ['inbox', 'broadcasts', 'seen', 'floors'] as const;
 /** Every queue script takes the queue's keys in this order (includes/queueJob.lua names them). */
+/** Every breaker script takes the seen and open sets, and (but reset) these arguments (includes/breaker.lua reads the settings). */
+const BREAKER_KEYS = ['seen', 'open'] as const;
+const BREAKER_ARGS = ['prefix', 'channel', 'now', 'consecutiveFailures', 'errorRatePercent', 'windowMs', 'minCalls', 'coolDownMs', 'halfOpenTrials'] as const;
 export const QUEUE_KEYS = ['waitHigh', 'waitNormal', 'waitLow', 'delayed', 'active', 'dead', 'completed', 'meta'] as const;
 
 export const scripts = {
@@ -133,6 +154,26 @@ export const scripts = {
   ]),
   signalClear: script(signalClearLua, SIGNAL_BOXES, ['agentId', 'type', 'signalPrefix', 'channel']),
   safetyAudit: script(safetyAuditLua, ['audit'], ['kind', 'entry', 'maxLen', 'channel', 'eventType', 'eventData', 'eventKey']),
+  /** Takes, after its named arguments, two values per outcome and breaker: called through a TickBatch (safety/breakers.ts). */
+  breakersRecord: script(breakersRecordLua, BREAKER_KEYS, BREAKER_ARGS),
+  /** Takes the breaker names after its named arguments. */
+  breakerGate: script(breakerGateLua, BREAKER_KEYS, BREAKER_ARGS),
+  breakersList: script(breakersListLua, BREAKER_KEYS, BREAKER_ARGS),
+  breakersSweep: script(breakersSweepLua, BREAKER_KEYS, [...BREAKER_ARGS, 'batch']),
+  breakerReset: script(breakerResetLua, BREAKER_KEYS, ['prefix', 'name']),
+  /** Takes, after its named arguments, three values per outcome and scope: called through a TickBatch (safety/budgets.ts). */
+  budgetsRecord: script(budgetsRecordLua, ['scopes'], ['prefix', 'now', 'warn']),
+  budgetSet: script(budgetSetLua, ['scopes'], ['prefix', 'now', 'warn', 'scope', 'tokens', 'costUnits', 'periodMs']),
+  /** Takes the scopes to read after its named arguments (none: all). */
+  budgetsRead: script(budgetsReadLua, ['scopes'], ['prefix', 'now', 'warn']),
+  safetyRulesSet: script(safetyRulesSetLua, ['rules', 'audit'], ['expectedVersion', 'json', 'by', 'maxLen', 'channel', 'count']),
+  toolRegister: script(toolRegisterLua, ['tools', 'version', 'audit'], ['ref', 'spec', 'entry', 'maxLen', 'channel']),
+  toolDeprecate: script(toolDeprecateLua, ['tools', 'version', 'audit'], ['ref', 'entry', 'maxLen', 'channel']),
+  toolList: script(toolListLua, ['tools', 'used', 'version'], []),
+  /** Takes, after its (no) named arguments, pairs of tool ref and last-use time. */
+  toolsTouch: script(toolsTouchLua, ['used'], []),
+  policySet: script(policySetLua, ['policy', 'audit'], ['expectedVersion', 'json', 'by', 'maxLen', 'channel']),
+  policyRate: script(policyRateLua, ['bucket'], ['callsPerMinute']),
 };
 
 /** Registers every script on a connection; ioredis sends EVALSHA and falls back to EVAL after a Redis restart. */

@@ -13,9 +13,9 @@
   Returns the entry id.
 ]]
 --- @include "includes/publishEvent"
-local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[3], '*', 'k', ARGV[1], 'j', ARGV[2])
-local ts = tonumber(string.match(id, '^(%d+)'))
+--- @include "includes/auditAppend"
+local id, ts = auditAppend(KEYS[1], ARGV[3], ARGV[1], ARGV[2])
 if ARGV[5] ~= '' then
-  publishEvent(ARGV[4], ARGV[5], ts, ARGV[7], string.sub(ARGV[6], 1, -2) .. ',"ts":' .. int(ts) .. '}')
+  publishEvent(ARGV[4], ARGV[5], ts, ARGV[7], withField(ARGV[6], 'ts', ts))
 end
 return id

@@ -1,0 +1,82 @@
+/**
+ * Enforcement: the call hook that passes the payload fields of ENFORCED_FIELDS through the live
+ * rule set before their handler stores or sends anything. Blocked content is refused (-32010,
+ * audited and announced); secrets are replaced in both the params and the serialized text the
+ * handlers store (ctx.json), so they are never stored, broadcast or logged; warnings are audited
+ * without holding up the reply.
+ */
+import { ErrorCode, RpcError } from '../../protocol/errors';
+import { ENFORCED_FIELDS } from '../../protocol/safety';
+import type { Call, CallHook } from '../domain/call-hook';
+import type { AuditTrail } from './audit';
+import type { LiveRules } from './live-rules';
+import { scanPayload, type PlacedFinding } from './payload-scan';
+
+const FIELDS: Partial<Record<string, readonly string[]>> = ENFORCED_FIELDS;
+
+export class Enforcement implements CallHook {
+  readonly name = 'safety';
+
+  constructor(
+    private readonly rules: LiveRules,
+    private readonly audit: AuditTrail,
+  ) {}
+
+  check(call: Call): void | Promise<void> {
+    const fields = FIELDS[call.method];
+    if (fields === undefined) return;
+    let refusal: Promise<void> | undefined;
+    for (const field of fields) {
+      const value = call.params[field];
+      if (value === undefined) continue;
+      const agentId = agentOf(call.params);
+      // What an agent emits: rules limited to the input direction do not apply.
+      const scan = scanPayload(this.rules.current, field, value, 'output', agentId);
+      if (scan.level === 'blocked') {
+        refusal = this.refuse(call, field, scan.findings, agentId);
+        break;
+      }
+      if (scan.redacted !== undefined) {
+        call.params[field] = scan.redacted;
+        call.ctx.json[field] = JSON.stringify(scan.redacted);
+      }
+      if (scan.level === 'warning') this.warned(call, field, scan.findings, agentId);
+    }
+    return refusal;
+  }
+
+  /** Audits and announces the refusal (awaited: the caller may look for it once refused), then throws -32010. */
+  private async refuse(call: Call, field: string, findings: PlacedFinding[], agentId?: string): Promise<void> {
+    const ruleIds = [...new Set(findings.filter((f) => f.action === 'block').map((f) => f.ruleId))];
+    const where = [...new Set(findings.map((f) => f.path))];
+    await this.record('blocked', call, field, findings, agentId).catch(() => undefined);
+    throw new RpcError(ErrorCode.BlockedBySafety, `blocked by safety policy: ${where.join(', ')} matched rule ${ruleIds.join(', ')}`, {
+      field,
+      rule: ruleIds[0]!,
+      findings,
+    });
+  }
+
+  /** Not awaited: a warning costs the reply no Redis round trip (a lost append loses only the audit line). */
+  private warned(call: Call, field: string, findings: PlacedFinding[], agentId?: string): void {
+    this.record('warned', call, field, findings, agentId).catch(() => undefined);
+  }
+
+  private record(kind: 'blocked' | 'warned', call: Call, field: string, findings: PlacedFinding[], agentId?: string): Promise<string> {
+    const level = kind === 'blocked' ? 'blocked' : 'warning';
+    const decision = { level, method: call.method, field, findings, ...(agentId === undefined ? {} : { agentId }) } as const;
+    return this.audit.record(
+      { kind, subject: call.method, ...(agentId === undefined ? {} : { agentId }), detail: { field, rules: [...new Set(findings.map((f) => f.ruleId))], findings } },
+      { type: kind === 'blocked' ? 'safety.blocked' : 'safety.warned', data: decision, key: agentId ?? call.method },
+    );
+  }
+}
+
+/** The agent a payload comes from, for rules limited to some agents and for the audit trail. */
+function agentOf(params: Record<string, unknown>): string | undefined {
+  for (const name of ['from', 'agentId', 'agentName']) {
+    const value = params[name];
+    if (typeof value === 'string') return value;
+  }
+  return undefined;
+}
