@@ -240,7 +240,8 @@ describe('safety validator: linear time', () => {
     for (const [pattern, reason] of cases) {
       assert.throws(
         () => compileRules([rule('ok', 'fine'), rule('bad', pattern)], 1),
-        (error: unknown) => error instanceof RuleSetError && error.index === 1 && error.field === 'pattern' && reason.test(error.reason) && /cannot run in linear time/.test(error.reason),
+        (error: unknown) =>
+          error instanceof RuleSetError && error.index === 1 && error.field === 'pattern' && error.kind === 'linear-time' && reason.test(error.reason) && /cannot run in linear time/.test(error.reason),
         pattern,
       );
     }
@@ -252,15 +253,18 @@ describe('safety validator: linear time', () => {
         compileRules(rules, 1);
       } catch (error) {
         assert.ok(error instanceof RuleSetError);
-        return [error.index, error.field, error.reason];
+        return [error.index, error.field, error.reason, error.kind];
       }
       assert.fail('accepted');
     };
     assert.deepEqual(refused([rule('a', '(unclosed')]).slice(0, 2), [0, 'pattern']);
+    assert.equal(refused([rule('a', '(unclosed')])[3], 'syntax');
+    assert.equal(refused([rule('a', 'x?')])[3], 'empty-match');
     assert.match(String(refused([rule('a', 'x?')])[2]), /empty string/);
     assert.match(String(refused([rule('a', '\\b|y')])[2]), /empty string/);
-    assert.deepEqual(refused([rule('a', 'x'), rule('a', 'y')]), [1, 'id', 'duplicate rule id "a"']);
+    assert.deepEqual(refused([rule('a', 'x'), rule('a', 'y')]), [1, 'id', 'duplicate rule id "a"', 'unique']);
     assert.deepEqual(refused([rule('a', 'x', { check: 'crc' as 'luhn' })]).slice(0, 2), [0, 'check']);
+    assert.equal(refused([rule('a', '[a-z]{1,4000}')])[3], 'size');
     assert.throws(() => compilePattern('(a)\\1', false), /backreference/);
     // Nesting V8 would compile recursively until it dies of a fatal (uncatchable) out-of-memory.
     assert.match(String(refused([rule('a', '[a-z]{1,4000}')])[2]), /groups nest 4000 deep/);

@@ -5,6 +5,19 @@
  */
 import { RegExpParser, visitRegExpAST, type AST } from '@eslint-community/regexpp';
 
+/** Why a pattern is refused, in one word (the -32602 error's data.rule). */
+export type PatternRefusal = 'syntax' | 'linear-time' | 'empty-match' | 'size';
+
+export class PatternError extends Error {
+  constructor(
+    readonly kind: PatternRefusal,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'PatternError';
+  }
+}
+
 // ES2022 syntax: the regexp syntax this V8 accepts (no inline modifiers, no `v` flag classes).
 const parser = new RegExpParser({ ecmaVersion: 2022 });
 
@@ -12,26 +25,26 @@ export function parsePattern(source: string): AST.Pattern {
   try {
     return parser.parsePattern(source, 0, source.length, { unicode: false });
   } catch (error) {
-    throw new Error(`not a valid regular expression: ${(error as Error).message}`);
+    throw new PatternError('syntax', `not a valid regular expression: ${(error as Error).message}`);
   }
 }
 
 const at = (node: AST.Node) => `"${node.raw}" at offset ${node.start}`;
 
-/** Throws an Error naming the first construct the linear-time engine cannot run. */
+/** Throws a PatternError naming the first construct the linear-time engine cannot run. */
 export function refuseNonLinear(pattern: AST.Pattern): void {
   visitRegExpAST(pattern, {
     onBackreferenceEnter(node) {
-      throw new Error(`backreference ${at(node)}: backreferences cannot run in linear time`);
+      throw new PatternError('linear-time', `backreference ${at(node)}: backreferences cannot run in linear time`);
     },
     onAssertionEnter(node) {
       if (node.kind === 'lookahead' || node.kind === 'lookbehind') {
         const what = `${node.negate ? 'negative ' : ''}${node.kind}`;
-        throw new Error(`${what} ${at(node)}: lookaround cannot run in linear time`);
+        throw new PatternError('linear-time', `${what} ${at(node)}: lookaround cannot run in linear time`);
       }
     },
   });
-  if (minLength(pattern) === 0) throw new Error('the pattern can match the empty string (it would find something at every position)');
+  if (minLength(pattern) === 0) throw new PatternError('empty-match', 'the pattern can match the empty string (it would find something at every position)');
 }
 
 type Sized = AST.Pattern | AST.Alternative | AST.Element;

@@ -5,7 +5,7 @@
  */
 import type { AST } from '@eslint-community/regexpp';
 import './v8-regexp-flags';
-import { parsePattern, refuseNonLinear } from './pattern-check';
+import { PatternError, parsePattern, refuseNonLinear } from './pattern-check';
 import { rewritePattern } from './pattern-rewrite';
 
 /**
@@ -30,23 +30,23 @@ export interface PreparedPattern {
   regexp: RegExp;
 }
 
-/** Prepares one pattern, or throws an Error saying why it is refused. */
+/** Prepares one pattern, or throws a PatternError saying why it is refused. */
 export function preparePattern(source: string, caseInsensitive: boolean): PreparedPattern {
   const written = parsePattern(source);
   refuseNonLinear(written);
   const rewritten = rewritePattern(written, caseInsensitive);
   if (rewritten.length > MAX_REWRITTEN_CHARS) {
-    throw new Error(`counted repetition unrolls to ${rewritten.length} characters for the linear-time engine (at most ${MAX_REWRITTEN_CHARS})`);
+    throw new PatternError('size', `counted repetition unrolls to ${rewritten.length} characters for the linear-time engine (at most ${MAX_REWRITTEN_CHARS})`);
   }
   const depth = groupDepth(rewritten);
   if (depth > MAX_GROUP_DEPTH) {
-    throw new Error(`groups nest ${depth} deep once counted repetition is unrolled for the linear-time engine (at most ${MAX_GROUP_DEPTH})`);
+    throw new PatternError('size', `groups nest ${depth} deep once counted repetition is unrolled for the linear-time engine (at most ${MAX_GROUP_DEPTH})`);
   }
   try {
     // V8's own verdict, for anything the checks above do not name.
     new RegExp(rewritten, `${PATTERN_FLAGS}l`);
   } catch (error) {
-    throw new Error(`cannot run in linear time: ${(error as Error).message}`);
+    throw new PatternError('linear-time', `cannot run in linear time: ${(error as Error).message}`);
   }
   return { source: rewritten, ast: written, regexp: new RegExp(rewritten, PATTERN_FLAGS) };
 }
@@ -68,7 +68,7 @@ function groupDepth(source: string): number {
 }
 
 /**
- * Compiles one pattern of a rule or an argument rule, or throws an Error saying why it is refused.
+ * Compiles one pattern of a rule or an argument rule, or throws a PatternError saying why it is refused.
  * The RegExp has the flags PATTERN_FLAGS (global: reset lastIndex before each use).
  */
 export function compilePattern(source: string, caseInsensitive: boolean): RegExp {

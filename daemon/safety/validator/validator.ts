@@ -11,17 +11,22 @@ import type { SafetyRule, ValidationResult } from '../../../protocol/types';
 import { CHECKS, type MatchCheck } from './checks';
 import { ruleFacts } from './literals';
 import { preparePattern } from './pattern';
+import { PatternError, type PatternRefusal } from './pattern-check';
 import { buildPrefilter, type Prefilter } from './prefilter';
 import { summarize, type Found } from './result';
 
 export { compilePattern } from './pattern';
 
-/** A rule set that failed to compile: which rule, which field, and why. The set is refused whole. */
+/**
+ * A rule set that failed to compile: which rule, which field, and why. The set is refused whole.
+ * `kind` names the reason in one word: unique, check, or a pattern's PatternRefusal.
+ */
 export class RuleSetError extends Error {
   constructor(
     readonly index: number,
     readonly field: string,
     readonly reason: string,
+    readonly kind: 'unique' | 'check' | PatternRefusal = field === 'id' ? 'unique' : 'check',
   ) {
     super(`rules[${index}].${field}: ${reason}`);
     this.name = 'RuleSetError';
@@ -86,7 +91,8 @@ export function compileRules(rules: readonly SafetyRule[], version: number): Com
     try {
       return preparePattern(rule.pattern, rule.caseInsensitive ?? false);
     } catch (error) {
-      throw new RuleSetError(index, 'pattern', (error as Error).message);
+      if (!(error instanceof PatternError)) throw error;
+      throw new RuleSetError(index, 'pattern', error.message, error.kind);
     }
   });
   const facts = prepared.map((pattern, index) => (rules[index]!.enabled === false ? null : ruleFacts(pattern.ast, rules[index]!.caseInsensitive ?? false)));
