@@ -182,7 +182,8 @@ class FactReader {
     let run: Strings = new Set(['']);
     for (const element of alternative.elements) {
       const info = this.node(element);
-      if (info.need) candidates.push(info.need);
+      // An exact element's need is never better than the run that holds it.
+      if (info.need && !info.exact) candidates.push(info.need);
       if (info.exact) {
         whole = whole && cross(whole, info.exact);
         const longer = cross(run, info.exact);
@@ -228,6 +229,7 @@ class FactReader {
       case 'Quantifier':
         return node.min * this.minDigits(node.element);
       case 'Character':
+        return node.value >= 48 && node.value <= 57 ? 1 : 0;
       case 'CharacterClass':
       case 'CharacterSet': {
         const chars = this.node(node).exact;
