@@ -1,7 +1,7 @@
 /**
  * Rule patterns, from the source a rule set holds to the RegExp that runs. Every accepted pattern
  * is one V8's linear-time engine can run, so the fallback set up in v8-regexp-flags.ts bounds its
- * cost (docs/safety/rules.md "Linear time").
+ * cost (docs/safety.md "Linear time").
  */
 import type { AST } from '@eslint-community/regexpp';
 import './v8-regexp-flags';
