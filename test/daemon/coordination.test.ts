@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import type { SwitchboardClient } from '../../client/client';
 import { ErrorCode } from '../../protocol/errors';
+import { isBlockingCall } from '../../protocol/methods';
 import type { Lock } from '../../protocol/types';
 import { rejectsWith } from '../helpers/assert-rpc';
 import { startTestDaemon, type TestDaemon } from '../helpers/daemon';
@@ -226,6 +227,37 @@ describe('coordination primitives', () => {
       assert.equal(second.allowed, false);
       assert.ok(second.retryAfterMs > 0);
     });
+  });
+
+  it('counts acquires as blocking calls only with waitMs > 0, barrier.wait always', () => {
+    for (const method of ['lock.acquire', 'semaphore.acquire']) {
+      assert.equal(isBlockingCall(method, { waitMs: 0 }), false);
+      assert.equal(isBlockingCall(method, {}), false);
+      assert.equal(isBlockingCall(method, { waitMs: 10 }), true);
+    }
+    assert.equal(isBlockingCall('barrier.wait', { timeoutMs: 10 }), true);
+    assert.equal(isBlockingCall('ratelimit.take', {}), false);
+  });
+
+  it('gives nothing to a waiter whose connection closed while it waited', async () => {
+    const name = fresh('lock');
+    const held = (await onA.locks.acquire({ name, owner: 'holder', ttlMs: 60_000 }))!;
+    const log = await record(onA, ['coordination']);
+    const ws = await b.socket();
+    ws.send(JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'lock.acquire', params: { name, owner: 'leaver', ttlMs: 60_000, waitMs: 30_000 } }));
+    await onB.locks.list(); // parked once a later call on another connection of that daemon is answered
+    ws.terminate();
+    // the daemon has ended the wait once it counts the call as aborted
+    const deadline = Date.now() + 5_000;
+    let metrics = '';
+    while (Date.now() < deadline && !/method="lock\.acquire",outcome="aborted"\} 1/.test(metrics)) {
+      metrics = await (await fetch(`${b.httpUrl}/metrics`, { headers: { Authorization: `Bearer ${b.token}` } })).text();
+    }
+    assert.match(metrics, /method="lock\.acquire",outcome="aborted"\} 1/);
+    await onA.locks.release({ name, owner: 'holder', fencingToken: held.fencingToken });
+    const next = await onA.locks.acquire({ name, owner: 'next', ttlMs: 1000 });
+    assert.ok(next, "free at once: the leaver's wait took nothing");
+    assert.equal(log.events.filter((e) => e.type === 'lock.acquired' && (e.data as Lock).owner === 'leaver').length, 0);
   });
 
   it('refuses bad params naming the field, changing nothing', async () => {
