@@ -9,6 +9,7 @@ import { DAEMON_VERSION } from '../common/version';
 import { registerDaemonCommand } from './daemon-command';
 import { registerClientCommands } from './client-commands';
 import { registerQueueCommands } from './queue-commands';
+import { registerCoordinationCommands } from './coordination-commands';
 import { registerOutcomeCommands } from './outcome-commands';
 import { registerSafetyCommands } from './safety-commands';
 import { registerPolicyCommands } from './policy-commands';
@@ -27,6 +28,7 @@ registerOutcomeCommands(program);
 registerSafetyCommands(program);
 registerPolicyCommands(program);
 registerBreakerBudgetCommands(program);
+registerCoordinationCommands(program);
 for (const command of program.commands) command.exitOverride();
 
 program.parseAsync(process.argv).catch((error: unknown) => {

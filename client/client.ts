@@ -1,7 +1,7 @@
 /** SwitchboardClient: one typed method per RPC method, auto-reconnect, subscriptions that survive reconnects. */
 import { DEFAULTS } from '../protocol/limits';
 import { EventEmitter } from 'node:events';
-import { isBlockingCall, METHOD_NAMES, NAMESPACES, type MethodName, type ParamsOf, type ResultOf } from '../protocol/methods';
+import { isBlockingCall, METHOD_NAMES, NAMESPACES, WAIT_MS_METHODS, type MethodName, type ParamsOf, type ResultOf } from '../protocol/methods';
 import type { HelloResult, PushedEvent, Topic } from '../protocol/types';
 import { PROTOCOL_VERSION } from '../protocol/version';
 import type { BackoffOptions } from './backoff';
@@ -204,10 +204,10 @@ export class SwitchboardClient extends EventEmitter<{ state: [ConnectionState]; 
   }
 }
 
-/** How long a blocking call may wait on the daemon: queue.receive its waitMs, the others their timeoutMs (approvals: the default). */
+/** How long a blocking call may wait on the daemon: waitMs for those that take it, the others their timeoutMs (approvals: the default). */
 function blockingTimeout(method: MethodName, params: unknown): number {
   const { timeoutMs, waitMs } = params as { timeoutMs?: unknown; waitMs?: unknown };
-  if (method === 'queue.receive') return waitMs as number;
+  if (WAIT_MS_METHODS.has(method)) return waitMs as number;
   return typeof timeoutMs === 'number' ? timeoutMs : DEFAULTS.approvalTimeoutMs;
 }
 

@@ -14,6 +14,7 @@ export {
 } from './dispatch';
 export { PolicyDeniedError, ApprovalRejectedError } from './tool-policy';
 export { SafetyGuard, BreakerOpenError, BudgetExceededError } from './safety-guard';
+export { withLock, withPermit, NotAcquiredError, LeaseLostError, type LeaseOptions, type LockContext, type PermitContext } from './coordination';
 export { ConnectionError, type ConnectionState } from './connection';
 export { discoverDaemon, DaemonNotFoundError, type Endpoint } from './discovery';
 export { RpcError, ErrorCode } from '../protocol/errors';

@@ -100,3 +100,10 @@ export const DEFAULTS = {
   /** outcome.recent answers this many without `count`. */
   outcomeRecentCount: 10,
 } as const;
+
+/** Coordination primitives: the shortest and longest lock / permit lease, and their other bounds. */
+export const MIN_LEASE_MS = 10;
+export const MAX_LEASE_MS = 24 * 60 * 60 * 1000;
+export const MAX_SEMAPHORE_LIMIT = 100_000;
+export const MAX_BARRIER_PARTIES = 10_000;
+export const MAX_QUOTA_PERIOD_MS = 90 * 24 * 60 * 60 * 1000;

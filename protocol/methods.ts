@@ -5,6 +5,12 @@ import type {
   AgentStatus,
   Approval,
   AuditEntry,
+  BarrierResult,
+  Lock,
+  Permit,
+  QuotaResult,
+  RateLimitResult,
+  SemaphoreInfo,
   Breaker,
   Budget,
   HelloResult,
@@ -82,6 +88,17 @@ interface Results {
   'budget.set': Budget;
   'budget.get': Budget | null;
   'budget.list': Budget[];
+  'lock.acquire': Lock | null;
+  'lock.renew': Lock;
+  'lock.release': { released: true };
+  'lock.list': Lock[];
+  'semaphore.acquire': Permit | null;
+  'semaphore.renew': Permit;
+  'semaphore.release': { released: true };
+  'semaphore.list': SemaphoreInfo[];
+  'barrier.wait': BarrierResult;
+  'ratelimit.take': RateLimitResult;
+  'quota.take': QuotaResult;
 }
 
 /** Listings that answer one Page instead of the whole array when called with `limit`: method → item. */
@@ -106,8 +123,11 @@ export type ResultOf<M extends MethodName, P = ParamsOf<M>> = M extends PagedMet
     : Results[M];
 
 interface MethodInfo {
-  /** Blocking methods (they wait for a change): the SDK gives them no client-side deadline shorter than their own timeout. */
-  blocking?: true;
+  /**
+   * Blocking methods (they wait for a change): the SDK gives them no client-side deadline shorter
+   * than their own timeout. `waitMs`: blocking only when called with waitMs > 0.
+   */
+  blocking?: true | 'waitMs';
   /** The result, as docs/protocol.md shows it. */
   result: string;
   /** What it does, for docs/protocol.md. */
@@ -151,7 +171,7 @@ export const METHODS = {
     doc: 'Adds a job (state `waiting`, or `delayed` with delayMs). The same jobId while that job exists answers it unchanged. Over maxLength -32006.',
   },
   'queue.receive': {
-    blocking: true,
+    blocking: 'waitMs',
     result: 'Job \\| null, or Job[] with `count`',
     doc: 'Takes the next jobs (high, then normal, then low; FIFO within) and makes them invisible for visibilityMs; each delivery gets a new receipt and attempts + 1. With waitMs it blocks until a job arrives (woken by push, from any daemon).',
   },
@@ -208,6 +228,35 @@ export const METHODS = {
   'budget.set': { result: 'Budget', doc: 'Sets the token and/or cost budget (at least one) of an agent or workflow per period (fed by outcomes; periods aligned to epoch multiples).' },
   'budget.get': { result: 'Budget \\| null', doc: "One budget with this period's use." },
   'budget.list': { result: 'Budget[]', doc: '*Extension to SPEC §4*: every budget with its use, by scope.' },
+  'lock.acquire': {
+    blocking: 'waitMs',
+    result: 'Lock \\| null',
+    doc: 'Takes the lock for ttlMs, with a fencing token larger than any earlier grant of the name; null when held (after waitMs, woken by push when it is released or expires). Not reentrant.',
+  },
+  'lock.renew': { result: 'Lock', doc: 'Pushes the lease out to now + ttlMs. Not the current holder and token (expired, or granted again since) -32003, nothing changes.' },
+  'lock.release': { result: '`{released: true}`', doc: 'Frees the lock and wakes its waiters. Not the current holder and token -32003, nothing changes.' },
+  'lock.list': { result: 'Lock[]', doc: 'Every lock held now, by name.' },
+  'semaphore.acquire': {
+    blocking: 'waitMs',
+    result: 'Permit \\| null',
+    doc: 'One of `limit` permits for ttlMs; null when all are held (after waitMs, woken by push). Expired permits return by themselves.',
+  },
+  'semaphore.renew': { result: 'Permit', doc: '*Extension to SPEC §4*: pushes the permit out to now + ttlMs. Expired or released -32003.' },
+  'semaphore.release': { result: '`{released: true}`', doc: 'Returns the permit and wakes a waiter. Expired or released -32003.' },
+  'semaphore.list': { result: 'SemaphoreInfo[]', doc: '*Extension to SPEC §4*: every semaphore with permits held, with its holders, by name.' },
+  'barrier.wait': {
+    blocking: true,
+    result: 'BarrierResult',
+    doc: 'Arrives and waits until `parties` have arrived (released true for all of them, and the barrier is reusable) or the timeout passes (released false; the arrival is withdrawn). Another parties count than the waiting ones -32003.',
+  },
+  'ratelimit.take': {
+    result: 'RateLimitResult',
+    doc: 'Takes cost tokens from a token bucket in Redis (refilled at rate per second up to burst, on the Redis clock) shared by every daemon.',
+  },
+  'quota.take': {
+    result: 'QuotaResult',
+    doc: '*Extension to SPEC §4*: takes cost units of a quota of `limit` per period, over fixed periods or a sliding window, shared by every daemon.',
+  },
 } as const satisfies Record<MethodName, MethodInfo>;
 
 /** Method prefixes that become SDK namespaces (`agent.start` → `client.agents.start`): one line per domain. */
@@ -223,6 +272,11 @@ export const NAMESPACES = {
   breaker: 'breakers',
   tool: 'tools',
   budget: 'budgets',
+  lock: 'locks',
+  semaphore: 'semaphores',
+  barrier: 'barriers',
+  ratelimit: 'ratelimits',
+  quota: 'quotas',
 } as const;
 
 /** Every method name at run time (the SDK builds its namespaces from it without loading the schemas). */
@@ -232,14 +286,17 @@ export const BLOCKING_METHODS: ReadonlySet<string> = new Set(
   METHOD_NAMES.filter((method) => (METHODS[method] as MethodInfo).blocking),
 );
 
+/** Methods blocking only with waitMs > 0 (queue.receive, lock.acquire, semaphore.acquire). */
+export const WAIT_MS_METHODS: ReadonlySet<string> = new Set(METHOD_NAMES.filter((method) => (METHODS[method] as MethodInfo).blocking === 'waitMs'));
+
 /**
- * Whether a call may wait for a change: a blocking method, except `queue.receive` without
+ * Whether a call may wait for a change: a blocking method, except one of WAIT_MS_METHODS without
  * `waitMs`, which answers at once (it must not count as parked, nor leave the connection's
  * in-flight count, as a waiting call does).
  */
 export function isBlockingCall(method: string, params: unknown): boolean {
   if (!BLOCKING_METHODS.has(method)) return false;
-  if (method !== 'queue.receive') return true;
+  if (!WAIT_MS_METHODS.has(method)) return true;
   const waitMs = (params as { waitMs?: unknown } | undefined)?.waitMs;
   return typeof waitMs === 'number' && waitMs > 0;
 }

@@ -4,6 +4,7 @@
  */
 import Type, { type Static, type TSchema } from 'typebox';
 import { ID_PATTERN, MAX_DELAY_MS, MAX_PAGE_LIMIT, MAX_RECEIVE_COUNT, MAX_TIMEOUT_MS, MAX_RECENT_EVENTS } from './limits';
+import { MAX_BARRIER_PARTIES, MAX_LEASE_MS, MAX_QUOTA_PERIOD_MS, MAX_SEMAPHORE_LIMIT, MIN_LEASE_MS } from './limits';
 import {
   MAX_OUTCOME_DURATION_MS,
   MAX_OUTCOME_TAGS,
@@ -65,7 +66,7 @@ const BUDGET_SCOPE_PATTERN = `^(agent|workflow):${ID_PATTERN.slice(1, -1)}$`;
 const ToolGlob = (description: string) => Type.String({ pattern: TOOL_GLOB_PATTERN, description });
 const ToolGlobs = (description: string) => Type.Optional(Type.Array(ToolGlob('name:version glob, e.g. "shell:*" or "http.*"'), { maxItems: 200, description }));
 
-export const TOPIC_PATTERN = `^(agents|signals|approvals|outcomes|queues|safety|events:\\*|events:${ID_PATTERN.slice(1, -1)})$`;
+export const TOPIC_PATTERN = `^(agents|signals|approvals|outcomes|queues|safety|coordination|events:\\*|events:${ID_PATTERN.slice(1, -1)})$`;
 
 export const schemas = {
   hello: Params({
@@ -148,7 +149,7 @@ export const schemas = {
     topics: Type.Array(Type.String({ pattern: TOPIC_PATTERN }), {
       minItems: 1,
       maxItems: 64,
-      description: 'agents, signals, approvals, outcomes, queues, safety, events:<type>, or events:* (every type)',
+      description: 'agents, signals, approvals, outcomes, queues, safety, coordination, events:<type>, or events:* (every type)',
     }),
   }),
   unsubscribe: Params({ subscriptionId: Type.String({ minLength: 1, maxLength: 64 }) }),
@@ -298,6 +299,48 @@ export const schemas = {
       Type.Integer({ minimum: OUTCOME_BUCKET_SECONDS, maximum: MAX_OUTCOME_WINDOW_SECONDS, multipleOf: OUTCOME_BUCKET_SECONDS, description: `default ${OUTCOME_BUCKET_SECONDS}; whole ${OUTCOME_BUCKET_SECONDS} s buckets` }),
     ),
   }),
+
+  'lock.acquire': Params({
+    name: Id('lock name'),
+    owner: Id('who holds it (an agent or worker id)'),
+    ttlMs: LeaseMs(),
+    waitMs: Type.Optional(WaitMs('block up to this long for the lock (woken by push, from any daemon); default 0: answer null at once')),
+  }),
+  'lock.renew': Params({ name: Id('lock name'), owner: Id('the holder'), fencingToken: FencingToken(), ttlMs: LeaseMs() }),
+  'lock.release': Params({ name: Id('lock name'), owner: Id('the holder'), fencingToken: FencingToken() }),
+  'lock.list': Params({}),
+  'semaphore.acquire': Params({
+    name: Id('semaphore name'),
+    owner: Id('who holds the permit'),
+    limit: Type.Integer({ minimum: 1, maximum: MAX_SEMAPHORE_LIMIT, description: 'most permits held at once (each acquire says it; the callers of one name should agree)' }),
+    ttlMs: LeaseMs(),
+    waitMs: Type.Optional(WaitMs('block up to this long for a permit (woken by push, from any daemon); default 0')),
+  }),
+  'semaphore.renew': Params({ name: Id('semaphore name'), permitId: PermitId(), ttlMs: LeaseMs() }),
+  'semaphore.release': Params({ name: Id('semaphore name'), permitId: PermitId() }),
+  'semaphore.list': Params({}),
+  'barrier.wait': Params({
+    name: Id('barrier name'),
+    parties: Type.Integer({ minimum: 1, maximum: MAX_BARRIER_PARTIES, description: 'arrivals that release the barrier (every party of one generation must say the same)' }),
+    timeoutMs: TimeoutMs('how long to wait for the others; then released false and this arrival is withdrawn'),
+  }),
+  'ratelimit.take': Params({
+    key: Id('bucket name, shared by every daemon on this Redis'),
+    rate: Type.Number({ exclusiveMinimum: 0, maximum: 1_000_000, description: 'tokens added per second' }),
+    burst: Type.Integer({ minimum: 1, maximum: 1_000_000_000, description: 'most tokens the bucket holds (a full bucket to start)' }),
+    cost: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000_000, description: 'tokens this take needs, at most burst; default 1' })),
+  }),
+  'quota.take': Params({
+    key: Id('quota name, shared by every daemon on this Redis'),
+    limit: Type.Integer({ minimum: 1, maximum: 1_000_000_000, description: 'units allowed per period' }),
+    periodMs: Type.Integer({ minimum: 1000, maximum: MAX_QUOTA_PERIOD_MS, description: 'length of the period' }),
+    window: Type.Optional(
+      Type.Union([Type.Literal('fixed'), Type.Literal('sliding')], {
+        description: 'fixed: periods aligned to epoch multiples, the count resets at each start; sliding: the last periodMs at any moment (weighted over two fixed periods); default fixed',
+      }),
+    ),
+    cost: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000_000, description: 'units this take needs, at most limit; default 1' })),
+  }),
 };
 
 /** One validator rule: data, not code (docs/safety.md "Rule format"). */
@@ -383,6 +426,22 @@ function VisibilityMs() {
 
 function Receipt() {
   return Type.String({ minLength: 1, maxLength: 64, description: 'the receipt of this delivery (a fencing token): a stale one is -32003' });
+}
+
+function LeaseMs() {
+  return Type.Integer({ minimum: MIN_LEASE_MS, maximum: MAX_LEASE_MS, description: 'how long the grant lasts unless renewed (a dead holder loses it then)' });
+}
+
+function WaitMs(description: string) {
+  return Type.Integer({ minimum: 0, maximum: MAX_TIMEOUT_MS, description });
+}
+
+function FencingToken() {
+  return Type.Integer({ minimum: 1, description: 'the token of this grant (lock.acquire): an older one is -32003' });
+}
+
+function PermitId() {
+  return Type.String({ minLength: 1, maxLength: 64, description: 'the permit semaphore.acquire gave' });
 }
 
 function approvalRequestParams() {

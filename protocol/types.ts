@@ -209,7 +209,7 @@ export interface HelloResult {
 }
 
 /** `events:*` (every event type) is an addition to SPEC §4. */
-export type Topic = 'agents' | 'signals' | 'approvals' | 'outcomes' | 'queues' | 'safety' | `events:${string}`;
+export type Topic = 'agents' | 'signals' | 'approvals' | 'outcomes' | 'queues' | 'safety' | 'coordination' | `events:${string}`;
 
 /** Event types pushed on each topic, with the data each carries. */
 export interface TopicEvents {
@@ -259,6 +259,23 @@ export interface TopicEvents {
     /** One agent's stats over the default window, pushed at most once a second while they change (sampled by each daemon for its subscribers). */
     'outcome.stats': OutcomeAgentStats;
   };
+  coordination: {
+    'lock.acquired': Lock;
+    'lock.renewed': Lock;
+    'lock.released': Lock;
+    /** The holder's lease ran out without a renew (noticed by a sweep, or by the next acquire). */
+    'lock.expired': Lock;
+    'semaphore.acquired': PermitEvent;
+    'semaphore.renewed': PermitEvent;
+    'semaphore.released': PermitEvent;
+    'semaphore.expired': PermitEvent;
+    /** One more party is waiting at the barrier. */
+    'barrier.arrived': BarrierEvent;
+    /** The last party arrived: every waiter of that generation is released. */
+    'barrier.released': BarrierEvent;
+    /** A waiter's timeout passed: its arrival is withdrawn. */
+    'barrier.timedout': BarrierEvent;
+  };
 }
 
 export interface QueueJobsChanged {
@@ -283,6 +300,7 @@ export type PushedEvent = (
   | EventsOn<'queues'>
   | EventsOn<'outcomes'>
   | EventsOn<'safety'>
+  | EventsOn<'coordination'>
   | { topic: `events:${string}`; type: string; data: StreamEvent }
 ) & { subscriptionId: string; seq: number; ts: number };
 
@@ -462,4 +480,64 @@ export interface VersionChange {
   newVersion: number;
   by?: string;
   ts: number;
+}
+
+/** A held lock (a lease): `fencingToken` grows with every grant of the name, never reused. */
+export interface Lock {
+  name: string;
+  owner: string;
+  fencingToken: number;
+  /** Epoch ms (Redis clock) when the lease ends unless renewed. */
+  expiresAt: number;
+}
+
+export interface Permit {
+  permitId: string;
+  /** Epoch ms (Redis clock) when the permit returns by itself unless renewed. */
+  expiresAt: number;
+}
+
+export interface PermitEvent extends Permit {
+  name: string;
+  owner: string;
+  /** The limit the acquiring call gave. */
+  limit: number;
+  /** Permits held after this change. */
+  held: number;
+}
+
+/** One semaphore and its holders (semaphore.list). */
+export interface SemaphoreInfo {
+  name: string;
+  /** The limit of its latest acquire. */
+  limit: number;
+  holders: (Permit & { owner: string })[];
+}
+
+export interface BarrierResult {
+  released: boolean;
+  /** Parties arrived in this generation (its parties when released). */
+  arrived: number;
+  /** *Extension*: the generation this wait belonged to (it grows by one at each release). */
+  generation: number;
+}
+
+export interface BarrierEvent {
+  name: string;
+  parties: number;
+  arrived: number;
+  generation: number;
+}
+
+export interface RateLimitResult {
+  allowed: boolean;
+  /** Whole tokens (or units) left after this take. */
+  remaining: number;
+  /** 0 when allowed; else how long until the same take would be allowed (ms). */
+  retryAfterMs: number;
+}
+
+export interface QuotaResult extends RateLimitResult {
+  /** Epoch ms when the current fixed period ends (sliding: when the current weighting period ends). */
+  resetAt: number;
 }

@@ -135,6 +135,9 @@ export function renderProtocolDoc(): string {
     '| `safety` | `breaker.opened`, `breaker.half_open`, `breaker.closed` | Breaker |',
     '| `safety` | `budget.warning`, `budget.exceeded` | Budget |',
     '| `safety` | `tool.registered`, `tool.deprecated` | ToolSpec |',
+    '| `coordination` | `lock.acquired`, `lock.renewed`, `lock.released`, `lock.expired` | Lock `{name, owner, fencingToken, expiresAt}`; released and expired wake blocked acquires |',
+    '| `coordination` | `semaphore.acquired`, `semaphore.renewed`, `semaphore.released`, `semaphore.expired` | `{name, permitId, owner, expiresAt, limit, held}` |',
+    '| `coordination` | `barrier.arrived`, `barrier.released`, `barrier.timedout` | `{name, parties, arrived, generation}` |',
     '',
   );
   return lines.join('\n');

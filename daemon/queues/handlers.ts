@@ -9,7 +9,7 @@ import type { Job } from '../../protocol/types';
 import { RawJson, rawOrNull } from '../store/raw-json';
 import { scripts } from '../store/scripts';
 import { KeyedTickBatch } from '../store/tick-batch';
-import { QueueRegistry } from './registry';
+import type { DueRegistry } from '../store/due-registry';
 
 type QueueHandlers = Pick<
   Handlers,
@@ -32,7 +32,7 @@ const PER_BATCH = 128;
 /** Completed jobs a queue keeps (for queue.ack retries and the Queues view); older ones are deleted. */
 export const COMPLETED_KEPT = 1000;
 
-export function queueHandlers(deps: Deps, waiters: Waiters, registry: QueueRegistry): QueueHandlers {
+export function queueHandlers(deps: Deps, waiters: Waiters, registry: DueRegistry): QueueHandlers {
   const { redis, keys, limits } = deps;
   const channel = keys.channels.queues;
   const keysOf = (queue: string) => keys.queue(queue);
@@ -204,7 +204,7 @@ export function queueHandlers(deps: Deps, waiters: Waiters, registry: QueueRegis
 }
 
 /** Every queue's QueueSummary JSON, by name. */
-export async function queueSummaries({ redis, keys, limits }: Deps, registry: QueueRegistry): Promise<{ queue: string; json: string }[]> {
+export async function queueSummaries({ redis, keys, limits }: Deps, registry: DueRegistry): Promise<{ queue: string; json: string }[]> {
   const names = (await registry.names()).sort();
   const stats = await Promise.all(
     names.map((queue) => scripts.queueStats.run(redis, keys.queue(queue), { jobPrefix: keys.queue(queue).jobPrefix, defaultMaxLength: limits.maxQueueLength })),

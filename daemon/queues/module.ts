@@ -2,10 +2,10 @@
 import { SWEEP_BATCH, type DomainModule } from '../domain/module';
 import { Waiters } from '../hub/waiters';
 import { redisCall } from '../store/redis';
+import { DueRegistry } from '../store/due-registry';
 import { scripts } from '../store/scripts';
 import { SampledPush } from '../hub/sampled-push';
 import { queueHandlers, queueSummaries } from './handlers';
-import { QueueRegistry } from './registry';
 
 /**
  * Frames that wake the receivers blocked on that queue: a job can be received now, or one will be
@@ -19,7 +19,7 @@ export const queuesModule: DomainModule = {
     const { redis, keys } = deps;
     /** queue.receive callers, keyed by queue. */
     const waiters = new Waiters();
-    const registry = new QueueRegistry(redis, keys, () => {
+    const registry = new DueRegistry(redis, { names: keys.queueNames, due: keys.queuesDue }, () => {
       // A lost hint or name only delays a sweep or queue.list; the next call on that queue repeats it.
     });
     const handlers = queueHandlers(deps, waiters, registry);

@@ -150,7 +150,39 @@ export function createKeys(namespace = 'sb') {
       queues: `${namespace}:ch:queues`,
       outcomes: `${namespace}:ch:outcomes`,
       safety: `${namespace}:ch:safety`,
+      coordination: `${namespace}:ch:coordination`,
     },
+
+    /**
+     * Coordination primitives: each lock, semaphore, barrier, bucket and quota under a hash tag of
+     * its own, so that they spread over a Redis Cluster while each one's script stays in one slot.
+     */
+    lock: (name: string) => ({
+      /** Hash: owner, token, expiresAt of the current grant (kept a grace period past its expiry, for the sweep to publish it). */
+      holder: `{${namespace}:lock:${name}}:holder`,
+      /** Counter of grants: the fencing token. It never expires, so a token is never given twice. */
+      fence: `{${namespace}:lock:${name}}:fence`,
+    }),
+    semaphore: (name: string) => ({
+      /** Sorted set: permit id → expiresAt (epoch ms). */
+      permits: `{${namespace}:sem:${name}}:permits`,
+      /** Hash: permit id → owner; and `#limit`, the limit of the latest acquire. */
+      owners: `{${namespace}:sem:${name}}:owners`,
+    }),
+    /** Hash: generation, arrived, parties of the generation under way. */
+    barrier: (name: string) => `{${namespace}:barrier:${name}}`,
+    /** Hash of one token bucket (`t` tokens, `at` ms). */
+    bucket: (key: string) => `{${namespace}:bucket:${key}}`,
+    /** Hash of one quota: `p` period number and `n` its count, `q` the count of the period before. */
+    quota: (key: string) => `{${namespace}:quota:${key}}`,
+    /**
+     * Beside them, in their own slot (written apart from the primitives' scripts, as hints): the
+     * names ever locked / acquired, for the listings, and when each next needs the sweeper.
+     */
+    /** Set of lock names; sorted set: lock name → when its lease ends (epoch ms). */
+    lockRegistry: { names: `{${namespace}:coordination}:locks`, due: `{${namespace}:coordination}:locksDue` },
+    /** Set of semaphore names; sorted set: semaphore name → when its earliest permit expires (epoch ms). */
+    semaphoreRegistry: { names: `{${namespace}:coordination}:semaphores`, due: `{${namespace}:coordination}:semaphoresDue` },
   };
 }
 

@@ -72,9 +72,24 @@ import queueJob from './lua/includes/queueJob.lua';
 import queueMoves from './lua/includes/queueMoves.lua';
 import signalMatch from './lua/includes/signalMatch.lua';
 import zsetPage from './lua/includes/zsetPage.lua';
+import lockAcquireLua from './lua/lockAcquire-2.lua';
+import lockRenewLua from './lua/lockRenew-2.lua';
+import lockReleaseLua from './lua/lockRelease-2.lua';
+import lockExpireLua from './lua/lockExpire-2.lua';
+import semaphoreAcquireLua from './lua/semaphoreAcquire-2.lua';
+import semaphoreRenewLua from './lua/semaphoreRenew-2.lua';
+import semaphoreReleaseLua from './lua/semaphoreRelease-2.lua';
+import semaphoreExpireLua from './lua/semaphoreExpire-2.lua';
+import barrierArriveLua from './lua/barrierArrive-1.lua';
+import barrierLeaveLua from './lua/barrierLeave-1.lua';
+import ratelimitTakeLua from './lua/ratelimitTake-1.lua';
+import quotaTakeLua from './lua/quotaTake-1.lua';
+import expiredKept from './lua/includes/expiredKept.lua';
+import lockHolder from './lua/includes/lockHolder.lua';
+import semaphorePermits from './lua/includes/semaphorePermits.lua';
 
 const includes = new Map<string, string>([
-  ...[agentJson, approvalJson, auditAppend, breaker, budget, decideApproval, endAgent, nowMs, outcomeWindow, publishEvent, queueJob, queueMoves, signalMatch, zsetPage].map(
+  ...[agentJson, approvalJson, auditAppend, breaker, budget, decideApproval, endAgent, nowMs, outcomeWindow, publishEvent, queueJob, queueMoves, signalMatch, zsetPage, expiredKept, lockHolder, semaphorePermits].map(
     (include) => [`includes/${include.file}`, include.source] as const,
   ),
   ['includes/scriptErrors', SCRIPT_ERRORS_LUA] as const,
@@ -103,6 +118,9 @@ const SIGNAL_BOXES = ['inbox', 'broadcasts', 'seen', 'floors'] as const;
 /** Every breaker script takes the seen and open sets, and (but reset) these arguments (includes/breaker.lua reads the settings). */
 const BREAKER_KEYS = ['seen', 'open'] as const;
 const BREAKER_ARGS = ['prefix', 'channel', 'now', 'consecutiveFailures', 'errorRatePercent', 'windowMs', 'minCalls', 'coolDownMs', 'halfOpenTrials'] as const;
+/** The coordination scripts take a lock's / a semaphore's keys (store/keys.ts) in this order. */
+const LOCK_KEYS = ['holder', 'fence'] as const;
+const SEMAPHORE_KEYS = ['permits', 'owners'] as const;
 export const QUEUE_KEYS = ['waitHigh', 'waitNormal', 'waitLow', 'delayed', 'active', 'dead', 'completed', 'meta'] as const;
 
 export const scripts = {
@@ -174,6 +192,18 @@ export const scripts = {
   toolsTouch: script(toolsTouchLua, ['used'], []),
   policySet: script(policySetLua, ['policy', 'audit'], ['expectedVersion', 'json', 'by', 'maxLen', 'channel']),
   policyRate: script(policyRateLua, ['bucket'], ['callsPerMinute']),
+  lockAcquire: script(lockAcquireLua, LOCK_KEYS, ['name', 'owner', 'ttlMs', 'channel']),
+  lockRenew: script(lockRenewLua, LOCK_KEYS, ['name', 'owner', 'fencingToken', 'ttlMs', 'channel']),
+  lockRelease: script(lockReleaseLua, LOCK_KEYS, ['name', 'owner', 'fencingToken', 'channel']),
+  lockExpire: script(lockExpireLua, LOCK_KEYS, ['name', 'channel']),
+  semaphoreAcquire: script(semaphoreAcquireLua, SEMAPHORE_KEYS, ['name', 'owner', 'limit', 'ttlMs', 'permitId', 'channel']),
+  semaphoreRenew: script(semaphoreRenewLua, SEMAPHORE_KEYS, ['name', 'permitId', 'ttlMs', 'channel']),
+  semaphoreRelease: script(semaphoreReleaseLua, SEMAPHORE_KEYS, ['name', 'permitId', 'channel']),
+  semaphoreExpire: script(semaphoreExpireLua, SEMAPHORE_KEYS, ['name', 'channel']),
+  barrierArrive: script(barrierArriveLua, ['barrier'], ['name', 'parties', 'keepMs', 'channel']),
+  barrierLeave: script(barrierLeaveLua, ['barrier'], ['name', 'generation', 'channel']),
+  ratelimitTake: script(ratelimitTakeLua, ['bucket'], ['rate', 'burst', 'cost']),
+  quotaTake: script(quotaTakeLua, ['quota'], ['limit', 'periodMs', 'sliding', 'cost']),
 };
 
 /** Registers every script on a connection; ioredis sends EVALSHA and falls back to EVAL after a Redis restart. */
