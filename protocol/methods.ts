@@ -7,6 +7,8 @@ import type {
   AuditEntry,
   Breaker,
   Budget,
+  FeedbackRecorded,
+  FeedbackStats,
   HelloResult,
   Job,
   OutcomeEvent,
@@ -20,6 +22,7 @@ import type {
   RuleSet,
   Signal,
   StreamEvent,
+  TierRecommendation,
   ToolSpec,
   ValidationResult,
 } from './types';
@@ -82,6 +85,9 @@ interface Results {
   'budget.set': Budget;
   'budget.get': Budget | null;
   'budget.list': Budget[];
+  'feedback.record': FeedbackRecorded;
+  'feedback.stats': FeedbackStats;
+  'feedback.recommend': TierRecommendation;
 }
 
 /** Listings that answer one Page instead of the whole array when called with `limit`: method → item. */
@@ -208,6 +214,12 @@ export const METHODS = {
   'budget.set': { result: 'Budget', doc: 'Sets the token and/or cost budget (at least one) of an agent or workflow per period (fed by outcomes; periods aligned to epoch multiples).' },
   'budget.get': { result: 'Budget \\| null', doc: "One budget with this period's use." },
   'budget.list': { result: 'Budget[]', doc: '*Extension to SPEC §4*: every budget with its use, by scope.' },
+  'feedback.record': { result: 'FeedbackRecorded', doc: "Counts a quality score in today's bucket of the workflow stage and tier (kept 7 days)." },
+  'feedback.stats': { result: 'FeedbackStats', doc: 'avg, min, max, count and trend of the scores of the last 7 days (nulls and count 0 without any).' },
+  'feedback.recommend': {
+    result: 'TierRecommendation',
+    doc: 'Upgrade when avg < 0.7; downgrade when avg > 0.9 and the lower tier averages > 0.85; else keep. Confidence min(1, count / 20).',
+  },
 } as const satisfies Record<MethodName, MethodInfo>;
 
 /** Method prefixes that become SDK namespaces (`agent.start` → `client.agents.start`): one line per domain. */
@@ -223,6 +235,7 @@ export const NAMESPACES = {
   breaker: 'breakers',
   tool: 'tools',
   budget: 'budgets',
+  feedback: 'feedback',
 } as const;
 
 /** Every method name at run time (the SDK builds its namespaces from it without loading the schemas). */

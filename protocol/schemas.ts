@@ -23,6 +23,7 @@ import {
   SEVERITIES,
   TOOL_FLAGS,
 } from './safety';
+import { TIERS } from './tier';
 
 /** The schema keyword that marks payload fields (see Json below). */
 export const PAYLOAD_MARK = 'payload';
@@ -298,6 +299,16 @@ export const schemas = {
       Type.Integer({ minimum: OUTCOME_BUCKET_SECONDS, maximum: MAX_OUTCOME_WINDOW_SECONDS, multipleOf: OUTCOME_BUCKET_SECONDS, description: `default ${OUTCOME_BUCKET_SECONDS}; whole ${OUTCOME_BUCKET_SECONDS} s buckets` }),
     ),
   }),
+
+  'feedback.record': Params({
+    workflow: Id('workflow the stage belongs to'),
+    stage: Id('stage of the workflow that was scored'),
+    tier: TierSchema('model tier that did the work'),
+    quality: Type.Number({ minimum: 0, maximum: 1, description: 'quality score, 0 (worst) to 1 (best)' }),
+    metadata: Type.Optional(JsonObject('free-form context of the score (answered back, not stored)')),
+  }),
+  'feedback.stats': Params({ workflow: Id('workflow'), stage: Id('stage'), tier: TierSchema('model tier') }),
+  'feedback.recommend': Params({ workflow: Id('workflow'), stage: Id('stage'), currentTier: TierSchema('the tier the stage runs on now') }),
 };
 
 /** One validator rule: data, not code (docs/safety.md "Rule format"). */
@@ -363,6 +374,10 @@ export function SafetyPolicySchema() {
     },
     { additionalProperties: false },
   );
+}
+
+function TierSchema(description: string) {
+  return Type.Enum(TIERS, { description: `${description}: ${TIERS.join(', ')}` });
 }
 
 function OutcomeStatus() {

@@ -58,6 +58,8 @@ import toolDeprecateLua from './lua/toolDeprecate-3.lua';
 import toolListLua from './lua/toolList-3.lua';
 import toolRegisterLua from './lua/toolRegister-3.lua';
 import toolsTouchLua from './lua/toolsTouch-1.lua';
+import feedbackReadLua from './lua/feedbackRead-1.lua';
+import feedbackRecordLua from './lua/feedbackRecord-1.lua';
 import agentJson from './lua/includes/agentJson.lua';
 import breaker from './lua/includes/breaker.lua';
 import budget from './lua/includes/budget.lua';
@@ -174,6 +176,8 @@ export const scripts = {
   toolsTouch: script(toolsTouchLua, ['used'], []),
   policySet: script(policySetLua, ['policy', 'audit'], ['expectedVersion', 'json', 'by', 'maxLen', 'channel']),
   policyRate: script(policyRateLua, ['bucket'], ['callsPerMinute']),
+  feedbackRecord: script(feedbackRecordLua, ['stage'], ['tier', 'quality', 'retentionDays', 'dayMs']),
+  feedbackRead: script(feedbackReadLua, ['stage'], ['retentionDays', 'dayMs']),
 };
 
 /** Registers every script on a connection; ioredis sends EVALSHA and falls back to EVAL after a Redis restart. */
