@@ -25,6 +25,10 @@ import {
 } from './safety';
 import { TIERS } from './tier';
 
+/** A question's choices: at most this many, each at most this long. */
+export const MAX_CHOICES = 50;
+export const MAX_CHOICE_CHARS = 200;
+
 /** The schema keyword that marks payload fields (see Json below). */
 export const PAYLOAD_MARK = 'payload';
 
@@ -135,6 +139,9 @@ export const schemas = {
     approved: Type.Boolean(),
     responder: Type.String({ minLength: 1, maxLength: 200, description: 'who answered' }),
     reason: Type.Optional(Type.String({ maxLength: 2000 })),
+    answer: Type.Optional(
+      Json('the answer to a question (approved true): one of its choices, or valid against its answerSchema'),
+    ),
   }),
   'approval.pending': Paged({}),
   'approval.get': Params({ requestId: Id('approval request id') }),
@@ -410,6 +417,16 @@ function approvalRequestParams() {
     clientRequestId: Type.Optional(
       Id('idempotency key: the same agentId and clientRequestId give the same request, so a call retried after a dropped connection resumes it'),
     ),
+    choices: Type.Optional(
+      Type.Array(Type.String({ minLength: 1, maxLength: MAX_CHOICE_CHARS }), {
+        minItems: 1,
+        maxItems: MAX_CHOICES,
+        uniqueItems: true,
+        description: 'a question: the answer is one of these (not with answerSchema)',
+      }),
+    ),
+    answerSchema: Type.Optional(JsonObject('a question: the answer is any JSON value valid against this JSON schema (not with choices)')),
+    default: Type.Optional(Json('the answer an expired question gets (one of choices / valid against answerSchema)')),
   });
 }
 

@@ -48,6 +48,14 @@ export interface Approval {
   requestedAt: number;
   decidedAt?: number;
   expiresAt: number;
+  /** A question (docs/approvals.md "Questions"): the answer is one of these… */
+  choices?: string[];
+  /** …or any JSON value valid against this schema. */
+  answerSchema?: Record<string, unknown>;
+  /** What an expired question answers. */
+  default?: unknown;
+  /** The answer: the responder's (approved), or the default (expired). */
+  answer?: unknown;
 }
 
 export interface StreamEvent {

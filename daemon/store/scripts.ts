@@ -116,10 +116,10 @@ export const scripts = {
   agentsStale: script(agentsStaleLua, ['beats', 'listed'], ['thresholdMs', 'cursor', 'limit']),
   agentsExpire: script(agentsExpireLua, ['expiry', 'beats', 'ended', 'listed'], ['agentPrefix', 'batch', 'retentionMs', 'listWindowMs', 'channel']),
   approvalCreate: script(approvalCreateLua, ['request', 'pending'], [
-    'requestId', 'agentId', 'type', 'context', 'risk', 'timeoutMs', 'channel',
+    'requestId', 'agentId', 'type', 'context', 'risk', 'timeoutMs', 'channel', 'choices', 'answerSchema', 'default',
   ]),
   approvalGet: script(approvalGetLua, ['request'], []),
-  approvalRespond: script(approvalRespondLua, ['request', 'pending'], ['requestId', 'approved', 'responder', 'reason', 'retentionMs', 'channel']),
+  approvalRespond: script(approvalRespondLua, ['request', 'pending'], ['requestId', 'approved', 'responder', 'reason', 'retentionMs', 'channel', 'answer']),
   approvalsPending: script(approvalsPendingLua, ['pending'], ['requestPrefix', 'cursor', 'limit']),
   approvalsExpire: script(approvalsExpireLua, ['pending'], ['requestPrefix', 'batch', 'retentionMs', 'channel']),
   eventPublish: script(eventPublishLua, ['stream', 'typeNames', 'typeExpiry'], ['type', 'data', 'maxLen', 'channel', 'retentionMs']),
