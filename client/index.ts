@@ -14,6 +14,8 @@ export {
 } from './dispatch';
 export { PolicyDeniedError, ApprovalRejectedError } from './tool-policy';
 export { SafetyGuard, BreakerOpenError, BudgetExceededError } from './safety-guard';
+export { chooseTier, type TierChoice } from './choose-tier';
+export { ask, type AskOptions, type Answer } from './ask';
 export { ConnectionError, type ConnectionState } from './connection';
 export { discoverDaemon, DaemonNotFoundError, type Endpoint } from './discovery';
 export { RpcError, ErrorCode } from '../protocol/errors';
