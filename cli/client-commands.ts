@@ -118,14 +118,18 @@ export function registerClientCommands(program: Command): void {
     }));
 
   for (const [verb, approved] of [['approve', true], ['reject', false]] as const) {
-    clientCommand(`${verb} <requestId>`)
+    const command = clientCommand(`${verb} <requestId>`)
       .description(`${verb} a pending approval request`)
       .option('--reason <text>', 'why')
-      .option('--as <name>', 'responder name', `${userInfo().username}@cli`)
-      .action(withClient(async (client, flags, o: { reason?: string; as: string }, requestId: string) => {
-        const approval = await client.approvals.respond({ requestId, approved, responder: o.as, reason: o.reason });
-        return flags.json ? printJson(approval) : print(`${approval.status} ${approval.requestId} (${approval.type} for ${approval.agentId})`);
-      }));
+      .option('--as <name>', 'responder name', `${userInfo().username}@cli`);
+    if (approved) command.option('--answer <value>', "answer a question: one of its choices, or JSON (plain text if it does not parse) for its answerSchema");
+    command.action(withClient(async (client, flags, o: { reason?: string; as: string; answer?: string }, requestId: string) => {
+      const answer = o.answer === undefined ? undefined : await answerValue(client, requestId, o.answer);
+      const approval = await client.approvals.respond({ requestId, approved, responder: o.as, reason: o.reason, answer });
+      if (flags.json) return printJson(approval);
+      const answered = approval.answer === undefined ? '' : `: ${JSON.stringify(approval.answer)}`;
+      print(`${approval.status} ${approval.requestId} (${approval.type} for ${approval.agentId})${answered}`);
+    }));
   }
 
   clientCommand('events')
@@ -166,6 +170,20 @@ export function withClient<A extends unknown[]>(
       client.close();
     }
   };
+}
+
+/**
+ * A choice is taken as typed (choices are strings, and "42" must stay "42"); an answer for a
+ * schema is JSON when it parses, else the text itself (so `--answer main` needs no quotes).
+ */
+async function answerValue(client: SwitchboardClient, requestId: string, text: string): Promise<unknown> {
+  const request = await client.approvals.get({ requestId });
+  if (request?.choices !== undefined) return text;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
 }
 
 export function untilInterrupted(): Promise<void> {
