@@ -1,6 +1,7 @@
 /** The CLI beside `daemon`: status, agents, signals, send, broadcast, approvals, approve, reject, events. */
 import { userInfo } from 'node:os';
 import { Command, InvalidArgumentError } from 'commander';
+import { answerFromText } from '../protocol/answer-text';
 import { SwitchboardClient } from '../client/client';
 import { discoverDaemon } from '../client/discovery';
 import type { AgentStatus, Approval, Health, PushedEvent, Signal, StreamEvent } from '../protocol/types';
@@ -172,18 +173,10 @@ export function withClient<A extends unknown[]>(
   };
 }
 
-/**
- * A choice is taken as typed (choices are strings, and "42" must stay "42"); an answer for a
- * schema is JSON when it parses, else the text itself (so `--answer main` needs no quotes).
- */
+/** The answer --answer stands for, read against the request's question. */
 async function answerValue(client: SwitchboardClient, requestId: string, text: string): Promise<unknown> {
   const request = await client.approvals.get({ requestId });
-  if (request?.choices !== undefined) return text;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
+  return answerFromText(request ?? {}, text);
 }
 
 export function untilInterrupted(): Promise<void> {
