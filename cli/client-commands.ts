@@ -1,6 +1,7 @@
 /** The CLI beside `daemon`: status, agents, signals, send, broadcast, approvals, approve, reject, events. */
 import { userInfo } from 'node:os';
 import { Command, InvalidArgumentError } from 'commander';
+import { answerFromText } from '../protocol/answer-text';
 import { SwitchboardClient } from '../client/client';
 import { discoverDaemon } from '../client/discovery';
 import type { AgentStatus, Approval, Health, PushedEvent, Signal, StreamEvent } from '../protocol/types';
@@ -118,14 +119,18 @@ export function registerClientCommands(program: Command): void {
     }));
 
   for (const [verb, approved] of [['approve', true], ['reject', false]] as const) {
-    clientCommand(`${verb} <requestId>`)
+    const command = clientCommand(`${verb} <requestId>`)
       .description(`${verb} a pending approval request`)
       .option('--reason <text>', 'why')
-      .option('--as <name>', 'responder name', `${userInfo().username}@cli`)
-      .action(withClient(async (client, flags, o: { reason?: string; as: string }, requestId: string) => {
-        const approval = await client.approvals.respond({ requestId, approved, responder: o.as, reason: o.reason });
-        return flags.json ? printJson(approval) : print(`${approval.status} ${approval.requestId} (${approval.type} for ${approval.agentId})`);
-      }));
+      .option('--as <name>', 'responder name', `${userInfo().username}@cli`);
+    if (approved) command.option('--answer <value>', "answer a question: one of its choices, or JSON (plain text if it does not parse) for its answerSchema");
+    command.action(withClient(async (client, flags, o: { reason?: string; as: string; answer?: string }, requestId: string) => {
+      const answer = o.answer === undefined ? undefined : await answerValue(client, requestId, o.answer);
+      const approval = await client.approvals.respond({ requestId, approved, responder: o.as, reason: o.reason, answer });
+      if (flags.json) return printJson(approval);
+      const answered = approval.answer === undefined ? '' : `: ${JSON.stringify(approval.answer)}`;
+      print(`${approval.status} ${approval.requestId} (${approval.type} for ${approval.agentId})${answered}`);
+    }));
   }
 
   clientCommand('events')
@@ -166,6 +171,12 @@ export function withClient<A extends unknown[]>(
       client.close();
     }
   };
+}
+
+/** The answer --answer stands for, read against the request's question. */
+async function answerValue(client: SwitchboardClient, requestId: string, text: string): Promise<unknown> {
+  const request = await client.approvals.get({ requestId });
+  return answerFromText(request ?? {}, text);
 }
 
 export function untilInterrupted(): Promise<void> {

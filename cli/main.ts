@@ -14,6 +14,7 @@ import { registerOutcomeCommands } from './outcome-commands';
 import { registerSafetyCommands } from './safety-commands';
 import { registerPolicyCommands } from './policy-commands';
 import { registerBreakerBudgetCommands } from './breaker-budget-commands';
+import { registerFeedbackCommands } from './feedback-commands';
 
 const program = new Command('switchboard')
   .description('Switchboard: run many AI agents side by side and watch, coordinate and guard them')
@@ -29,6 +30,7 @@ registerSafetyCommands(program);
 registerPolicyCommands(program);
 registerBreakerBudgetCommands(program);
 registerCoordinationCommands(program);
+registerFeedbackCommands(program);
 for (const command of program.commands) command.exitOverride();
 
 program.parseAsync(process.argv).catch((error: unknown) => {

@@ -15,6 +15,8 @@ export {
 export { PolicyDeniedError, ApprovalRejectedError } from './tool-policy';
 export { SafetyGuard, BreakerOpenError, BudgetExceededError } from './safety-guard';
 export { withLock, withPermit, NotAcquiredError, LeaseLostError, type LeaseOptions, type LockContext, type PermitContext } from './coordination';
+export { chooseTier, type TierChoice } from './choose-tier';
+export { ask, type AskOptions, type Answer } from './ask';
 export { ConnectionError, type ConnectionState } from './connection';
 export { discoverDaemon, DaemonNotFoundError, type Endpoint } from './discovery';
 export { RpcError, ErrorCode } from '../protocol/errors';

@@ -79,10 +79,12 @@ export class FleetNotifier {
     let text = `Switchboard: ${approval.agentId} asks to "${approval.type}" (${approval.risk} risk)${summary ? ` — ${summary}` : ''}`;
     if (this.openTexts.has(text)) text += ` · request ${approval.requestId.slice(0, 8)}`;
     this.openTexts.add(text);
-    const actions = approval.risk === 'high' ? ['Review…', 'Reject'] : ['Approve', 'Reject', 'Details'];
+    // A question's Answer… prompts for the answer (its choices, or a text box) before it is sent.
+    const approve = approval.choices !== undefined || approval.answerSchema !== undefined ? 'Answer…' : 'Approve';
+    const actions = approval.risk === 'high' ? ['Review…', 'Reject'] : [approve, 'Reject', 'Details'];
     try {
       const choice = await vscode.window.showWarningMessage(text, ...actions);
-      if (choice === 'Approve') await answerApproval(this.services, true, { requestId: approval.requestId, reason: '' });
+      if (choice === approve) await answerApproval(this.services, true, { requestId: approval.requestId, reason: '' });
       else if (choice === 'Reject') await answerApproval(this.services, false, { requestId: approval.requestId });
       else if (choice === 'Details' || choice === 'Review…') this.services.showApproval(approval);
     } finally {

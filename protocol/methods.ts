@@ -13,6 +13,8 @@ import type {
   SemaphoreInfo,
   Breaker,
   Budget,
+  FeedbackRecorded,
+  FeedbackStats,
   HelloResult,
   Job,
   OutcomeEvent,
@@ -26,6 +28,7 @@ import type {
   RuleSet,
   Signal,
   StreamEvent,
+  TierRecommendation,
   ToolSpec,
   ValidationResult,
 } from './types';
@@ -99,6 +102,9 @@ interface Results {
   'barrier.wait': BarrierResult;
   'ratelimit.take': RateLimitResult;
   'quota.take': QuotaResult;
+  'feedback.record': FeedbackRecorded;
+  'feedback.stats': FeedbackStats;
+  'feedback.recommend': TierRecommendation;
 }
 
 /** Listings that answer one Page instead of the whole array when called with `limit`: method → item. */
@@ -257,6 +263,12 @@ export const METHODS = {
     result: 'QuotaResult',
     doc: '*Extension to SPEC §4*: takes cost units of a quota of `limit` per period, over fixed periods or a sliding window, shared by every daemon.',
   },
+  'feedback.record': { result: 'FeedbackRecorded', doc: "Counts a quality score in today's bucket of the workflow stage and tier (kept 7 days)." },
+  'feedback.stats': { result: 'FeedbackStats', doc: 'avg, min, max, count and trend of the scores of the last 7 days (nulls and count 0 without any).' },
+  'feedback.recommend': {
+    result: 'TierRecommendation',
+    doc: 'Upgrade when avg < 0.7; downgrade when avg > 0.9 and the lower tier averages > 0.85; else keep. Confidence min(1, count / 20).',
+  },
 } as const satisfies Record<MethodName, MethodInfo>;
 
 /** Method prefixes that become SDK namespaces (`agent.start` → `client.agents.start`): one line per domain. */
@@ -277,6 +289,7 @@ export const NAMESPACES = {
   barrier: 'barriers',
   ratelimit: 'ratelimits',
   quota: 'quotas',
+  feedback: 'feedback',
 } as const;
 
 /** Every method name at run time (the SDK builds its namespaces from it without loading the schemas). */

@@ -24,6 +24,11 @@ import {
   SEVERITIES,
   TOOL_FLAGS,
 } from './safety';
+import { TIERS } from './tier';
+
+/** A question's choices: at most this many, each at most this long. */
+export const MAX_CHOICES = 50;
+export const MAX_CHOICE_CHARS = 200;
 
 /** The schema keyword that marks payload fields (see Json below). */
 export const PAYLOAD_MARK = 'payload';
@@ -135,6 +140,9 @@ export const schemas = {
     approved: Type.Boolean(),
     responder: Type.String({ minLength: 1, maxLength: 200, description: 'who answered' }),
     reason: Type.Optional(Type.String({ maxLength: 2000 })),
+    answer: Type.Optional(
+      Json('the answer to a question (approved true): one of its choices, or valid against its answerSchema'),
+    ),
   }),
   'approval.pending': Paged({}),
   'approval.get': Params({ requestId: Id('approval request id') }),
@@ -341,6 +349,15 @@ export const schemas = {
     ),
     cost: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000_000, description: 'units this take needs, at most limit; default 1' })),
   }),
+  'feedback.record': Params({
+    workflow: Id('workflow the stage belongs to'),
+    stage: Id('stage of the workflow that was scored'),
+    tier: TierSchema('model tier that did the work'),
+    quality: Type.Number({ minimum: 0, maximum: 1, description: 'quality score, 0 (worst) to 1 (best)' }),
+    metadata: Type.Optional(JsonObject('free-form context of the score (answered back, not stored)')),
+  }),
+  'feedback.stats': Params({ workflow: Id('workflow'), stage: Id('stage'), tier: TierSchema('model tier') }),
+  'feedback.recommend': Params({ workflow: Id('workflow'), stage: Id('stage'), currentTier: TierSchema('the tier the stage runs on now') }),
 };
 
 /** One validator rule: data, not code (docs/safety.md "Rule format"). */
@@ -408,6 +425,10 @@ export function SafetyPolicySchema() {
   );
 }
 
+function TierSchema(description: string) {
+  return Type.Enum(TIERS, { description: `${description}: ${TIERS.join(', ')}` });
+}
+
 function OutcomeStatus() {
   return Type.Enum(OUTCOME_STATUSES);
 }
@@ -454,6 +475,16 @@ function approvalRequestParams() {
     clientRequestId: Type.Optional(
       Id('idempotency key: the same agentId and clientRequestId give the same request, so a call retried after a dropped connection resumes it'),
     ),
+    choices: Type.Optional(
+      Type.Array(Type.String({ minLength: 1, maxLength: MAX_CHOICE_CHARS }), {
+        minItems: 1,
+        maxItems: MAX_CHOICES,
+        uniqueItems: true,
+        description: 'a question: the answer is one of these (not with answerSchema)',
+      }),
+    ),
+    answerSchema: Type.Optional(JsonObject('a question: the answer is any JSON value valid against this JSON schema (not with choices)')),
+    default: Type.Optional(Json('the answer an expired question gets (one of choices / valid against answerSchema)')),
   });
 }
 

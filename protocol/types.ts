@@ -3,6 +3,7 @@ import type { DaemonLimits } from './limits';
 import type { OutcomeSeverity, OutcomeStatus } from './outcome';
 import type { Direction, RuleAction, SafetyLevel, SafetySeverity, ToolFlag } from './safety';
 import type { SafetyPolicyDoc, SafetyRuleDoc } from './schemas';
+import type { Tier } from './tier';
 
 export type { OutcomeSeverity, OutcomeStatus };
 
@@ -47,6 +48,14 @@ export interface Approval {
   requestedAt: number;
   decidedAt?: number;
   expiresAt: number;
+  /** A question (docs/approvals.md "Questions"): the answer is one of these… */
+  choices?: string[];
+  /** …or any JSON value valid against this schema. */
+  answerSchema?: Record<string, unknown>;
+  /** What an expired question answers. */
+  default?: unknown;
+  /** The answer: the responder's (approved), or the default (expired). */
+  answer?: unknown;
 }
 
 export interface StreamEvent {
@@ -540,4 +549,46 @@ export interface RateLimitResult {
 export interface QuotaResult extends RateLimitResult {
   /** Epoch ms when the current fixed period ends (sliding: when the current weighting period ends). */
   resetAt: number;
+}
+
+/** Feedback (SPEC §4 "Feedback", docs/feedback.md). */
+export type { Tier };
+
+export interface FeedbackRecorded {
+  workflow: string;
+  stage: string;
+  tier: Tier;
+  quality: number;
+  /** Redis time of the record (epoch ms); the sample counts until the end of the day 6 days later (UTC). */
+  recordedAt: number;
+  /** As sent; not stored (the stats keep counts and sums only). */
+  metadata?: Record<string, unknown>;
+}
+
+export type FeedbackTrend = 'improving' | 'declining' | 'stable';
+
+export interface FeedbackStats {
+  workflow: string;
+  stage: string;
+  tier: Tier;
+  /** Over the samples of the last 7 days; null without samples. */
+  avg: number | null;
+  min: number | null;
+  max: number | null;
+  count: number;
+  /** The newest day's average against the average of the days before it (stable within 0.05, or with one day of samples). */
+  trend: FeedbackTrend;
+  /** *Extension*: that difference (newest day minus the days before), null with fewer than two days of samples. */
+  trendDelta: number | null;
+}
+
+export interface TierRecommendation {
+  recommendedTier: Tier;
+  /** *Extension*: which way the recommendation moves. */
+  change: 'upgrade' | 'downgrade' | 'keep';
+  reason: string;
+  /** 0..1 from the sample counts behind the decision: min(1, count / 20). */
+  confidence: number;
+  /** *Extension*: the current tier's stats the decision read. */
+  current: FeedbackStats;
 }

@@ -10,6 +10,7 @@ import type { CallContext, Handlers } from '../domain/context';
 import { RawJson, rawOrNull } from '../store/raw-json';
 import { answerListing, toScriptPage } from '../store/pages';
 import { scripts } from '../store/scripts';
+import { checkQuestion, checkResponse } from './answers';
 
 type ApprovalHandlers = Pick<
   Handlers,
@@ -38,6 +39,7 @@ export function approvalHandlers({ redis, keys, limits }: Deps, waiters: Waiters
 
   /** Files the request (or, with an idempotency key, finds the one filed before); answers its id and Approval JSON. */
   const create = async (p: ParamsOf<'approval.create'>, ctx: CallContext): Promise<{ requestId: string; json: RawJson }> => {
+    checkQuestion(p);
     const requestId = p.clientRequestId === undefined ? randomUUID() : idempotentRequestId(p.agentId, p.clientRequestId);
     const json = rawOrNull(
       await scripts.approvalCreate.run(
@@ -51,6 +53,9 @@ export function approvalHandlers({ redis, keys, limits }: Deps, waiters: Waiters
           risk: p.risk ?? 'medium',
           timeoutMs: p.timeoutMs ?? DEFAULTS.approvalTimeoutMs,
           channel: keys.channels.approvals,
+          choices: p.choices === undefined ? '' : JSON.stringify(p.choices),
+          answerSchema: ctx.json.answerSchema ?? '',
+          default: ctx.json.default ?? '',
         },
       ),
     );
@@ -67,8 +72,14 @@ export function approvalHandlers({ redis, keys, limits }: Deps, waiters: Waiters
 
     'approval.wait': (p, ctx) => waitForDecision(p.requestId, p.timeoutMs, ctx),
 
-    'approval.respond': async (p) =>
-      rawOrNull(
+    'approval.respond': async (p, ctx) => {
+      const stored = await get(p.requestId);
+      // An unknown id falls through to the script's NOT_FOUND; a decided one to its CONFLICT.
+      const request = stored === undefined ? undefined : (JSON.parse(stored) as Approval);
+      if (request?.status === 'pending') checkResponse(request, p.approved, p.answer);
+      // Approving a question without an answer takes its default (checkResponse refused it if there is none).
+      const answer = ctx.json.answer ?? (p.approved && request?.default !== undefined ? JSON.stringify(request.default) : '');
+      return rawOrNull(
         await scripts.approvalRespond.run(
           redis,
           { request: keys.approval(p.requestId), pending: keys.approvalsPending },
@@ -79,9 +90,11 @@ export function approvalHandlers({ redis, keys, limits }: Deps, waiters: Waiters
             reason: p.reason ?? '',
             retentionMs: RETENTION.decidedApprovalMs,
             channel: keys.channels.approvals,
+            answer,
           },
         ),
-      ),
+      );
+    },
 
     'approval.pending': (p) =>
       answerListing(

@@ -141,6 +141,13 @@ export function createKeys(namespace = 'sb') {
     /** Sorted set of the scopes that have a budget, every score 0 (ordered by name: budget.list). */
     budgetScopes: `${budgets}:scopes`,
 
+    /**
+     * Feedback: one hash per workflow stage under its own hash tag (stages spread over a Cluster;
+     * recommend reads a stage's tiers in one script). Fields `<tier>:<day number>` hold
+     * "count sum min max" of that day's scores. `#` cannot occur in an id, so no two stages share a tag.
+     */
+    feedbackStage: (workflow: string, stage: string) => `{${namespace}:fb:${workflow}#${stage}}`,
+
     /** Pub/sub channels: every state change is published on its domain's channel (see daemon/events/frame.ts). */
     channels: {
       agents: `${namespace}:ch:agents`,

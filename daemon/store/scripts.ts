@@ -58,6 +58,8 @@ import toolDeprecateLua from './lua/toolDeprecate-3.lua';
 import toolListLua from './lua/toolList-3.lua';
 import toolRegisterLua from './lua/toolRegister-3.lua';
 import toolsTouchLua from './lua/toolsTouch-1.lua';
+import feedbackReadLua from './lua/feedbackRead-1.lua';
+import feedbackRecordLua from './lua/feedbackRecord-1.lua';
 import agentJson from './lua/includes/agentJson.lua';
 import breaker from './lua/includes/breaker.lua';
 import budget from './lua/includes/budget.lua';
@@ -132,10 +134,10 @@ export const scripts = {
   agentsStale: script(agentsStaleLua, ['beats', 'listed'], ['thresholdMs', 'cursor', 'limit']),
   agentsExpire: script(agentsExpireLua, ['expiry', 'beats', 'ended', 'listed'], ['agentPrefix', 'batch', 'retentionMs', 'listWindowMs', 'channel']),
   approvalCreate: script(approvalCreateLua, ['request', 'pending'], [
-    'requestId', 'agentId', 'type', 'context', 'risk', 'timeoutMs', 'channel',
+    'requestId', 'agentId', 'type', 'context', 'risk', 'timeoutMs', 'channel', 'choices', 'answerSchema', 'default',
   ]),
   approvalGet: script(approvalGetLua, ['request'], []),
-  approvalRespond: script(approvalRespondLua, ['request', 'pending'], ['requestId', 'approved', 'responder', 'reason', 'retentionMs', 'channel']),
+  approvalRespond: script(approvalRespondLua, ['request', 'pending'], ['requestId', 'approved', 'responder', 'reason', 'retentionMs', 'channel', 'answer']),
   approvalsPending: script(approvalsPendingLua, ['pending'], ['requestPrefix', 'cursor', 'limit']),
   approvalsExpire: script(approvalsExpireLua, ['pending'], ['requestPrefix', 'batch', 'retentionMs', 'channel']),
   eventPublish: script(eventPublishLua, ['stream', 'typeNames', 'typeExpiry'], ['type', 'data', 'maxLen', 'channel', 'retentionMs']),
@@ -204,6 +206,8 @@ export const scripts = {
   barrierLeave: script(barrierLeaveLua, ['barrier'], ['name', 'generation', 'channel']),
   ratelimitTake: script(ratelimitTakeLua, ['bucket'], ['rate', 'burst', 'cost']),
   quotaTake: script(quotaTakeLua, ['quota'], ['limit', 'periodMs', 'sliding', 'cost']),
+  feedbackRecord: script(feedbackRecordLua, ['stage'], ['tier', 'quality', 'retentionDays', 'dayMs']),
+  feedbackRead: script(feedbackReadLua, ['stage'], ['retentionDays', 'dayMs']),
 };
 
 /** Registers every script on a connection; ioredis sends EVALSHA and falls back to EVAL after a Redis restart. */

@@ -1,5 +1,6 @@
-/** Answering approvals: from the palette (QuickPick, then an optional reason), inline in the view, or a notification. */
+/** Answering approvals: from the palette (QuickPick, a question's answer, then an optional reason), inline in the view, or a notification. */
 import * as vscode from 'vscode';
+import { answerFromText } from '../../protocol/answer-text';
 import { ErrorCode, RpcError } from '../../protocol/errors';
 import type { Approval } from '../../protocol/types';
 import type { ExtensionServices } from '../context';
@@ -12,6 +13,8 @@ export interface AnswerArgs {
   requestId?: string;
   /** A string skips the reason prompt ("" = no reason). */
   reason?: string;
+  /** A question's answer: skips its prompt. */
+  answer?: unknown;
 }
 
 /** `selected`: the Approvals view's selected row, for a click on it (its command carries no arguments, see ApprovalsView). */
@@ -33,6 +36,8 @@ export async function answerApproval(services: ExtensionServices, approved: bool
   const verb = approved ? 'Approve' : 'Reject';
   const requestId = arg?.requestId ?? (await pickApproval(services, verb));
   if (!requestId) return undefined;
+  const answer = approved ? await promptAnswer(services, requestId, arg) : undefined;
+  if (answer === ESCAPED) return undefined;
   const given = arg && 'reason' in arg && typeof arg.reason === 'string' ? arg.reason : undefined;
   const reason =
     given ??
@@ -43,14 +48,43 @@ export async function answerApproval(services: ExtensionServices, approved: bool
     }));
   if (reason === undefined) return undefined; // Esc
   try {
-    const decided = await services.client().approvals.respond({ requestId, approved, responder: responderName(), reason: reason || undefined });
-    confirmDone(services, `${decided.status} "${decided.type}" for ${decided.agentId}`, `request ${requestId}`);
+    const decided = await services.client().approvals.respond({ requestId, approved, responder: responderName(), reason: reason || undefined, answer });
+    const answered = decided.answer === undefined ? '' : `: ${JSON.stringify(decided.answer)}`;
+    confirmDone(services, `${decided.status} "${decided.type}" for ${decided.agentId}${answered}`, `request ${requestId}`);
     return decided;
   } catch (error) {
     const message = error instanceof RpcError && error.code === ErrorCode.Conflict ? `already answered: ${error.message}` : (error as Error).message;
     void vscode.window.showWarningMessage(`Switchboard: could not ${verb.toLowerCase()}: ${message}`);
     return undefined;
   }
+}
+
+const ESCAPED = Symbol('escaped');
+
+/**
+ * A question's answer: a QuickPick of its choices, or an InputBox for an answer schema (JSON, or
+ * plain text; the daemon checks it against the schema and a refusal shows as a warning). Left
+ * empty, the daemon answers the default if the question has one. Not a question: undefined.
+ */
+async function promptAnswer(services: ExtensionServices, requestId: string, arg?: AnswerArgs | Approval): Promise<unknown> {
+  if (arg && 'answer' in arg && arg.answer !== undefined) return arg.answer;
+  const approval = services.store.approvals.get(requestId) ?? (await services.client().approvals.get({ requestId }));
+  if (!approval || (approval.choices === undefined && approval.answerSchema === undefined)) return undefined;
+  const context = approval.context as { question?: unknown } | null;
+  const question = typeof context?.question === 'string' ? context.question : `Answer "${approval.type}" for ${approval.agentId}`;
+  const fallback = approval.default === undefined ? '' : ` (nothing: the default ${JSON.stringify(approval.default)})`;
+  if (approval.choices !== undefined) {
+    const picked = await vscode.window.showQuickPick(approval.choices, { title: question, placeHolder: `Your answer${fallback}`, ignoreFocusOut: true });
+    return picked ?? ESCAPED;
+  }
+  const text = await vscode.window.showInputBox({
+    title: question,
+    prompt: `${approval.answerSchema!.type === 'string' ? 'Your answer' : 'Your answer as JSON (plain text is taken as a string)'}${fallback}`,
+    ignoreFocusOut: true,
+    validateInput: (value) => (value.trim() === '' && approval.default === undefined ? 'An answer is needed: this question has no default' : undefined),
+  });
+  if (text === undefined) return ESCAPED;
+  return text.trim() === '' ? undefined : answerFromText(approval, text);
 }
 
 async function pickApproval(services: ExtensionServices, verb: string): Promise<string | undefined> {

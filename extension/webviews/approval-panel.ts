@@ -61,8 +61,8 @@ export class ApprovalPanels implements vscode.Disposable {
       host: new WebviewHost<ApprovalProtocol>(
         panel.webview,
         {
-          respond: async ({ approved, reason }) => {
-            const decided = await this.services.client().approvals.respond({ requestId, approved, responder: responderName(), reason: reason || undefined });
+          respond: async ({ approved, reason, answer }) => {
+            const decided = await this.services.client().approvals.respond({ requestId, approved, responder: responderName(), reason: reason || undefined, answer });
             confirmDone(this.services, `${decided.status} "${decided.type}" for ${decided.agentId}`, `request ${requestId}, in its panel`);
             this.update(requestId, decided);
             return decided;

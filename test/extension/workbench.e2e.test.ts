@@ -112,6 +112,42 @@ describe('extension in a real VS Code (code-server + Chromium)', function () {
     assert.equal((await client.approvals.get({ requestId }))?.status, 'approved');
   });
 
+  it('answers a question from the command palette with a QuickPick of its choices, and another from its webview\'s choice buttons', async () => {
+    const asked = await client.approvals.create({
+      agentId: 'e2e-asker', type: 'question', risk: 'low', timeoutMs: 600_000,
+      context: { question: 'Which region should the canary go to?' }, choices: ['eu-west', 'us-east', 'ap-south'], default: 'eu-west',
+    });
+    await runCommand(page, 'Switchboard: Approve Pending Request');
+    const request = page.locator('.quick-input-list .monaco-list-row', { hasText: 'question · e2e-asker' }).first();
+    await request.waitFor();
+    await request.click();
+    const choice = page.locator('.quick-input-list .monaco-list-row', { hasText: 'us-east' }).first();
+    await choice.waitFor();
+    assert.match(await page.locator('.quick-input-title').innerText(), /Which region should the canary go to\?/);
+    await shot('question-quick-pick');
+    await choice.click();
+    await page.locator('.quick-input-widget input').waitFor();
+    await page.keyboard.press('Enter'); // no reason
+    const decided = await approvals.next((e) => e.type === 'approval.approved' && (e.data as Approval).requestId === asked.requestId);
+    assert.equal((decided.data as Approval).answer, 'us-east');
+    assert.equal((await client.approvals.get({ requestId: asked.requestId }))?.answer, 'us-east');
+
+    const pending = await client.approvals.create({
+      agentId: 'e2e-asker', type: 'region', risk: 'low', timeoutMs: 600_000,
+      context: { question: 'And the second canary?' }, choices: ['eu-west', 'us-east', 'ap-south'],
+    });
+    const item = row(/^region · e2e-asker/);
+    await item.waitFor({ timeout: 30_000 });
+    await item.click();
+    const frame = webviewContent(page);
+    await frame.locator('vscode-button.choice', { hasText: 'ap-south' }).waitFor();
+    await shot('question-webview');
+    await frame.locator('vscode-button.choice', { hasText: 'ap-south' }).click();
+    const viaPanel = await approvals.next((e) => e.type === 'approval.approved' && (e.data as Approval).requestId === pending.requestId);
+    assert.equal((viaPanel.data as Approval).answer, 'ap-south');
+    await frame.locator('#verdict', { hasText: /Answered “ap-south” by .*@vscode/ }).waitFor();
+  });
+
   it('pops a notification for a new request, answered from its Approve button', async () => {
     const { requestId } = await client.approvals.create({ agentId: 'e2e-notify', type: 'restart', risk: 'low', context: { service: 'worker' } });
     const toast = page.locator('.notification-toast', { hasText: 'e2e-notify asks to "restart" (low risk)' });

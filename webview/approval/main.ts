@@ -1,4 +1,4 @@
-/** The approval webview: the request, readable; a live countdown; a reason; Approve / Reject. Read-only once answered anywhere. */
+/** The approval webview: the request, readable; a live countdown; a question's answer; a reason; Approve / Reject. Read-only once answered anywhere. */
 import '@vscode-elements/elements/dist/vscode-badge/index.js';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-label/index.js';
@@ -9,6 +9,7 @@ import type { Approval } from '../../protocol/types';
 import { duration, h, renderJson } from '../shared/dom';
 import { HostChannel } from '../shared/host-channel';
 import type { ApprovalProtocol } from './protocol';
+import { isQuestion, questionPart, verdictText, type QuestionPart } from './question';
 
 /** Saved so that VS Code can bring the panel back after a window reload (see ApprovalPanels.restore). */
 interface SavedState {
@@ -20,6 +21,7 @@ const app = document.getElementById('app')!;
 let shownId: string | undefined;
 let clockOffset = 0;
 let ticker: ReturnType<typeof setInterval> | undefined;
+let question: QuestionPart | undefined;
 
 const parts = {
   countdown: h('p', { class: 'countdown', id: 'countdown' }),
@@ -38,11 +40,16 @@ host.on('show', ({ approval, now }) => {
 });
 host.on('decided', ({ approval }) => update(approval));
 
-parts.approve.addEventListener('click', () => void answer(true));
+parts.approve.addEventListener('click', () => void answer(true, question?.typed()));
 parts.reject.addEventListener('click', () => void answer(false));
 
 function build(approval: Approval): void {
   shownId = approval.requestId;
+  question = isQuestion(approval) ? questionPart(approval, (choice) => void answer(true, choice)) : undefined;
+  // A choice button is the answer; a text answer is sent with Answer. Reject declines the question.
+  parts.approve.hidden = approval.choices !== undefined;
+  parts.approve.textContent = question ? 'Answer' : 'Approve';
+  parts.reject.textContent = question ? 'Decline' : 'Reject';
   app.replaceChildren(
     h('header', {},
       h('h1', {}, approval.type),
@@ -53,6 +60,7 @@ function build(approval: Approval): void {
     parts.verdict,
     h('section', { class: 'context', 'aria-label': 'Context' }, h('h2', {}, 'Context'), renderJson(approval.context),
       h('details', {}, h('summary', {}, 'Raw JSON'), h('pre', {}, JSON.stringify(approval.context, null, 2)))),
+    ...(question ? [question.element] : []),
     h('vscode-label', { for: 'reason' }, 'Reason'),
     parts.reason,
     h('div', { class: 'actions' }, parts.approve, parts.reject),
@@ -63,6 +71,7 @@ function build(approval: Approval): void {
 function update(approval: Approval): void {
   const pending = approval.status === 'pending';
   parts.approve.disabled = parts.reject.disabled = parts.reason.disabled = !pending;
+  question?.setDisabled(!pending);
   app.classList.toggle('decided', !pending);
   clearInterval(ticker);
   if (pending) {
@@ -80,21 +89,26 @@ function update(approval: Approval): void {
   parts.countdown.hidden = true;
   parts.verdict.hidden = false;
   parts.verdict.className = `verdict verdict-${approval.status}`;
-  parts.verdict.textContent =
-    approval.status === 'expired'
-      ? 'Expired without an answer (treated as rejected).'
-      : `${approval.status === 'approved' ? 'Approved' : 'Rejected'} by ${approval.responder ?? 'someone'}${approval.reason ? `: “${approval.reason}”` : ''}.`;
+  parts.verdict.textContent = verdictText(approval);
   parts.error.textContent = '';
 }
 
-async function answer(approved: boolean): Promise<void> {
-  parts.approve.disabled = parts.reject.disabled = true;
+async function answer(approved: boolean, given?: unknown): Promise<void> {
+  const controls = (disabled: boolean) => {
+    parts.approve.disabled = parts.reject.disabled = disabled;
+    question?.setDisabled(disabled);
+  };
+  controls(true);
   parts.error.textContent = '';
+  question?.invalid(undefined);
   try {
-    update(await host.request('respond', { approved, reason: parts.reason.value }));
+    update(await host.request('respond', { approved, reason: parts.reason.value, ...(approved && given !== undefined ? { answer: given } : {}) }));
   } catch (error) {
-    parts.error.textContent = (error as Error).message;
-    parts.approve.disabled = parts.reject.disabled = false;
+    const message = (error as Error).message;
+    // The daemon names the field it refused: an answer's reason goes under the answer.
+    if (question && /\banswer\b/.test(message)) question.invalid(message);
+    else parts.error.textContent = message;
+    controls(false);
   }
 }
 

@@ -3,8 +3,8 @@ import type { Approval } from '../../protocol/types';
 
 export interface ApprovalProtocol {
   requests: {
-    /** Answer the request; resolves with the decided approval, or fails with the reason (e.g. already answered). */
-    respond: [{ approved: boolean; reason: string }, Approval];
+    /** Answer the request (a question with its answer); resolves with the decided approval, or fails with the reason (e.g. already answered). */
+    respond: [{ approved: boolean; reason: string; answer?: unknown }, Approval];
   };
   toHost: {
     ready: Record<string, never>;

@@ -10,6 +10,7 @@
   ARGV[4] reason, or ""
   ARGV[5] retention of a decided record (ms)
   ARGV[6] approvals channel
+  ARGV[7] the answer (JSON text, checked by the caller against the question), or ""
   Returns the Approval JSON; publishes approval.approved | approval.rejected.
   Errors: NOT_FOUND, CONFLICT (already decided or expired).
 ]]
@@ -32,8 +33,12 @@ if f[1] ~= 'pending' then
 end
 local extra = { 'responder', ARGV[3] }
 if ARGV[4] ~= '' then
-  extra[3] = 'reason'
-  extra[4] = ARGV[4]
+  extra[#extra + 1] = 'reason'
+  extra[#extra + 1] = ARGV[4]
+end
+if ARGV[7] ~= '' then
+  extra[#extra + 1] = 'answer'
+  extra[#extra + 1] = ARGV[7]
 end
 local json = decideApproval(KEYS[1], ARGV[1], ARGV[2] == '1' and 'approved' or 'rejected', now, extra, ARGV[5], ARGV[6])
 redis.call('ZREM', KEYS[2], ARGV[1])
