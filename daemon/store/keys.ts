@@ -141,6 +141,14 @@ export function createKeys(namespace = 'sb') {
     /** Sorted set of the scopes that have a budget, every score 0 (ordered by name: budget.list). */
     budgetScopes: `${budgets}:scopes`,
 
+    /**
+     * Hash of one workflow and its steps (daemon/store/lua/includes/workflowSteps.lua), under its own
+     * tag so that workflows spread over a Redis Cluster.
+     */
+    workflow: (workflowId: string) => `{${namespace}:wf:${workflowId}}`,
+    /** Sorted set: workflow id → start time (workflow.list); in its own slot, written beside workflow.start's script. */
+    workflowIds: `{${namespace}:workflows}:ids`,
+
     /** Pub/sub channels: every state change is published on its domain's channel (see daemon/events/frame.ts). */
     channels: {
       agents: `${namespace}:ch:agents`,
@@ -150,6 +158,7 @@ export function createKeys(namespace = 'sb') {
       queues: `${namespace}:ch:queues`,
       outcomes: `${namespace}:ch:outcomes`,
       safety: `${namespace}:ch:safety`,
+      workflows: `${namespace}:ch:workflows`,
     },
   };
 }

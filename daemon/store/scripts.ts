@@ -58,6 +58,12 @@ import toolDeprecateLua from './lua/toolDeprecate-3.lua';
 import toolListLua from './lua/toolList-3.lua';
 import toolRegisterLua from './lua/toolRegister-3.lua';
 import toolsTouchLua from './lua/toolsTouch-1.lua';
+import workflowCancelLua from './lua/workflowCancel-1.lua';
+import workflowGetLua from './lua/workflowGet-1.lua';
+import workflowPauseLua from './lua/workflowPause-1.lua';
+import workflowResumeLua from './lua/workflowResume-1.lua';
+import workflowRetryStepLua from './lua/workflowRetryStep-1.lua';
+import workflowStartLua from './lua/workflowStart-2.lua';
 import agentJson from './lua/includes/agentJson.lua';
 import breaker from './lua/includes/breaker.lua';
 import budget from './lua/includes/budget.lua';
@@ -72,9 +78,10 @@ import queueJob from './lua/includes/queueJob.lua';
 import queueMoves from './lua/includes/queueMoves.lua';
 import signalMatch from './lua/includes/signalMatch.lua';
 import zsetPage from './lua/includes/zsetPage.lua';
+import workflowSteps from './lua/includes/workflowSteps.lua';
 
 const includes = new Map<string, string>([
-  ...[agentJson, approvalJson, auditAppend, breaker, budget, decideApproval, endAgent, nowMs, outcomeWindow, publishEvent, queueJob, queueMoves, signalMatch, zsetPage].map(
+  ...[agentJson, approvalJson, auditAppend, breaker, budget, decideApproval, endAgent, nowMs, outcomeWindow, publishEvent, queueJob, queueMoves, signalMatch, zsetPage, workflowSteps].map(
     (include) => [`includes/${include.file}`, include.source] as const,
   ),
   ['includes/scriptErrors', SCRIPT_ERRORS_LUA] as const,
@@ -174,6 +181,13 @@ export const scripts = {
   toolsTouch: script(toolsTouchLua, ['used'], []),
   policySet: script(policySetLua, ['policy', 'audit'], ['expectedVersion', 'json', 'by', 'maxLen', 'channel']),
   policyRate: script(policyRateLua, ['bucket'], ['callsPerMinute']),
+  /** Takes, after its named arguments, the field/value pairs of the workflow's definition (workflows/definition.ts). */
+  workflowStart: script(workflowStartLua, ['workflow', 'ids'], ['workflowId', 'queuesChannel', 'workflowsChannel']),
+  workflowGet: script(workflowGetLua, ['workflow'], ['summary']),
+  workflowCancel: script(workflowCancelLua, ['workflow'], ['workflowId']),
+  workflowPause: script(workflowPauseLua, ['workflow'], ['workflowId']),
+  workflowResume: script(workflowResumeLua, ['workflow'], ['workflowId']),
+  workflowRetryStep: script(workflowRetryStepLua, ['workflow'], ['workflowId', 'step']),
 };
 
 /** Registers every script on a connection; ioredis sends EVALSHA and falls back to EVAL after a Redis restart. */

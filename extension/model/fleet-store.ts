@@ -98,7 +98,8 @@ export class FleetStore {
         break;
       case 'queues':
       case 'safety':
-        return; // the Queues and Safety features' (their own subscriptions)
+      case 'workflows':
+        return; // the Queues, Safety and Workflows features' (their own subscriptions)
       default:
         this.applyStreamEvent(event.data);
     }

@@ -11,7 +11,7 @@
   ARGV[6] "1" retry, "0" dead at once
   ARGV[7] jitter, a number in [0, 1) (Lua's random is not random inside Redis)
   ARGV[8] queues channel
-  ARGV[9] the longest backoff (ms): an exponential one stops growing there
+  ARGV[9] the longest backoff (ms): an exponential one stops growing there (a job's own backoffMax first)
   Returns the Job JSON; publishes job.retrying or job.dead.
   Errors: NOT_FOUND, CONFLICT (stale receipt).
 ]]
@@ -20,7 +20,7 @@
 local prefix, queue, jobId, receipt = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 local key = prefix .. jobId
 local f = redis.call('HMGET', key, 'state', 'receipt', 'attempts', 'maxAttempts', 'backoffType', 'backoffDelay',
-  'priority')
+  'priority', 'backoffMax')
 if not f[1] then return fail(ERR.NOT_FOUND, 'job "' .. jobId .. '" does not exist') end
 if f[1] ~= 'active' or f[2] ~= receipt then return staleReceipt(jobId, receipt, f[1]) end
 -- ZREM first: it does not grow memory, so the nack runs whole at maxmemory too.
@@ -36,7 +36,7 @@ end
 local wait = 0
 local base = tonumber(f[6]) or 0
 if f[5] == 'fixed' then wait = base elseif f[5] == 'exponential' then wait = base * 2 ^ (attempts - 1) end
-wait = math.min(wait, tonumber(ARGV[9]))
+wait = math.min(wait, tonumber(f[8]) or tonumber(ARGV[9]))
 if wait > 0 then
   -- up to 20 % more, so that jobs that failed together do not all come back together
   local runAt = now + math.floor(wait * (1 + 0.2 * tonumber(ARGV[7])))
