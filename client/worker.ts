@@ -18,6 +18,7 @@ import type { ParamsOf } from '../protocol/methods';
 import { backoffDelay } from './backoff';
 import type { SwitchboardClient } from './client';
 import { ConnectionError } from './connection';
+import { workflowStepOf, type WorkflowStepContext } from './workflow-step';
 
 export interface WorkerOptions {
   /** Who receives (default host:pid:random). */
@@ -32,9 +33,12 @@ export interface WorkerOptions {
   waitMs?: number;
 }
 
-/** What the handler gets besides the job: aborted when the worker loses the job's lease. */
+/** What the handler gets besides the job. */
 export interface JobContext {
+  /** Aborted when the worker loses the job's lease. */
   signal: AbortSignal;
+  /** The workflow step the job runs (its input, its dependencies' results, the outcome fields), if it is one. */
+  step?: WorkflowStepContext;
 }
 
 export type JobHandler = (job: Job, context: JobContext) => unknown;
@@ -145,7 +149,8 @@ export class Worker extends EventEmitter<{ completed: [Job, unknown]; failed: [J
     const ids = { queue: this.queue, jobId: job.jobId, receipt: job.receipt! };
     let settle: Promise<unknown>;
     try {
-      const result = await this.handler(job, { signal: held.lease.signal });
+      const step = workflowStepOf(job);
+      const result = await this.handler(job, step ? { signal: held.lease.signal, step } : { signal: held.lease.signal });
       settle = this.settle(held, 'queue.ack', result === undefined ? ids : { ...ids, result }).then(
         () => this.emit('completed', job, result),
         // an ack no retry can land (a result too large, or not JSON): the job fails with why

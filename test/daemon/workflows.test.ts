@@ -1,6 +1,8 @@
 /** Workflows (SPEC §4 "Workflows") against a real redis-server: DAG shapes, results passed on, failures, cancel, pause, retry. */
 import assert from 'node:assert/strict';
 import type { SwitchboardClient } from '../../client/client';
+import { ActionDispatcher } from '../../client/dispatch';
+import { Worker } from '../../client/worker';
 import { ErrorCode } from '../../protocol/errors';
 import type { ParamsOf } from '../../protocol/methods';
 import type { Workflow, WorkflowStatus } from '../../protocol/types';
@@ -322,6 +324,26 @@ describe('workflows', () => {
     assert.equal(mine('workflow.started').length, 1);
     assert.equal(mine('step.started').length, 1);
     assert.equal(mine('step.completed').length, 1);
+  });
+
+  it('the SDK Worker hands a step its context, whose outcome fields tie dispatched outcomes to the workflow', async () => {
+    const q = fresh();
+    const wf = await client.workflows.start({ name: 'sdk', steps: [{ name: 'a', queue: q, input: 3 }, { name: 'b', queue: q, dependsOn: ['a'] }] });
+    const dispatcher = new ActionDispatcher(client);
+    const worker = new Worker(client, q, async (job, { step }) => {
+      assert.ok(step, 'a workflow job has its step context');
+      const { output } = await dispatcher.dispatch('sdk-agent', 'step.run', () => (step.step === 'a' ? (step.input as number) + 1 : step.results), step.outcome);
+      return output;
+    }, { waitMs: 100 }).start();
+    const done = await ended(wf.workflowId, 'completed');
+    await worker.stop();
+    await dispatcher.flush();
+    assert.deepEqual(step(done, 'b').result, { a: 4 });
+    const outcomes = await client.outcomes.recent({ workflowId: wf.workflowId, count: 10 });
+    assert.deepEqual(
+      outcomes.map((o) => o.correlationId),
+      [`${wf.workflowId}:a`, `${wf.workflowId}:b`],
+    );
   });
 
   it('over HTTP: start and get', async () => {
