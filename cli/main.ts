@@ -13,6 +13,7 @@ import { registerOutcomeCommands } from './outcome-commands';
 import { registerSafetyCommands } from './safety-commands';
 import { registerPolicyCommands } from './policy-commands';
 import { registerBreakerBudgetCommands } from './breaker-budget-commands';
+import { registerWorkflowCommands } from './workflow-commands';
 
 const program = new Command('switchboard')
   .description('Switchboard: run many AI agents side by side and watch, coordinate and guard them')
@@ -27,6 +28,7 @@ registerOutcomeCommands(program);
 registerSafetyCommands(program);
 registerPolicyCommands(program);
 registerBreakerBudgetCommands(program);
+registerWorkflowCommands(program);
 for (const command of program.commands) command.exitOverride();
 
 program.parseAsync(process.argv).catch((error: unknown) => {
