@@ -1,5 +1,6 @@
 /** Workflows (SPEC §4 "Workflows") against a real redis-server: DAG shapes, results passed on, failures, cancel, pause, retry. */
 import assert from 'node:assert/strict';
+import Redis from 'ioredis';
 import type { SwitchboardClient } from '../../client/client';
 import { ActionDispatcher } from '../../client/dispatch';
 import { Worker } from '../../client/worker';
@@ -225,6 +226,31 @@ describe('workflows', () => {
     assert.ok(Date.now() - began >= 1000, 'the retry waited out the 1 s backoff');
     assert.equal(step(done, 'a').attempts, 2);
     assert.equal(step(done, 'a').result, 'ok');
+  });
+
+  it('a step\'s timeoutMs is its job\'s visibility; its retries back off from 1 s, doubling up to 60 s', async () => {
+    const q = fresh();
+    const wf = await client.workflows.start({ name: 'policy', steps: [{ name: 'a', queue: q, timeoutMs: 1500, maxAttempts: 10 }] });
+    const jobId = `${wf.workflowId}:a`;
+    const redis = new Redis(env.redis.url);
+    try {
+      const waits: number[] = [];
+      for (let attempt = 1; attempt <= 8; attempt++) {
+        const got = (await client.queues.receive({ queue: q, consumer: 'w', visibilityMs: 30_000 }))!;
+        assert.equal(got.attempts, attempt);
+        const left = got.visibleUntil! - Date.now();
+        assert.ok(left > 1000 && left <= 1500, `visibleUntil ${left} ms away`);
+        const nacked = await client.queues.nack({ queue: q, jobId, receipt: got.receipt! });
+        waits.push(nacked.runAt! - Date.now());
+        // due at once by hand, for the next failure
+        await redis.zadd(`{sb:q:${q}}:delayed`, 0, jobId);
+      }
+      for (const [k, base] of [1000, 2000, 4000, 8000, 16_000, 32_000, 60_000, 60_000].entries()) {
+        assert.ok(waits[k]! > base * 0.98 - 50 && waits[k]! <= base * 1.2 + 50, `attempt ${k + 1} waited ${waits[k]} ms, expected ${base} + up to 20 %`);
+      }
+    } finally {
+      redis.disconnect();
+    }
   });
 
   it('cancel: pending steps never run, waiting jobs leave their queue, a running step\'s ack advances nothing', async () => {
