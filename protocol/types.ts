@@ -76,6 +76,8 @@ export interface Job {
   /** Who holds the current delivery. */
   consumer?: string;
   visibleUntil?: number;
+  /** *Extension*: the job's own visibility (a workflow step's timeoutMs), used by every delivery whatever the receiver asks for; the SDK's Worker leases it for no longer. */
+  visibilityMs?: number;
   lastError?: string;
   result?: unknown;
   /** When the job completed or went dead. */

@@ -253,6 +253,21 @@ describe('workflows', () => {
     }
   });
 
+  it('the SDK Worker keeps a step\'s lease shorter than its own visibility: a step outliving its timeoutMs runs once', async () => {
+    const q = fresh();
+    const wf = await client.workflows.start({ name: 'lease', steps: [{ name: 'long', queue: q, timeoutMs: 600 }] });
+    let runs = 0;
+    const worker = new Worker(client, q, async () => {
+      runs++;
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      return 'done';
+    }, { visibilityMs: 30_000, waitMs: 100 }).start();
+    const done = await ended(wf.workflowId, 'completed');
+    await worker.stop();
+    assert.equal(runs, 1);
+    assert.equal(step(done, 'long').attempts, 1);
+  });
+
   it('cancel: pending steps never run, waiting jobs leave their queue, a running step\'s ack advances nothing', async () => {
     const q = fresh();
     const wf = await client.workflows.start({

@@ -16,6 +16,7 @@ local function jobJsonOf(f)
   local json = '{"jobId":' .. cjson.encode(f[1]) .. ',"queue":' .. cjson.encode(f[2]) .. ',"payload":' .. f[3] ..
     ',"priority":"' .. f[4] .. '","state":"' .. state .. '","attempts":' .. f[6] .. ',"maxAttempts":' .. f[7] ..
     ',"enqueuedAt":' .. f[8]
+  if f[18] then json = json .. ',"visibilityMs":' .. f[18] end
   if state == 'delayed' and f[9] then json = json .. ',"runAt":' .. f[9] end
   if state == 'active' then
     json = json .. ',"receipt":' .. cjson.encode(f[10]) .. ',"consumer":' .. cjson.encode(f[11]) ..
