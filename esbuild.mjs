@@ -32,7 +32,8 @@ const builds = [
   { ...node, entryPoints: { cli: 'cli/main.ts' }, outdir: 'dist' },
   { ...node, entryPoints: { client: 'client/index.ts' }, outdir: 'dist' },
   { ...node, entryPoints: { 'demo-fleet': 'examples/demo-fleet/main.ts' }, outdir: 'dist' },
-  { ...node, entryPoints: { extension: 'extension/extension.ts' }, outdir: 'dist', external: ['vscode'] },
+  // jsonc-parser's `main` is a UMD build whose require('./impl/format') esbuild cannot follow: its ES module build bundles.
+  { ...node, entryPoints: { extension: 'extension/extension.ts' }, outdir: 'dist', external: ['vscode'], mainFields: ['module', 'main'] },
   // The integration suite VS Code runs inside the extension host (extensionTestsPath); mocha comes from node_modules.
   { ...node, entryPoints: { 'host-tests': 'test/extension/host/index.ts' }, outdir: 'dist-test', external: ['vscode', 'mocha'] },
   {

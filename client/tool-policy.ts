@@ -1,7 +1,7 @@
 /**
  * The ActionDispatcher's tool gate: a dispatch that names a tool asks the daemon's policy.check
  * first, files an approval request when the decision needs one and waits for the human, and says
- * why an action did not run with a typed error. (docs/safety/policy.md "The SDK's dispatch".)
+ * why an action did not run with a typed error. (docs/safety.md "The SDK's dispatch".)
  */
 import type { Approval, PolicyDecision } from '../protocol/types';
 import type { SwitchboardClient } from './client';

@@ -1,4 +1,4 @@
-/** Activation: connection, model, views, commands, webviews, notifications, status bar; the work queues, the Fleet dashboard and agent details as their own features. */
+/** Activation: connection, model, views, commands, webviews, notifications, status bar; the work queues, safety, the Fleet dashboard and agent details as their own features. */
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { registerAgentDetail } from './agent-detail/register';
@@ -14,6 +14,7 @@ import type { AgentTreeNode } from './model/agent-tree-model';
 import { FleetStore } from './model/fleet-store';
 import { ConnectionNotifier, FleetNotifier } from './notifications';
 import { registerQueues, type QueuesApi } from './queues/register-queues';
+import { registerSafety, type SafetyApi } from './safety/register-safety';
 import { connectionSettings } from './settings';
 import { StatusBar, showStatusMenu } from './status-bar';
 import { AgentsView } from './views/agents-view';
@@ -34,6 +35,7 @@ export interface SwitchboardApi {
   approvalsView: ApprovalsView;
   statusBar: StatusBar;
   queues: QueuesApi;
+  safety: SafetyApi;
 }
 
 export function activate(context: vscode.ExtensionContext): SwitchboardApi {
@@ -79,6 +81,7 @@ export function activate(context: vscode.ExtensionContext): SwitchboardApi {
   const eventsTree = (eventsView.view = vscode.window.createTreeView('switchboard.events', { treeDataProvider: eventsView }));
   void vscode.commands.executeCommand('setContext', 'switchboard.agentsGrouped', true);
   const queues = registerQueues(services);
+  const safety = registerSafety(services);
 
   const statusBar = new StatusBar(store, () => connection);
   const notifier = new ConnectionNotifier();
@@ -178,7 +181,7 @@ export function activate(context: vscode.ExtensionContext): SwitchboardApi {
   void connection.start();
   const cpu = process.cpuUsage(cpuAtStart);
   log.info(`activated in ${Math.round(performance.now() - startedAt)} ms (${Math.round((cpu.user + cpu.system) / 1000)} ms of CPU)`);
-  return { store, connection, agentsView, approvalsView, statusBar, queues };
+  return { store, connection, agentsView, approvalsView, statusBar, queues, safety };
 }
 
 export function deactivate(): void {

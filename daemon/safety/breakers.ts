@@ -1,6 +1,6 @@
 /**
  * Circuit breakers per agent (`agent:<name>`) and per tool (`tool:<actionType>`), fed by
- * outcome.record and kept in Redis so that every daemon on it agrees (docs/safety/breakers-budgets.md).
+ * outcome.record and kept in Redis so that every daemon on it agrees (docs/safety.md "Circuit breakers and budgets").
  * The outcomes of one event-loop turn move their breakers in one script call; opening and closing
  * are then audited and announced together (turning half-open, time passing, is announced by the script).
  */

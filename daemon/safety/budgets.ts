@@ -1,6 +1,6 @@
 /**
  * Token and cost budgets per agent (`agent:<name>`) and per workflow (`workflow:<id>`) over a
- * period, fed by outcome.record (docs/safety/breakers-budgets.md). The outcomes of one event-loop
+ * period, fed by outcome.record (docs/safety.md "Circuit breakers and budgets"). The outcomes of one event-loop
  * turn add to their budgets in one script call; the warnings and refusals it answers are then
  * audited and announced together.
  */

@@ -86,7 +86,7 @@ const MATRIX: [string, string, Record<string, unknown> | undefined, Expect, stri
   ['ops-1', 'search', {}, 'denied', /args\.query is required/],
   ['ops-1', 'search', { query: 'x', extra: 1 }, 'denied', /args\.extra is not a known field/],
   ['ops-1', 'search', { query: 'then rm -rf / now' }, 'approval', /destructive\.rm-root/],
-  ['ops-1', 'search', { query: 'I want to die' }, 'denied', /crisis\.self-harm/],
+  ['ops-1', 'search', { query: 'I want to kill myself' }, 'denied', /crisis\.self-harm/],
   ['stranger', 'search', { query: 'x' }, 'allowed', 'policy.agents[8]'],
   ['stranger', 'fs.read', { path: '/tmp' }, 'denied', 'policy.agents[8].allow'],
 ];

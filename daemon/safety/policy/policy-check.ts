@@ -1,5 +1,5 @@
 /**
- * policy.check: whether an agent may call a tool now. The order (docs/safety/policy.md "Decision
+ * policy.check: whether an agent may call a tool now. The order (docs/safety.md "Decision
  * order"): the first entry matching the agent; the tool in the registry; deny over allow; the
  * argument schema; argument rules and the validator; the approvals asked for; the gates
  * (breakers, budgets); the rate limit, which takes a token. Denials and approvals are audited.

@@ -1,76 +1,148 @@
 /**
  * The validator: a compiled rule set and the function that runs it over a text. Pure (no Redis):
  * the rules module keeps the live set, enforcement and safety.validate call `validate`.
+ *
+ * Compiling checks every rule (pattern.ts: linear time or refused), reads what each rule's matches
+ * must contain (literals.ts) and builds one prefilter automaton for the set (prefilter.ts).
+ * Validating scans the text once with it, then runs only the rules whose needs are present.
  */
-import { SEVERITY_WEIGHT, type Direction } from '../../../protocol/safety';
-import type { SafetyFinding, SafetyRule, ValidationResult } from '../../../protocol/types';
+import { MAX_VALIDATE_CHARS, type Direction } from '../../../protocol/safety';
+import type { SafetyRule, ValidationResult } from '../../../protocol/types';
+import { CHECKS, type MatchCheck } from './checks';
+import { ruleFacts } from './literals';
+import { preparePattern } from './pattern';
+import { PatternError, type PatternRefusal } from './pattern-check';
+import { buildPrefilter, type Prefilter } from './prefilter';
+import { summarize, type Found } from './result';
 
-/** A rule set that failed to compile: which rule, which field, and why. The set is refused whole. */
+export { compilePattern } from './pattern';
+
+/**
+ * A rule set that failed to compile: which rule, which field, and why. The set is refused whole.
+ * `kind` names the reason in one word: unique, check, or a pattern's PatternRefusal.
+ */
 export class RuleSetError extends Error {
   constructor(
     readonly index: number,
     readonly field: string,
     readonly reason: string,
+    readonly kind: 'unique' | 'check' | PatternRefusal = field === 'id' ? 'unique' : 'check',
   ) {
     super(`rules[${index}].${field}: ${reason}`);
     this.name = 'RuleSetError';
   }
 }
 
-interface CompiledRule {
-  rule: SafetyRule;
-  regexp: RegExp;
+/** A text longer than the validator takes (it is refused, never checked in part). */
+export class TextTooLargeError extends Error {
+  constructor(readonly length: number) {
+    super(`text of ${length} characters: the validator takes at most ${MAX_VALIDATE_CHARS}`);
+    this.name = 'TextTooLargeError';
+  }
+}
+
+export interface CompiledRule {
+  readonly rule: SafetyRule;
+  /** Its index in the set (the prefilter's name for it). */
+  readonly index: number;
+  readonly regexp: RegExp;
+  /** Whether it runs only when one of its literals occurs. */
+  readonly prefiltered: boolean;
+  /** It runs only when some `maxLength` characters of the text hold at least this many ASCII digits. */
+  readonly minDigits: number;
+  readonly maxLength: number;
+  readonly check: MatchCheck | undefined;
+}
+
+/** What /metrics may say about a set. */
+export interface RuleSetStats {
+  rules: number;
+  enabled: number;
+  /** Enabled rules that run only when one of their literals occurs in the text. */
+  prefiltered: number;
+  /** Enabled rules that also (or only) wait for enough digits. */
+  digitGated: number;
 }
 
 export interface CompiledRuleSet {
   readonly version: number;
   readonly rules: readonly SafetyRule[];
+  /** The enabled rules, in set order. */
   readonly compiled: readonly CompiledRule[];
+  readonly stats: RuleSetStats;
+  /** The enabled rules that apply to each direction, and to a text of no direction (all). */
+  readonly byDirection: Readonly<Record<Direction | 'any', readonly CompiledRule[]>>;
+  readonly prefilter: Prefilter;
 }
 
 export interface ValidateOptions {
   direction?: Direction;
+  /** Accepted for the callers' sake; no rule field selects agents yet. */
   agentId?: string;
-}
-
-/**
- * Compiles one pattern of a rule or an argument rule, or throws an Error saying why it is refused.
- * (Linear-time checking comes with the full validator.)
- */
-export function compilePattern(source: string, caseInsensitive: boolean): RegExp {
-  return new RegExp(source, caseInsensitive ? 'gi' : 'g');
 }
 
 /** Compiles every rule or throws a RuleSetError naming the first bad one. */
 export function compileRules(rules: readonly SafetyRule[], version: number): CompiledRuleSet {
   const ids = new Set<string>();
-  const compiled = rules.map((rule, index) => {
+  const prepared = rules.map((rule, index) => {
     if (ids.has(rule.id)) throw new RuleSetError(index, 'id', `duplicate rule id "${rule.id}"`);
     ids.add(rule.id);
-    let regexp: RegExp;
+    if (rule.check !== undefined && !(rule.check in CHECKS)) throw new RuleSetError(index, 'check', `unknown check "${rule.check}"`);
     try {
-      regexp = compilePattern(rule.pattern, rule.caseInsensitive ?? false);
+      return preparePattern(rule.pattern, rule.caseInsensitive ?? false);
     } catch (error) {
-      throw new RuleSetError(index, 'pattern', (error as Error).message);
+      if (!(error instanceof PatternError)) throw error;
+      throw new RuleSetError(index, 'pattern', error.message, error.kind);
     }
-    return { rule, regexp };
   });
-  return { version, rules, compiled };
+  const facts = prepared.map((pattern, index) => (rules[index]!.enabled === false ? null : ruleFacts(pattern.ast, rules[index]!.caseInsensitive ?? false)));
+  const prefilter = buildPrefilter(facts.map((fact) => fact?.literals ?? null));
+  const compiled: CompiledRule[] = [];
+  prepared.forEach((pattern, index) => {
+    const rule = rules[index]!;
+    if (rule.enabled === false) return;
+    const check = rule.check === undefined ? undefined : CHECKS[rule.check];
+    compiled.push({ rule, index, regexp: pattern.regexp, prefiltered: prefilter.filtered.has(index), minDigits: facts[index]!.minDigits, maxLength: facts[index]!.maxLength, check });
+  });
+  const applies = (direction: Direction) => compiled.filter(({ rule }) => !rule.directions || rule.directions.includes(direction));
+  return {
+    version,
+    rules,
+    compiled,
+    prefilter,
+    byDirection: { any: compiled, input: applies('input'), output: applies('output') },
+    stats: {
+      rules: rules.length,
+      enabled: compiled.length,
+      prefiltered: compiled.filter((rule) => rule.prefiltered).length,
+      digitGated: compiled.filter((rule) => rule.minDigits > 0).length,
+    },
+  };
 }
 
-/** Runs the rule set over the text. */
+/** Runs the rule set over the text (or throws TextTooLargeError past MAX_VALIDATE_CHARS). */
 export function validate(set: CompiledRuleSet, text: string, options: ValidateOptions = {}): ValidationResult {
-  const findings: SafetyFinding[] = [];
-  for (const { rule, regexp } of set.compiled) {
-    if (rule.enabled === false) continue;
-    if (options.direction && rule.directions && !rule.directions.includes(options.direction)) continue;
-    regexp.lastIndex = 0;
-    for (let match = regexp.exec(text); match; match = regexp.exec(text)) {
-      if (match[0].length === 0) {
-        regexp.lastIndex++;
-        continue;
-      }
-      findings.push({
+  if (text.length > MAX_VALIDATE_CHARS) throw new TextTooLargeError(text.length);
+  const { prefilter } = set;
+  prefilter.scan(text);
+  const found: Found[] = [];
+  for (const compiled of set.byDirection[options.direction ?? 'any']) {
+    if (compiled.prefiltered && !prefilter.seen(compiled.index)) continue;
+    if (compiled.minDigits > 0 && prefilter.digitsWithin(compiled.maxLength) < compiled.minDigits) continue;
+    findAll(compiled, text, found);
+  }
+  return summarize(set.version, text, found);
+}
+
+/** Every match of one rule, without a prefilter (the prefilter's tests compare against it). */
+export function findAll({ rule, regexp, check }: CompiledRule, text: string, found: Found[]): void {
+  regexp.lastIndex = 0;
+  for (let match = regexp.exec(text); match; match = regexp.exec(text)) {
+    // Patterns cannot match the empty string (pattern-check.ts), so lastIndex always moves on.
+    if (check && !check(match[0])) continue;
+    found.push({
+      rule,
+      finding: {
         ruleId: rule.id,
         category: rule.category,
         severity: rule.severity,
@@ -78,41 +150,7 @@ export function validate(set: CompiledRuleSet, text: string, options: ValidateOp
         start: match.index,
         end: match.index + match[0].length,
         message: rule.message,
-      });
-    }
+      },
+    });
   }
-  return summarize(set, text, findings);
-}
-
-function summarize(set: CompiledRuleSet, text: string, findings: SafetyFinding[]): ValidationResult {
-  findings.sort((a, b) => a.start - b.start || b.end - a.end);
-  const blocking = findings.find((finding) => finding.action === 'block');
-  const result: ValidationResult = {
-    level: blocking ? 'blocked' : findings.length > 0 ? 'warning' : 'safe',
-    findings,
-    score: Math.min(1, findings.reduce((sum, finding) => sum + SEVERITY_WEIGHT[finding.severity], 0)),
-    requiresApproval: findings.some((finding) => finding.action === 'approve'),
-    rulesVersion: set.version,
-  };
-  const alternative = findings
-    .filter((finding) => finding.action === 'block')
-    .map((finding) => set.rules.find((rule) => rule.id === finding.ruleId)?.alternative)
-    .find((text) => text !== undefined);
-  if (alternative !== undefined) result.alternative = alternative;
-  const redactions = findings.filter((finding) => finding.action === 'redact');
-  if (redactions.length > 0) result.redacted = redact(set, text, redactions);
-  return result;
-}
-
-/** Replaces each redact finding's span (overlapping spans merge into the first). */
-function redact(set: CompiledRuleSet, text: string, redactions: SafetyFinding[]): string {
-  let out = '';
-  let at = 0;
-  for (const finding of redactions) {
-    if (finding.end <= at) continue;
-    const rule = set.rules.find((r) => r.id === finding.ruleId);
-    out += text.slice(at, Math.max(at, finding.start)) + (rule?.replacement ?? `[REDACTED:${finding.ruleId}]`);
-    at = finding.end;
-  }
-  return out + text.slice(at);
 }

@@ -1,0 +1,199 @@
+/**
+ * One pass over the text for the whole rule set: an Aho–Corasick automaton over every rule's
+ * literals (literals.ts), ASCII case folded, as a flat transition table, which also notes where
+ * the ASCII digits are. A rule with literals runs only if one of them occurred; a rule whose
+ * matches hold digits only if some stretch of the text as long as its longest match holds enough.
+ */
+
+/** Longest literal kept (a prefix of a needed string is needed too). */
+const MAX_LITERAL_CHARS = 16;
+/** Bounds the table (states × alphabet); rules past it simply always run. */
+const MAX_TABLE_ENTRIES = 1 << 22;
+/** Character classes of the automaton's alphabet (class 0: every other character). */
+const MAX_ALPHABET = 255;
+
+/**
+ * Holds the last scan's results until the next scan: `validate` is synchronous and reads them
+ * right after its own scan, so one automaton serves every validation of its set.
+ */
+export interface Prefilter {
+  /** Rules (by the index given to buildPrefilter) whose literals are in the automaton. */
+  readonly filtered: ReadonlySet<number>;
+  /** Marks the rules whose literals occur in the text and notes where its digits are. */
+  scan(text: string): void;
+  /** Whether the last scan saw a literal of the rule (for a rule in `filtered`). */
+  seen(rule: number): boolean;
+  /** The most ASCII digits in any `window` consecutive characters of the last text scanned. */
+  digitsWithin(window: number): number;
+}
+
+const foldCode = (code: number) => (code >= 65 && code <= 90 ? code + 32 : code);
+
+/** `literals[i]`: rule i's literals, or null when it has none (it always runs). */
+export function buildPrefilter(literals: readonly (readonly string[] | null)[]): Prefilter {
+  const trie = new Trie();
+  const filtered = new Set<number>();
+  literals.forEach((strings, rule) => {
+    if (!strings) return;
+    const cut = [...new Set(strings.map((s) => s.slice(0, MAX_LITERAL_CHARS)))];
+    if (trie.fits(cut)) {
+      for (const s of cut) trie.insert(s, rule);
+      filtered.add(rule);
+    }
+  });
+  return new Automaton(trie, filtered, literals.length);
+}
+
+/** The literals as a trie of Maps while the set is being built. */
+class Trie {
+  readonly next: Map<number, number>[] = [new Map()];
+  readonly out: number[][] = [[]];
+  readonly alphabet = new Map<number, number>();
+
+  /** Whether adding these strings keeps the table within its bounds. */
+  fits(strings: readonly string[]): boolean {
+    let states = this.next.length;
+    const chars = new Set(this.alphabet.keys());
+    for (const s of strings) {
+      let state: number | undefined = 0;
+      for (let i = 0; i < s.length; i++) {
+        const code = foldCode(s.charCodeAt(i));
+        chars.add(code);
+        state = state === undefined ? undefined : this.next[state]!.get(code);
+        if (state === undefined) states++;
+      }
+    }
+    return chars.size <= MAX_ALPHABET && states * (chars.size + 1) <= MAX_TABLE_ENTRIES;
+  }
+
+  insert(s: string, rule: number): void {
+    let state = 0;
+    for (let i = 0; i < s.length; i++) {
+      const code = foldCode(s.charCodeAt(i));
+      if (!this.alphabet.has(code)) this.alphabet.set(code, this.alphabet.size + 1);
+      let child = this.next[state]!.get(code);
+      if (child === undefined) {
+        child = this.next.length;
+        this.next.push(new Map());
+        this.out.push([]);
+        this.next[state]!.set(code, child);
+      }
+      state = child;
+    }
+    if (!this.out[state]!.includes(rule)) this.out[state]!.push(rule);
+  }
+}
+
+class Automaton implements Prefilter {
+  /** Character code → alphabet class (upper-case ASCII letters share their lower case's class). */
+  private readonly classes = new Uint8Array(65536);
+  /** Transitions, indexed by state offset (state × width) + class, holding the next state's offset. */
+  private readonly table: Int32Array;
+  /** States at or past this offset have outputs (they are numbered last). */
+  private readonly firstOutput: number;
+  private readonly width: number;
+  /** Rules of each output state: outRules[outStart[k]..outStart[k+1]) for the k-th output state. */
+  private readonly outStart: Int32Array;
+  private readonly outRules: Int32Array;
+  /** The scan generation in which each rule was last seen (no clearing between scans). */
+  private readonly seenIn: Uint32Array;
+  private generation = 0;
+  /** Positions of the last text's digits: digitAt[0..digits). */
+  private digitAt = new Int32Array(1024);
+  private digits = 0;
+
+  constructor(
+    trie: Trie,
+    readonly filtered: ReadonlySet<number>,
+    rules: number,
+  ) {
+    this.width = trie.alphabet.size + 1;
+    for (const [code, cls] of trie.alphabet) {
+      this.classes[code] = cls;
+      if (code >= 97 && code <= 122) this.classes[code - 32] = cls;
+    }
+    const { order, moves, outputs } = linkFailures(trie, this.width);
+    // Renumber: states without outputs first, so one comparison tells whether a state has any.
+    const plain = order.filter((state) => outputs[state]!.length === 0);
+    const marked = order.filter((state) => outputs[state]!.length > 0);
+    const number = new Int32Array(trie.next.length);
+    [...plain, ...marked].forEach((state, index) => (number[state] = index));
+    this.firstOutput = plain.length * this.width;
+    this.table = new Int32Array(trie.next.length * this.width);
+    for (const state of order) {
+      for (let cls = 0; cls < this.width; cls++) {
+        this.table[number[state]! * this.width + cls] = number[moves[state * this.width + cls]!]! * this.width;
+      }
+    }
+    this.outStart = new Int32Array(marked.length + 1);
+    const flat: number[] = [];
+    marked.forEach((state, k) => {
+      flat.push(...outputs[state]!);
+      this.outStart[k + 1] = flat.length;
+    });
+    this.outRules = Int32Array.from(flat);
+    this.seenIn = new Uint32Array(rules);
+  }
+
+  scan(text: string): void {
+    if (++this.generation === 0xffffffff) {
+      this.seenIn.fill(0);
+      this.generation = 1;
+    }
+    if (this.digitAt.length < text.length) this.digitAt = new Int32Array(text.length);
+    const { classes, table, firstOutput, width, digitAt } = this;
+    let state = 0;
+    let digits = 0;
+    for (let i = 0; i < text.length; i++) {
+      const code = text.charCodeAt(i);
+      if (code - 48 < 10 && code >= 48) digitAt[digits++] = i;
+      state = table[state + classes[code]!]!;
+      if (state >= firstOutput) this.mark((state - firstOutput) / width);
+    }
+    this.digits = digits;
+  }
+
+  digitsWithin(window: number): number {
+    const { digitAt, digits } = this;
+    if (window >= Number.MAX_SAFE_INTEGER) return digits;
+    let most = 0;
+    for (let first = 0, last = 0; last < digits; last++) {
+      while (digitAt[last]! - digitAt[first]! >= window) first++;
+      most = Math.max(most, last - first + 1);
+    }
+    return most;
+  }
+
+  private mark(output: number): void {
+    for (let k = this.outStart[output]!; k < this.outStart[output + 1]!; k++) this.seenIn[this.outRules[k]!] = this.generation;
+  }
+
+  seen(rule: number): boolean {
+    return this.seenIn[rule] === this.generation;
+  }
+}
+
+/**
+ * The complete moves of the automaton (state × class → state), built breadth first: a missing
+ * transition is the failure state's move, already known as it is shallower. Each state's outputs
+ * include those of its failure state.
+ */
+function linkFailures(trie: Trie, width: number): { order: number[]; moves: Int32Array; outputs: number[][] } {
+  const moves = new Int32Array(trie.next.length * width);
+  const fail = new Int32Array(trie.next.length);
+  const outputs = trie.out.map((rules) => [...rules]);
+  const order = [0];
+  for (let head = 0; head < order.length; head++) {
+    const state = order[head]!;
+    for (let cls = 1; cls < width; cls++) moves[state * width + cls] = moves[fail[state]! * width + cls]!;
+    for (const [code, child] of trie.next[state]!) {
+      const cls = trie.alphabet.get(code)!;
+      // The failure of a child is where the parent's failure moves on the same character.
+      fail[child] = state === 0 ? 0 : moves[fail[state]! * width + cls]!;
+      moves[state * width + cls] = child;
+      order.push(child);
+      for (const rule of outputs[fail[child]!]!) if (!outputs[child]!.includes(rule)) outputs[child]!.push(rule);
+    }
+  }
+  return { order, moves, outputs };
+}
