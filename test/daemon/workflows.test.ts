@@ -5,6 +5,7 @@ import type { SwitchboardClient } from '../../client/client';
 import { ActionDispatcher } from '../../client/dispatch';
 import { Worker } from '../../client/worker';
 import { ErrorCode } from '../../protocol/errors';
+import { DEFAULT_MAX_VALUE_BYTES } from '../../protocol/limits';
 import type { ParamsOf } from '../../protocol/methods';
 import type { Workflow, WorkflowStatus } from '../../protocol/types';
 import { rejectsWith } from '../helpers/assert-rpc';
@@ -133,6 +134,14 @@ describe('workflows', () => {
     const twice = await rejectsWith(client.workflows.start({ name: 'bad', steps: [{ name: 'a', queue: q }, { name: 'a', queue: q }] }), ErrorCode.InvalidParams);
     assert.deepEqual(twice.data, { field: 'steps[1].name', rule: 'unique' });
     await rejectsWith(client.workflows.start({ name: 'bad', steps: [{ name: 'a', queue: q, dependsOn: ['a'] }] }), ErrorCode.InvalidParams, /"a" depends on itself/);
+    const long = await rejectsWith(client.workflows.start({ name: 'bad', workflowId: 'x'.repeat(100), steps: [{ name: 'y'.repeat(30), queue: q }] }), ErrorCode.InvalidParams);
+    assert.deepEqual(long.data, { field: 'steps[0].name', rule: 'jobIdLength' });
+    const big = await rejectsWith(
+      client.workflows.start({ name: 'bad', workflowId: `${q}-big`, steps: [{ name: 'a', queue: q }, { name: 'b', queue: q, input: 'x'.repeat(DEFAULT_MAX_VALUE_BYTES) }] }),
+      ErrorCode.TooLarge,
+    );
+    assert.equal(big.data?.field, 'steps[1].input');
+    assert.equal(await client.workflows.get({ workflowId: `${q}-big` }), null);
     assert.equal(await client.workflows.get({ workflowId: `${q}-cycle` }), null);
     assert.equal((await client.queues.stats({ queue: q })).waiting.normal, 0);
   });
