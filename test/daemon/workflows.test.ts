@@ -306,6 +306,19 @@ describe('workflows', () => {
     await rejectsWith(client.workflows.cancel({ workflowId: `${q}-none` }), ErrorCode.NotFound);
   });
 
+  it('a running step of a cancelled workflow that fails is not retried', async () => {
+    const q = fresh();
+    const wf = await client.workflows.start({ name: 'cancel then fail', steps: [{ name: 'a', queue: q }] });
+    const held = (await client.queues.receive({ queue: q, consumer: 'me' }))!;
+    await client.workflows.cancel({ workflowId: wf.workflowId });
+    const nacked = await client.queues.nack({ queue: q, jobId: held.jobId, receipt: held.receipt!, error: 'oops' });
+    assert.equal(nacked.state, 'dead', 'attempts were left, but the run has ended');
+    assert.match(nacked.lastError!, /oops \(its workflow has ended: not retried\)/);
+    const after = (await client.workflows.get({ workflowId: wf.workflowId }))!;
+    assert.equal(after.status, 'cancelled');
+    assert.equal(step(after, 'a').state, 'failed');
+  });
+
   it('pause holds back the next steps until resume', async () => {
     const q = fresh();
     const wf = await client.workflows.start({ name: 'pause', steps: [{ name: 'a', queue: q }, { name: 'b', queue: q, dependsOn: ['a'] }] });

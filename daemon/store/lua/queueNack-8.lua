@@ -1,6 +1,7 @@
 --[[
   Fails a delivery. With attempts left (and retry), the job waits out its backoff as delayed (or, with
-  no backoff, goes to the back of its line); else it goes dead with the error.
+  no backoff, goes to the back of its line); else it goes dead with the error (so does a workflow
+  step's job whose workflow has ended).
 
   KEYS[1..8] the queue's keys (includes/queueJob)
   ARGV[1] job key prefix
@@ -20,7 +21,7 @@
 local prefix, queue, jobId, receipt = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 local key = prefix .. jobId
 local f = redis.call('HMGET', key, 'state', 'receipt', 'attempts', 'maxAttempts', 'backoffType', 'backoffDelay',
-  'priority', 'backoffMax')
+  'priority', 'backoffMax', 'wf')
 if not f[1] then return fail(ERR.NOT_FOUND, 'job "' .. jobId .. '" does not exist') end
 if f[1] ~= 'active' or f[2] ~= receipt then return staleReceipt(jobId, receipt, f[1]) end
 -- ZREM first: it does not grow memory, so the nack runs whole at maxmemory too.
@@ -29,7 +30,9 @@ local now = nowMs()
 local attempts = tonumber(f[3])
 local message = ARGV[5]
 if message == '' then message = 'nacked (attempt ' .. attempts .. ')' end
-if ARGV[6] ~= '1' or attempts >= tonumber(f[4]) then
+-- a step of a workflow that has ended (cancelled, or failed elsewhere) is not tried again
+if f[9] and not wfLive(f[9]) then message = message .. ' (its workflow has ended: not retried)' end
+if ARGV[6] ~= '1' or attempts >= tonumber(f[4]) or (f[9] and not wfLive(f[9])) then
   makeDead(key, jobId, now, message, ARGV[8], queue)
   return jobJson(key)
 end

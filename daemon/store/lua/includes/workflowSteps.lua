@@ -62,6 +62,12 @@ local function wfStepEvent(wf, eventType, now, i)
   wfPublish(wf, eventType, now, '{"workflowId":' .. cjson.encode(id) .. ',"step":' .. wfStepJson(wf, i) .. '}')
 end
 
+-- Whether the workflow still advances (running or paused).
+local function wfLive(wf)
+  local status = redis.call('HGET', wf, 'status')
+  return status == 'running' or status == 'paused'
+end
+
 -- Jobs made receivable by this script, per queue, announced once each at the end (wfAnnounce).
 local wfAdded = {}
 
