@@ -147,7 +147,7 @@ export function registerClientCommands(program: Command): void {
       const topics = o.type ? ([`events:${o.type}`] as const) : (['agents', 'signals', 'approvals'] as const);
       await client.subscribe([...topics], (pushed) => {
         const event: StreamEvent =
-          pushed.topic === 'agents' || pushed.topic === 'signals' || pushed.topic === 'approvals' || pushed.topic === 'queues' || pushed.topic === 'outcomes' || pushed.topic === 'safety' || pushed.topic === 'coordination'
+          pushed.topic === 'agents' || pushed.topic === 'signals' || pushed.topic === 'approvals' || pushed.topic === 'queues' || pushed.topic === 'outcomes' || pushed.topic === 'safety' || pushed.topic === 'coordination' || pushed.topic === 'workflows'
             ? { id: `${pushed.topic}#${pushed.seq}`, type: pushed.type, data: pushed.data, ts: pushed.ts }
             : pushed.data;
         print(eventLine(event, flags.json));

@@ -15,6 +15,7 @@ import { registerSafetyCommands } from './safety-commands';
 import { registerPolicyCommands } from './policy-commands';
 import { registerBreakerBudgetCommands } from './breaker-budget-commands';
 import { registerFeedbackCommands } from './feedback-commands';
+import { registerWorkflowCommands } from './workflow-commands';
 
 const program = new Command('switchboard')
   .description('Switchboard: run many AI agents side by side and watch, coordinate and guard them')
@@ -31,6 +32,7 @@ registerPolicyCommands(program);
 registerBreakerBudgetCommands(program);
 registerCoordinationCommands(program);
 registerFeedbackCommands(program);
+registerWorkflowCommands(program);
 for (const command of program.commands) command.exitOverride();
 
 program.parseAsync(process.argv).catch((error: unknown) => {

@@ -2,6 +2,7 @@
 export { SwitchboardClient, type ClientOptions, type Subscription, type SubscribeOptions } from './client';
 export { Heartbeat, type HeartbeatOptions } from './heartbeat';
 export { Worker, type WorkerOptions, type JobHandler, type JobContext } from './worker';
+export { workflowStepOf, type WorkflowStepContext } from './workflow-step';
 export {
   ActionDispatcher,
   TimeoutError,

@@ -18,6 +18,7 @@ import type { ParamsOf } from '../protocol/methods';
 import { backoffDelay } from './backoff';
 import type { SwitchboardClient } from './client';
 import { ConnectionError } from './connection';
+import { workflowStepOf, type WorkflowStepContext } from './workflow-step';
 
 export interface WorkerOptions {
   /** Who receives (default host:pid:random). */
@@ -32,9 +33,12 @@ export interface WorkerOptions {
   waitMs?: number;
 }
 
-/** What the handler gets besides the job: aborted when the worker loses the job's lease. */
+/** What the handler gets besides the job. */
 export interface JobContext {
+  /** Aborted when the worker loses the job's lease. */
   signal: AbortSignal;
+  /** The workflow step the job runs (its input, its dependencies' results, the outcome fields), if it is one. */
+  step?: WorkflowStepContext;
 }
 
 export type JobHandler = (job: Job, context: JobContext) => unknown;
@@ -44,6 +48,8 @@ interface Held {
   lease: AbortController;
   /** Until when the delivery is surely ours, on this process's monotonic clock (from when receive or the last extend was sent). */
   deadline: number;
+  /** How long each lease lasts: the worker's visibility, or the job's own if shorter (a workflow step's timeoutMs). */
+  leaseMs: number;
 }
 
 export class Worker extends EventEmitter<{ completed: [Job, unknown]; failed: [Job, Error]; error: [Error] }> {
@@ -58,6 +64,8 @@ export class Worker extends EventEmitter<{ completed: [Job, unknown]; failed: [J
   private readonly settling = new Map<Held, Promise<unknown>>();
   private receiving?: Promise<void>;
   private leaseTimer?: NodeJS.Timeout;
+  /** How often held leases are extended: a third of the shortest lease held so far. */
+  private extendEveryMs: number;
   private stopping = false;
   private failures = 0;
   private idle?: () => void;
@@ -75,11 +83,12 @@ export class Worker extends EventEmitter<{ completed: [Job, unknown]; failed: [J
     this.prefetch = options.prefetch ?? 0;
     this.visibilityMs = options.visibilityMs ?? DEFAULTS.queueVisibilityMs;
     this.waitMs = options.waitMs ?? 2_000;
+    this.extendEveryMs = this.visibilityMs / 3;
   }
 
   start(): this {
     if (this.leaseTimer || this.stopping) return this;
-    this.leaseTimer = setInterval(() => this.extendLeases(), this.visibilityMs / 3);
+    this.leaseTimer = setInterval(() => this.extendLeases(), this.extendEveryMs);
     this.fill();
     return this;
   }
@@ -121,7 +130,11 @@ export class Worker extends EventEmitter<{ completed: [Job, unknown]; failed: [J
         jobs = await this.client.call('queue.receive', { ...params, waitMs: this.waitMs });
       }
       this.failures = 0;
-      for (const job of jobs) this.waiting.push({ job, lease: new AbortController(), deadline: sentAt + this.visibilityMs });
+      for (const job of jobs) {
+        const leaseMs = Math.min(this.visibilityMs, job.visibilityMs ?? Infinity);
+        this.waiting.push({ job, lease: new AbortController(), deadline: sentAt + leaseMs, leaseMs });
+        if (leaseMs / 3 < this.extendEveryMs) this.extendSooner(leaseMs / 3);
+      }
       if (this.stopping) return this.releaseWaiting();
       this.runWaiting();
     } catch (error) {
@@ -145,7 +158,8 @@ export class Worker extends EventEmitter<{ completed: [Job, unknown]; failed: [J
     const ids = { queue: this.queue, jobId: job.jobId, receipt: job.receipt! };
     let settle: Promise<unknown>;
     try {
-      const result = await this.handler(job, { signal: held.lease.signal });
+      const step = workflowStepOf(job);
+      const result = await this.handler(job, step ? { signal: held.lease.signal, step } : { signal: held.lease.signal });
       settle = this.settle(held, 'queue.ack', result === undefined ? ids : { ...ids, result }).then(
         () => this.emit('completed', job, result),
         // an ack no retry can land (a result too large, or not JSON): the job fails with why
@@ -189,14 +203,22 @@ export class Worker extends EventEmitter<{ completed: [Job, unknown]; failed: [J
     }
   }
 
+  /** Extends leases at least every `everyMs` from now on (a job with a shorter lease arrived). */
+  private extendSooner(everyMs: number): void {
+    this.extendEveryMs = everyMs;
+    if (!this.leaseTimer || this.stopping) return;
+    clearInterval(this.leaseTimer);
+    this.leaseTimer = setInterval(() => this.extendLeases(), everyMs);
+  }
+
   /** Extends every delivery held: running, prefetched, and those whose ack is on its way. */
   private extendLeases(): void {
     for (const held of [...this.running, ...this.waiting, ...this.settling.keys()]) {
       if (held.lease.signal.aborted) continue;
       const { job } = held;
       const sentAt = performance.now();
-      this.client.call('queue.extend', { queue: this.queue, jobId: job.jobId, receipt: job.receipt!, visibilityMs: this.visibilityMs }, { batch: true }).then(
-        () => (held.deadline = sentAt + this.visibilityMs),
+      this.client.call('queue.extend', { queue: this.queue, jobId: job.jobId, receipt: job.receipt!, visibilityMs: held.leaseMs }, { batch: true }).then(
+        () => (held.deadline = sentAt + held.leaseMs),
         (error: unknown) => {
           // superseded (its visibility ran out before this extension) or gone: another delivery owns the job now
           if (error instanceof RpcError && (error.code === ErrorCode.Conflict || error.code === ErrorCode.NotFound)) held.lease.abort(error);

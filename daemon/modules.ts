@@ -10,5 +10,6 @@ import { queuesModule } from './queues/module';
 import { safetyModule } from './safety/module';
 import { sessionModule } from './session/module';
 import { signalsModule } from './signals/module';
+import { workflowsModule } from './workflows/module';
 
-export const MODULES: readonly DomainModule[] = [sessionModule, agentsModule, signalsModule, approvalsModule, eventsModule, queuesModule, outcomesModule, safetyModule, coordinationModule, feedbackModule];
+export const MODULES: readonly DomainModule[] = [sessionModule, agentsModule, signalsModule, approvalsModule, eventsModule, queuesModule, outcomesModule, safetyModule, coordinationModule, feedbackModule, workflowsModule];

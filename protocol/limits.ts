@@ -16,6 +16,10 @@ export const EVENT_STREAM_MAXLEN = 10_000;
 export const MAX_DELAY_MS = 7 * 24 * 60 * 60 * 1000;
 /** Most jobs one queue.receive may take (`count`). */
 export const MAX_RECEIVE_COUNT = 100;
+/** Most steps of one workflow. */
+export const MAX_WORKFLOW_STEPS = 1000;
+/** Most workflows workflow.list answers, newest first. */
+export const MAX_WORKFLOW_LIST = 1000;
 
 /** Most items one page of a paginated listing may ask for (`limit`). */
 export const MAX_PAGE_LIMIT = 1000;

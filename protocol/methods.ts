@@ -31,6 +31,8 @@ import type {
   TierRecommendation,
   ToolSpec,
   ValidationResult,
+  Workflow,
+  WorkflowSummary,
 } from './types';
 
 interface Results {
@@ -105,6 +107,13 @@ interface Results {
   'feedback.record': FeedbackRecorded;
   'feedback.stats': FeedbackStats;
   'feedback.recommend': TierRecommendation;
+  'workflow.start': Workflow;
+  'workflow.get': Workflow | null;
+  'workflow.list': WorkflowSummary[];
+  'workflow.cancel': Workflow;
+  'workflow.pause': Workflow;
+  'workflow.resume': Workflow;
+  'workflow.retryStep': Workflow;
 }
 
 /** Listings that answer one Page instead of the whole array when called with `limit`: method → item. */
@@ -269,6 +278,19 @@ export const METHODS = {
     result: 'TierRecommendation',
     doc: 'Upgrade when avg < 0.7; downgrade when avg > 0.9 and the lower tier averages > 0.85; else keep. Confidence min(1, count / 20).',
   },
+  'workflow.start': {
+    result: 'Workflow',
+    doc: 'Starts a DAG of steps, each a job on its queue once its dependencies completed (payload `{workflowId, step, input, results}`). A cycle, an unknown or repeated name is -32602 naming the step; an existing workflowId answers that workflow.',
+  },
+  'workflow.get': { result: 'Workflow \\| null', doc: 'One workflow with the state, result or error of every step.' },
+  'workflow.list': { result: 'WorkflowSummary[]', doc: 'Workflows newest first, without their steps.' },
+  'workflow.cancel': { result: 'Workflow', doc: 'Ends a running or paused workflow: waiting steps leave their queues, running ones are recorded but advance nothing. Ended -32003.' },
+  'workflow.pause': { result: 'Workflow', doc: '*Extension to SPEC §4*: no further step is enqueued until resume (queued and running steps go on). Not running -32003.' },
+  'workflow.resume': { result: 'Workflow', doc: '*Extension to SPEC §4*: enqueues the steps that became ready while paused. Not paused -32003.' },
+  'workflow.retryStep': {
+    result: 'Workflow',
+    doc: '*Extension to SPEC §4*: runs a failed, cancelled or skipped step again and reopens the workflow; completed steps never run again. Other states -32003.',
+  },
 } as const satisfies Record<MethodName, MethodInfo>;
 
 /** Method prefixes that become SDK namespaces (`agent.start` → `client.agents.start`): one line per domain. */
@@ -290,6 +312,7 @@ export const NAMESPACES = {
   ratelimit: 'ratelimits',
   quota: 'quotas',
   feedback: 'feedback',
+  workflow: 'workflows',
 } as const;
 
 /** Every method name at run time (the SDK builds its namespaces from it without loading the schemas). */

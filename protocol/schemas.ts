@@ -3,7 +3,7 @@
  * param types from them, and scripts/gen-protocol-doc.ts turns them into docs/protocol.md.
  */
 import Type, { type Static, type TSchema } from 'typebox';
-import { ID_PATTERN, MAX_DELAY_MS, MAX_PAGE_LIMIT, MAX_RECEIVE_COUNT, MAX_TIMEOUT_MS, MAX_RECENT_EVENTS } from './limits';
+import { ID_PATTERN, MAX_DELAY_MS, MAX_PAGE_LIMIT, MAX_RECEIVE_COUNT, MAX_TIMEOUT_MS, MAX_RECENT_EVENTS, MAX_WORKFLOW_LIST, MAX_WORKFLOW_STEPS } from './limits';
 import { MAX_BARRIER_PARTIES, MAX_LEASE_MS, MAX_QUOTA_PERIOD_MS, MAX_SEMAPHORE_LIMIT, MIN_LEASE_MS } from './limits';
 import {
   MAX_OUTCOME_DURATION_MS,
@@ -71,7 +71,23 @@ const BUDGET_SCOPE_PATTERN = `^(agent|workflow):${ID_PATTERN.slice(1, -1)}$`;
 const ToolGlob = (description: string) => Type.String({ pattern: TOOL_GLOB_PATTERN, description });
 const ToolGlobs = (description: string) => Type.Optional(Type.Array(ToolGlob('name:version glob, e.g. "shell:*" or "http.*"'), { maxItems: 200, description }));
 
-export const TOPIC_PATTERN = `^(agents|signals|approvals|outcomes|queues|safety|coordination|events:\\*|events:${ID_PATTERN.slice(1, -1)})$`;
+export const TOPIC_PATTERN = `^(agents|signals|approvals|outcomes|queues|safety|coordination|workflows|events:\\*|events:${ID_PATTERN.slice(1, -1)})$`;
+/** One step of workflow.start. */
+function WorkflowStepSchema() {
+  return Type.Object(
+    {
+      name: Id('step name, unique in the workflow'),
+      queue: Id("queue the step's job goes to"),
+      input: Type.Optional(Type.Unknown({ description: "passed in the step's job payload; any JSON value, at most maxValueBytes serialized" })),
+      dependsOn: Type.Optional(Type.Array(Id('name of another step'), { maxItems: MAX_WORKFLOW_STEPS, description: 'steps that must complete first' })),
+      timeoutMs: Type.Optional(TimeoutMs("the step's job's visibility: a delivery not acked or extended within it is retried")),
+      maxAttempts: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, description: 'deliveries before the step fails; default 4 (3 retries, backoff 1 s doubling to 60 s)' })),
+      optional: Type.Optional(Type.Boolean({ description: "its failure neither fails the workflow nor holds back its dependents (they run without its result)" })),
+    },
+    { additionalProperties: false },
+  );
+}
+
 
 export const schemas = {
   hello: Params({
@@ -157,7 +173,7 @@ export const schemas = {
     topics: Type.Array(Type.String({ pattern: TOPIC_PATTERN }), {
       minItems: 1,
       maxItems: 64,
-      description: 'agents, signals, approvals, outcomes, queues, safety, coordination, events:<type>, or events:* (every type)',
+      description: 'agents, signals, approvals, outcomes, queues, safety, coordination, workflows, events:<type>, or events:* (every type)',
     }),
   }),
   unsubscribe: Params({ subscriptionId: Type.String({ minLength: 1, maxLength: 64 }) }),
@@ -358,6 +374,20 @@ export const schemas = {
   }),
   'feedback.stats': Params({ workflow: Id('workflow'), stage: Id('stage'), tier: TierSchema('model tier') }),
   'feedback.recommend': Params({ workflow: Id('workflow'), stage: Id('stage'), currentTier: TierSchema('the tier the stage runs on now') }),
+  'workflow.start': Params({
+    name: Type.String({ minLength: 1, maxLength: 200, description: 'what the workflow is, for people' }),
+    steps: Type.Array(WorkflowStepSchema(), { minItems: 1, maxItems: MAX_WORKFLOW_STEPS, description: `the steps, at most ${MAX_WORKFLOW_STEPS}; names unique, dependsOn without cycles` }),
+    stopOnFailure: Type.Optional(Type.Boolean({ description: "default true: a required step's failure fails the run; false: only its dependents are skipped" })),
+    workflowId: Type.Optional(Id('idempotency key: a workflow with this id that exists is answered unchanged; default a new id')),
+  }),
+  'workflow.get': Params({ workflowId: Id('workflow id') }),
+  'workflow.list': Params({
+    count: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_WORKFLOW_LIST, description: 'newest this many; default 100' })),
+  }),
+  'workflow.cancel': Params({ workflowId: Id('workflow id') }),
+  'workflow.pause': Params({ workflowId: Id('workflow id') }),
+  'workflow.resume': Params({ workflowId: Id('workflow id') }),
+  'workflow.retryStep': Params({ workflowId: Id('workflow id'), step: Id('name of a failed, cancelled or skipped step') }),
 };
 
 /** One validator rule: data, not code (docs/safety.md "Rule format"). */

@@ -85,6 +85,8 @@ export interface Job {
   /** Who holds the current delivery. */
   consumer?: string;
   visibleUntil?: number;
+  /** *Extension*: the job's own visibility (a workflow step's timeoutMs), used by every delivery whatever the receiver asks for; the SDK's Worker leases it for no longer. */
+  visibilityMs?: number;
   lastError?: string;
   result?: unknown;
   /** When the job completed or went dead. */
@@ -218,7 +220,7 @@ export interface HelloResult {
 }
 
 /** `events:*` (every event type) is an addition to SPEC §4. */
-export type Topic = 'agents' | 'signals' | 'approvals' | 'outcomes' | 'queues' | 'safety' | 'coordination' | `events:${string}`;
+export type Topic = 'agents' | 'signals' | 'approvals' | 'outcomes' | 'queues' | 'safety' | 'coordination' | 'workflows' | `events:${string}`;
 
 /** Event types pushed on each topic, with the data each carries. */
 export interface TopicEvents {
@@ -285,6 +287,21 @@ export interface TopicEvents {
     /** A waiter's timeout passed: its arrival is withdrawn. */
     'barrier.timedout': BarrierEvent;
   };
+
+  workflows: {
+    'workflow.started': WorkflowSummary;
+    'workflow.paused': WorkflowSummary;
+    /** After workflow.resume or workflow.retryStep. */
+    'workflow.resumed': WorkflowSummary;
+    'workflow.completed': WorkflowSummary;
+    'workflow.failed': WorkflowSummary;
+    'workflow.cancelled': WorkflowSummary;
+    /** A step's job was first delivered. */
+    'step.started': WorkflowStepEvent;
+    'step.completed': WorkflowStepEvent;
+    /** A step's job went dead (its last attempt failed). */
+    'step.failed': WorkflowStepEvent;
+  };
 }
 
 export interface QueueJobsChanged {
@@ -310,6 +327,7 @@ export type PushedEvent = (
   | EventsOn<'outcomes'>
   | EventsOn<'safety'>
   | EventsOn<'coordination'>
+  | EventsOn<'workflows'>
   | { topic: `events:${string}`; type: string; data: StreamEvent }
 ) & { subscriptionId: string; seq: number; ts: number };
 
@@ -591,4 +609,59 @@ export interface TierRecommendation {
   confidence: number;
   /** *Extension*: the current tier's stats the decision read. */
   current: FeedbackStats;
+}
+
+/** Workflows (SPEC §4 "Workflows", docs/workflows.md). */
+export type WorkflowStatus = 'running' | 'paused' | 'completed' | 'failed' | 'cancelled';
+/**
+ * pending: waits for dependencies; ready: could run but the workflow is paused; queued: its job waits
+ * in its queue (or out a retry's backoff); running: its job was delivered; then completed, failed,
+ * skipped (a required dependency failed, without stopOnFailure) or cancelled (never ran).
+ */
+export type WorkflowStepState = 'pending' | 'ready' | 'queued' | 'running' | 'completed' | 'failed' | 'skipped' | 'cancelled';
+
+export interface WorkflowStep {
+  name: string;
+  queue: string;
+  state: WorkflowStepState;
+  /** Deliveries of its current job so far. */
+  attempts: number;
+  optional?: true;
+  /** Its current job (`<workflowId>:<step>`, then `:<run>` for a retried step). */
+  jobId?: string;
+  result?: unknown;
+  error?: string;
+  startedAt?: number;
+  endedAt?: number;
+}
+
+/** A workflow without its steps (workflow.list, the workflows topic). */
+export interface WorkflowSummary {
+  workflowId: string;
+  name: string;
+  status: WorkflowStatus;
+  stopOnFailure: boolean;
+  startedAt: number;
+  endedAt?: number;
+  stepCount: number;
+  /** Steps not yet completed, failed or skipped. */
+  openSteps: number;
+}
+
+export interface Workflow extends WorkflowSummary {
+  steps: WorkflowStep[];
+}
+
+export interface WorkflowStepEvent {
+  workflowId: string;
+  step: WorkflowStep;
+}
+
+/** The payload of a workflow step's job. */
+export interface WorkflowStepPayload {
+  workflowId: string;
+  step: string;
+  input: unknown;
+  /** The result of each dependency that completed, by step name. */
+  results: Record<string, unknown>;
 }

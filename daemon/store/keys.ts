@@ -147,6 +147,13 @@ export function createKeys(namespace = 'sb') {
      * "count sum min max" of that day's scores. `#` cannot occur in an id, so no two stages share a tag.
      */
     feedbackStage: (workflow: string, stage: string) => `{${namespace}:fb:${workflow}#${stage}}`,
+    /**
+     * Hash of one workflow and its steps (daemon/store/lua/includes/workflowSteps.lua), under its own
+     * tag so that workflows spread over a Redis Cluster.
+     */
+    workflow: (workflowId: string) => `{${namespace}:wf:${workflowId}}`,
+    /** Sorted set: workflow id → start time (workflow.list); in its own slot, written beside workflow.start's script. */
+    workflowIds: `{${namespace}:workflows}:ids`,
 
     /** Pub/sub channels: every state change is published on its domain's channel (see daemon/events/frame.ts). */
     channels: {
@@ -158,6 +165,7 @@ export function createKeys(namespace = 'sb') {
       outcomes: `${namespace}:ch:outcomes`,
       safety: `${namespace}:ch:safety`,
       coordination: `${namespace}:ch:coordination`,
+      workflows: `${namespace}:ch:workflows`,
     },
 
     /**

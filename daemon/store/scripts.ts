@@ -60,6 +60,12 @@ import toolRegisterLua from './lua/toolRegister-3.lua';
 import toolsTouchLua from './lua/toolsTouch-1.lua';
 import feedbackReadLua from './lua/feedbackRead-1.lua';
 import feedbackRecordLua from './lua/feedbackRecord-1.lua';
+import workflowCancelLua from './lua/workflowCancel-1.lua';
+import workflowGetLua from './lua/workflowGet-1.lua';
+import workflowPauseLua from './lua/workflowPause-1.lua';
+import workflowResumeLua from './lua/workflowResume-1.lua';
+import workflowRetryStepLua from './lua/workflowRetryStep-1.lua';
+import workflowStartLua from './lua/workflowStart-2.lua';
 import agentJson from './lua/includes/agentJson.lua';
 import breaker from './lua/includes/breaker.lua';
 import budget from './lua/includes/budget.lua';
@@ -89,9 +95,13 @@ import quotaTakeLua from './lua/quotaTake-1.lua';
 import expiredKept from './lua/includes/expiredKept.lua';
 import lockHolder from './lua/includes/lockHolder.lua';
 import semaphorePermits from './lua/includes/semaphorePermits.lua';
+import workflowSteps from './lua/includes/workflowSteps.lua';
 
 const includes = new Map<string, string>([
-  ...[agentJson, approvalJson, auditAppend, breaker, budget, decideApproval, endAgent, nowMs, outcomeWindow, publishEvent, queueJob, queueMoves, signalMatch, zsetPage, expiredKept, lockHolder, semaphorePermits].map(
+  ...[
+    agentJson, approvalJson, auditAppend, breaker, budget, decideApproval, endAgent, nowMs, outcomeWindow, publishEvent, queueJob, queueMoves,
+    signalMatch, zsetPage, expiredKept, lockHolder, semaphorePermits, workflowSteps,
+  ].map(
     (include) => [`includes/${include.file}`, include.source] as const,
   ),
   ['includes/scriptErrors', SCRIPT_ERRORS_LUA] as const,
@@ -208,6 +218,13 @@ export const scripts = {
   quotaTake: script(quotaTakeLua, ['quota'], ['limit', 'periodMs', 'sliding', 'cost']),
   feedbackRecord: script(feedbackRecordLua, ['stage'], ['tier', 'quality', 'retentionDays', 'dayMs']),
   feedbackRead: script(feedbackReadLua, ['stage'], ['retentionDays', 'dayMs']),
+  /** Takes, after its named arguments, the field/value pairs of the workflow's definition (workflows/definition.ts). */
+  workflowStart: script(workflowStartLua, ['workflow', 'ids'], ['workflowId', 'queuesChannel', 'workflowsChannel']),
+  workflowGet: script(workflowGetLua, ['workflow'], ['summary']),
+  workflowCancel: script(workflowCancelLua, ['workflow'], ['workflowId']),
+  workflowPause: script(workflowPauseLua, ['workflow'], ['workflowId']),
+  workflowResume: script(workflowResumeLua, ['workflow'], ['workflowId']),
+  workflowRetryStep: script(workflowRetryStepLua, ['workflow'], ['workflowId', 'step']),
 };
 
 /** Registers every script on a connection; ioredis sends EVALSHA and falls back to EVAL after a Redis restart. */

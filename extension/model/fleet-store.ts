@@ -99,7 +99,8 @@ export class FleetStore {
       case 'queues':
       case 'safety':
       case 'coordination':
-        return; // the Queues, Safety and Coordination features' (their own subscriptions)
+      case 'workflows':
+        return; // the Queues, Safety, Coordination and Workflows features' (their own subscriptions)
       default:
         this.applyStreamEvent(event.data);
     }

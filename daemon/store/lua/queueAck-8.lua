@@ -57,6 +57,7 @@ for _, job in ipairs(done) do
     redis.call('HSET', key, 'state', 'completed', 'finishedAt', finishedAt, 'result', job.result)
   end
   replies[job.reply] = jobJsonOf(job.f)
+  if job.f[16] then wfStepEnded(job.f[16], job.f[17], job.f[1], true, job.result, job.f[6], now) end
 end
 for _, again in ipairs(repeats) do replies[again.reply] = replies[again.of.reply] end
 redis.call('ZADD', COMPLETED, unpack(completed))

@@ -6,7 +6,8 @@ local WAIT = { high = KEYS[1], normal = KEYS[2], low = KEYS[3] }
 local DELAYED, ACTIVE, DEAD, COMPLETED, META = KEYS[4], KEYS[5], KEYS[6], KEYS[7], KEYS[8]
 
 local JOB_FIELDS = { 'jobId', 'queue', 'payload', 'priority', 'state', 'attempts', 'maxAttempts', 'enqueuedAt',
-  'runAt', 'receipt', 'consumer', 'visibleUntil', 'lastError', 'result', 'finishedAt' }
+  'runAt', 'receipt', 'consumer', 'visibleUntil', 'lastError', 'result', 'finishedAt', 'wf', 'wfStep', 'visibilityMs' }
+-- wf and wfStep mark a workflow step's job (includes/workflowSteps); visibilityMs is that step's timeoutMs.
 
 -- Job JSON from field values (as HMGET JOB_FIELDS returns them). payload and result already hold
 -- JSON text and are spliced in; what belongs to a delivery shows only while the job is active.
@@ -15,6 +16,7 @@ local function jobJsonOf(f)
   local json = '{"jobId":' .. cjson.encode(f[1]) .. ',"queue":' .. cjson.encode(f[2]) .. ',"payload":' .. f[3] ..
     ',"priority":"' .. f[4] .. '","state":"' .. state .. '","attempts":' .. f[6] .. ',"maxAttempts":' .. f[7] ..
     ',"enqueuedAt":' .. f[8]
+  if f[18] then json = json .. ',"visibilityMs":' .. f[18] end
   if state == 'delayed' and f[9] then json = json .. ',"runAt":' .. f[9] end
   if state == 'active' then
     json = json .. ',"receipt":' .. cjson.encode(f[10]) .. ',"consumer":' .. cjson.encode(f[11]) ..

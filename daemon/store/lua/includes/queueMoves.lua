@@ -1,6 +1,7 @@
 --- @include "includes/scriptErrors"
 --- @include "includes/queueJob"
 --- @include "includes/publishEvent"
+--- @include "includes/workflowSteps"
 -- The transitions several queue scripts share.
 
 -- The CONFLICT a delivery's call gets when its receipt is not the job's current one.
@@ -23,6 +24,8 @@ local function makeDead(key, jobId, now, lastError, channel, queue)
   redis.call('HSET', key, 'state', 'dead', 'finishedAt', int(now), 'lastError', lastError)
   redis.call('HDEL', key, 'runAt', 'receipt', 'consumer', 'visibleUntil')
   publishEvent(channel, 'job.dead', now, queue, jobJson(key))
+  local step = redis.call('HMGET', key, 'wf', 'wfStep', 'attempts')
+  if step[1] then wfStepEnded(step[1], step[2], jobId, false, lastError, step[3], now) end
 end
 
 -- Tells blocked receivers (on every daemon) that `added` jobs can be received now, or that
