@@ -1,27 +1,18 @@
 import assert from 'node:assert/strict';
 import type { Breaker, Budget } from '../../protocol/types';
 import { BREAKER_DEFAULTS } from '../../protocol/safety';
-import { startTestDaemon, type TestDaemon } from '../helpers/daemon';
-import { runCli } from '../helpers/daemon-process';
-import { startRedis, type TestRedis } from '../helpers/redis-server';
+import { cliSuite } from '../helpers/cli-suite';
 
 describe('switchboard breakers / breaker reset / budgets / budget set', function () {
   this.timeout(20_000);
-  let redis: TestRedis;
-  let d: TestDaemon;
-  const cli = (...args: string[]) => runCli([...args, '--state-dir', d.stateDir]);
+  const suite = cliSuite();
+  const { cli } = suite;
 
   before(async () => {
-    redis = await startRedis();
-    d = await startTestDaemon(redis.url);
     for (let i = 0; i < BREAKER_DEFAULTS.consecutiveFailures; i++) {
-      await d.rpc('outcome.record', { agentName: 'cli-broken', actionType: 'cli.tool', status: 'failure', durationMs: 1 });
+      await suite.daemon.rpc('outcome.record', { agentName: 'cli-broken', actionType: 'cli.tool', status: 'failure', durationMs: 1 });
     }
-    await d.rpc('breaker.list', {}); // the fed outcomes are in before the CLI looks
-  });
-  after(async () => {
-    await d.stop();
-    await redis.stop();
+    await suite.daemon.rpc('breaker.list', {}); // the fed outcomes are in before the CLI looks
   });
 
   it('lists breakers as a table and as JSON, and resets one by name', async () => {
@@ -46,8 +37,8 @@ describe('switchboard breakers / breaker reset / budgets / budget set', function
     const set = await cli('budget', 'set', 'agent:cli-spender', '--tokens', '1000', '--cost', '2.5', '--period', '3600');
     assert.equal(set.code, 0, set.stderr);
     assert.match(set.stdout, /agent:cli-spender\s+ok\s+0 \/ 1000\s+\$0\.0000 \/ \$2\.5000\s+3600s/);
-    await d.rpc('outcome.record', { agentName: 'cli-spender', actionType: 'llm.call', status: 'success', durationMs: 1, tokensUsed: 900, costUsd: 0.5 });
-    await d.rpc('budget.list', {});
+    await suite.daemon.rpc('outcome.record', { agentName: 'cli-spender', actionType: 'llm.call', status: 'success', durationMs: 1, tokensUsed: 900, costUsd: 0.5 });
+    await suite.daemon.rpc('budget.list', {});
     const text = await cli('budgets');
     assert.match(text.stdout, /^SCOPE\s+STATE\s+TOKENS\s+COST\s+PERIOD\s+RESETS IN/m);
     assert.match(text.stdout, /agent:cli-spender\s+warning\s+900 \/ 1000\s+\$0\.5000 \/ \$2\.5000/);

@@ -1,27 +1,16 @@
 import assert from 'node:assert/strict';
 import type { Approval, AgentStatus, Signal } from '../../protocol/types';
-import { startTestDaemon, type TestDaemon } from '../helpers/daemon';
+import { cliSuite } from '../helpers/cli-suite';
 import { runCli } from '../helpers/daemon-process';
-import { startRedis, type TestRedis } from '../helpers/redis-server';
 
 describe('switchboard CLI', function () {
   this.timeout(20_000);
-  let redis: TestRedis;
-  let d: TestDaemon;
-  const cli = (...args: string[]) => runCli([...args, '--state-dir', d.stateDir]);
-
-  before(async () => {
-    redis = await startRedis();
-    d = await startTestDaemon(redis.url);
-  });
-  after(async () => {
-    await d.stop();
-    await redis.stop();
-  });
+  const suite = cliSuite();
+  const { cli } = suite;
 
   it('lists agents as a table and as JSON', async () => {
-    await d.rpc('agent.start', { agentId: 'cli-agent', metadata: { workflow: 'wf' } });
-    await d.rpc('agent.beat', { agentId: 'cli-agent', progress: 0.25, currentTask: 'Indexing' });
+    await suite.daemon.rpc('agent.start', { agentId: 'cli-agent', metadata: { workflow: 'wf' } });
+    await suite.daemon.rpc('agent.beat', { agentId: 'cli-agent', progress: 0.25, currentTask: 'Indexing' });
     const table = await cli('agents');
     assert.equal(table.code, 0, table.stderr);
     assert.match(table.stdout, /^AGENT\s+STATUS\s+PROGRESS\s+TASK/m);
@@ -44,26 +33,26 @@ describe('switchboard CLI', function () {
   });
 
   it('approves and rejects from the command line', async () => {
-    const a = (await d.rpc('approval.create', { agentId: 'cli-agent', type: 'deploy', context: { env: 'prod' } })).result as Approval;
-    const b = (await d.rpc('approval.create', { agentId: 'cli-agent', type: 'delete', context: {} })).result as Approval;
+    const a = (await suite.daemon.rpc('approval.create', { agentId: 'cli-agent', type: 'deploy', context: { env: 'prod' } })).result as Approval;
+    const b = (await suite.daemon.rpc('approval.create', { agentId: 'cli-agent', type: 'delete', context: {} })).result as Approval;
     const listed = await cli('approvals');
     assert.match(listed.stdout, new RegExp(`${a.requestId}\\s+cli-agent\\s+deploy\\s+medium`));
     const approved = await cli('approve', a.requestId, '--reason', 'ship it', '--as', 'jane');
     assert.equal(approved.code, 0, approved.stderr);
     assert.match(approved.stdout, /^approved /);
     assert.equal((await cli('reject', b.requestId)).code, 0);
-    const stored = (await d.rpc('approval.get', { requestId: a.requestId })).result as Approval;
+    const stored = (await suite.daemon.rpc('approval.get', { requestId: a.requestId })).result as Approval;
     assert.equal(stored.responder, 'jane');
     assert.equal(stored.reason, 'ship it');
-    assert.equal(((await d.rpc('approval.get', { requestId: b.requestId })).result as Approval).status, 'rejected');
+    assert.equal(((await suite.daemon.rpc('approval.get', { requestId: b.requestId })).result as Approval).status, 'rejected');
     const again = await cli('approve', a.requestId);
     assert.equal(again.code, 1);
     assert.match(again.stderr, /already approved by jane/);
   });
 
   it('prints recent events of every type or one', async () => {
-    await d.rpc('event.publish', { type: 'cli.build', data: { ok: true } });
-    await d.rpc('event.publish', { type: 'cli.test', data: { passed: 3 } });
+    await suite.daemon.rpc('event.publish', { type: 'cli.build', data: { ok: true } });
+    await suite.daemon.rpc('event.publish', { type: 'cli.test', data: { passed: 3 } });
     const all = await cli('events', '--json');
     assert.deepEqual((JSON.parse(all.stdout) as { type: string }[]).map((e) => e.type), ['cli.build', 'cli.test']);
     const one = await cli('events', '--type', 'cli.test');

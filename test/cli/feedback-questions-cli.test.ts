@@ -1,24 +1,15 @@
 /** `switchboard feedback stats|recommend` and `switchboard approve ID --answer VALUE`. */
 import assert from 'node:assert/strict';
 import type { Approval, FeedbackStats, TierRecommendation } from '../../protocol/types';
-import { startTestDaemon, type TestDaemon } from '../helpers/daemon';
-import { runCli } from '../helpers/daemon-process';
-import { startRedis, type TestRedis } from '../helpers/redis-server';
+import { cliSuite } from '../helpers/cli-suite';
 
 describe('switchboard feedback / approve --answer', function () {
   this.timeout(20_000);
-  let redis: TestRedis;
-  let d: TestDaemon;
-  const cli = (...args: string[]) => runCli([...args, '--state-dir', d.stateDir]);
+  const suite = cliSuite();
+  const { cli } = suite;
 
   before(async () => {
-    redis = await startRedis();
-    d = await startTestDaemon(redis.url);
-    for (const quality of [0.5, 0.6, 0.4]) await d.rpc('feedback.record', { workflow: 'wf', stage: 'draft', tier: 'cheap', quality });
-  });
-  after(async () => {
-    await d.stop();
-    await redis.stop();
+    for (const quality of [0.5, 0.6, 0.4]) await suite.daemon.rpc('feedback.record', { workflow: 'wf', stage: 'draft', tier: 'cheap', quality });
   });
 
   it('feedback stats prints every tier, or one as JSON', async () => {
@@ -43,7 +34,7 @@ describe('switchboard feedback / approve --answer', function () {
   });
 
   it('approve --answer answers a question: a choice as typed, JSON or text for a schema; a wrong one exits 1', async () => {
-    const choice = (await d.rpc('approval.create', { agentId: 'a', type: 'question', context: 'n?', choices: ['1', '2'] })).result as Approval;
+    const choice = (await suite.daemon.rpc('approval.create', { agentId: 'a', type: 'question', context: 'n?', choices: ['1', '2'] })).result as Approval;
     const wrong = await cli('approve', choice.requestId, '--answer', '3');
     assert.equal(wrong.code, 1);
     assert.match(wrong.stderr, /answer must be one of the choices: "1", "2"/);
@@ -51,10 +42,10 @@ describe('switchboard feedback / approve --answer', function () {
     assert.equal(ok.code, 0, ok.stderr);
     assert.match(ok.stdout, /^approved .*: "2"$/m);
 
-    const schema = (await d.rpc('approval.create', { agentId: 'a', type: 'question', context: 'n?', answerSchema: { type: 'object' } })).result as Approval;
+    const schema = (await suite.daemon.rpc('approval.create', { agentId: 'a', type: 'question', context: 'n?', answerSchema: { type: 'object' } })).result as Approval;
     const json = JSON.parse((await cli('approve', schema.requestId, '--answer', '{"n":1}', '--json')).stdout) as Approval;
     assert.deepEqual(json.answer, { n: 1 });
-    const text = (await d.rpc('approval.create', { agentId: 'a', type: 'question', context: 'branch?', answerSchema: { type: 'string' } })).result as Approval;
+    const text = (await suite.daemon.rpc('approval.create', { agentId: 'a', type: 'question', context: 'branch?', answerSchema: { type: 'string' } })).result as Approval;
     assert.match((await cli('approve', text.requestId, '--answer', 'main')).stdout, /: "main"$/m);
   });
 });

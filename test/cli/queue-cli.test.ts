@@ -1,23 +1,11 @@
 import assert from 'node:assert/strict';
 import type { Job, QueueStats, QueueSummary } from '../../protocol/types';
-import { startTestDaemon, type TestDaemon } from '../helpers/daemon';
-import { runCli } from '../helpers/daemon-process';
-import { startRedis, type TestRedis } from '../helpers/redis-server';
+import { cliSuite } from '../helpers/cli-suite';
 
 describe('switchboard CLI: queues', function () {
   this.timeout(20_000);
-  let redis: TestRedis;
-  let d: TestDaemon;
-  const cli = (...args: string[]) => runCli([...args, '--state-dir', d.stateDir]);
-
-  before(async () => {
-    redis = await startRedis();
-    d = await startTestDaemon(redis.url);
-  });
-  after(async () => {
-    await d.stop();
-    await redis.stop();
-  });
+  const suite = cliSuite();
+  const { cli } = suite;
 
   it('enqueues, lists queues and one queue, shows, replays and purges dead jobs', async () => {
     const added = await cli('enqueue', 'cli-q', '--payload', '{"file":"a.ts"}', '--priority', 'high', '--job-id', 'job-1', '--json');
@@ -30,8 +18,8 @@ describe('switchboard CLI: queues', function () {
     assert.match(queues.stdout, /cli-q\s+1\s+1\s+0\s+0\s+0\s+0\s+0/);
     assert.equal((JSON.parse((await cli('queues', '--json')).stdout) as QueueSummary[])[0]!.queue, 'cli-q');
 
-    const { result: got } = await d.rpc('queue.receive', { queue: 'cli-q', consumer: 'w' });
-    await d.rpc('queue.nack', { queue: 'cli-q', jobId: got.jobId, receipt: got.receipt, retry: false, error: 'disk full\nat line 3' });
+    const { result: got } = await suite.daemon.rpc('queue.receive', { queue: 'cli-q', consumer: 'w' });
+    await suite.daemon.rpc('queue.nack', { queue: 'cli-q', jobId: got.jobId, receipt: got.receipt, retry: false, error: 'disk full\nat line 3' });
     const dead = await cli('queue', 'cli-q', '--dead');
     assert.match(dead.stdout, /^JOB\s+ATTEMPTS\s+DIED\s+LAST ERROR\s+PAYLOAD/m);
     assert.match(dead.stdout, /job-1\s+1\/3\s+\d+s ago\s+disk full\s+\{"file":"a\.ts"\}/);
