@@ -98,7 +98,7 @@ export function routingHandlers({ redis, keys }: Deps): RoutingHandlers {
           const degradedReasons: string[] = [];
           if (beatAgeMs > agent.ttlMs * STALE_TTL_SHARE) degradedReasons.push('stale heartbeat');
           if (stats?.alerting) degradedReasons.push('failure-rate alert');
-          if (breakerOpenUntil !== null) degradedReasons.push('open breaker');
+          if (breakerOpenUntil !== null && Number(breakerOpenUntil) > now) degradedReasons.push('open breaker');
           const score = weights.queueDepth * components.queueDepth + weights.heartbeat * components.heartbeat + weights.successRate * components.successRate;
           const pct = (n: number) => `${Math.round(n * 100)} %`;
           const explanation =

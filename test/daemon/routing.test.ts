@@ -87,6 +87,9 @@ describe('capability routing (dispatch.route)', () => {
     assert.ok(reasons.alerting!.includes('failure-rate alert'));
     assert.equal(all.find((r) => r.agentId === 'stale')!.degraded, true);
     assert.deepEqual(order(await client.routing.route({ capability: 'summarize', excludeDegraded: true })), ['ok']);
+    // A breaker past its half-open time (the sweeper not yet run) no longer counts as open.
+    await redis.zadd(keys.breakersOpen, Date.now() - 1000, 'agent:broken');
+    assert.deepEqual((await client.routing.route({ capability: 'summarize' })).find((r) => r.agentId === 'broken')!.degradedReasons, []);
   });
 
   it('filters by capability and version; ended agents and agents without it are not listed', async () => {
