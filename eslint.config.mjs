@@ -6,7 +6,7 @@ import tseslint from 'typescript-eslint';
 const NOT_DAEMON = ['client', 'cli', 'extension', 'webview'];
 
 /** The daemon's domain modules (daemon/modules.ts lists them): none imports another. */
-const DOMAINS = ['agents', 'signals', 'approvals', 'events', 'session', 'queues', 'outcomes', 'safety', 'coordination', 'feedback', 'workflows'];
+const DOMAINS = ['agents', 'signals', 'approvals', 'events', 'session', 'queues', 'outcomes', 'safety', 'coordination', 'feedback', 'workflows', 'routing'];
 
 export default tseslint.config(
   { ignores: ['dist/', 'dist-test/', 'out/', 'node_modules/', '.cache/', 'test-results/', 'bench/results/'] },

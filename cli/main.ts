@@ -11,6 +11,7 @@ import { registerClientCommands } from './client-commands';
 import { registerQueueCommands } from './queue-commands';
 import { registerCoordinationCommands } from './coordination-commands';
 import { registerOutcomeCommands } from './outcome-commands';
+import { registerRoutingCommands } from './routing-commands';
 import { registerSafetyCommands } from './safety-commands';
 import { registerPolicyCommands } from './policy-commands';
 import { registerBreakerBudgetCommands } from './breaker-budget-commands';
@@ -33,6 +34,7 @@ registerBreakerBudgetCommands(program);
 registerCoordinationCommands(program);
 registerFeedbackCommands(program);
 registerWorkflowCommands(program);
+registerRoutingCommands(program);
 for (const command of program.commands) command.exitOverride();
 
 program.parseAsync(process.argv).catch((error: unknown) => {

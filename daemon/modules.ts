@@ -7,9 +7,10 @@ import { eventsModule } from './events/module';
 import { feedbackModule } from './feedback/module';
 import { outcomesModule } from './outcomes/module';
 import { queuesModule } from './queues/module';
+import { routingModule } from './routing/module';
 import { safetyModule } from './safety/module';
 import { sessionModule } from './session/module';
 import { signalsModule } from './signals/module';
 import { workflowsModule } from './workflows/module';
 
-export const MODULES: readonly DomainModule[] = [sessionModule, agentsModule, signalsModule, approvalsModule, eventsModule, queuesModule, outcomesModule, safetyModule, coordinationModule, feedbackModule, workflowsModule];
+export const MODULES: readonly DomainModule[] = [sessionModule, agentsModule, signalsModule, approvalsModule, eventsModule, queuesModule, outcomesModule, safetyModule, coordinationModule, feedbackModule, workflowsModule, routingModule];

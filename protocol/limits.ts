@@ -103,6 +103,8 @@ export const DEFAULTS = {
   queueDeadCount: 100,
   /** outcome.recent answers this many without `count`. */
   outcomeRecentCount: 10,
+  /** dispatch.route's weights without `weights`. */
+  routeWeights: { queueDepth: 0.3, heartbeat: 0.4, successRate: 0.3 },
 } as const;
 
 /** Coordination primitives: the shortest and longest lock / permit lease, and their other bounds. */

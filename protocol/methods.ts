@@ -3,6 +3,7 @@ import { EVENT_STREAM_MAXLEN } from './limits';
 import type { MethodName, ParamsOf } from './schemas';
 import type {
   AgentStatus,
+  RouteCandidate,
   Approval,
   AuditEntry,
   BarrierResult,
@@ -114,6 +115,7 @@ interface Results {
   'workflow.pause': Workflow;
   'workflow.resume': Workflow;
   'workflow.retryStep': Workflow;
+  'dispatch.route': RouteCandidate[];
 }
 
 /** Listings that answer one Page instead of the whole array when called with `limit`: method → item. */
@@ -291,6 +293,10 @@ export const METHODS = {
     result: 'Workflow',
     doc: '*Extension to SPEC §4*: runs a failed, cancelled or skipped step again and reopens the workflow; completed steps never run again. Other states -32003.',
   },
+  'dispatch.route': {
+    result: 'RouteCandidate[]',
+    doc: '*Extension to SPEC §4*: live agents advertising the capability (and version), best first, each with its score (queue depth 30 %, heartbeat age 40 %, success rate 30 % by default) and why; none → [].',
+  },
 } as const satisfies Record<MethodName, MethodInfo>;
 
 /** Method prefixes that become SDK namespaces (`agent.start` → `client.agents.start`): one line per domain. */
@@ -313,6 +319,7 @@ export const NAMESPACES = {
   quota: 'quotas',
   feedback: 'feedback',
   workflow: 'workflows',
+  dispatch: 'routing',
 } as const;
 
 /** Every method name at run time (the SDK builds its namespaces from it without loading the schemas). */

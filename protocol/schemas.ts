@@ -45,6 +45,25 @@ const JsonObject = (description: string) =>
     description: `${description}; a JSON object, at most maxValueBytes serialized`,
     [PAYLOAD_MARK]: true,
   });
+/** Agent metadata: free-form, except `capabilities` (what dispatch.route matches), checked here. */
+const AgentMetadata = (description: string) =>
+  Type.Intersect(
+    [
+      Type.Object({
+      capabilities: Type.Optional(
+        Type.Array(
+          Type.Object(
+            { name: Id('capability name, e.g. "summarize"'), version: Type.String({ pattern: '^[A-Za-z0-9.+_-]{1,64}$', description: 'capability version, e.g. "1.2"' }) },
+            { additionalProperties: false },
+          ),
+          { maxItems: 100, description: 'what the agent can do (dispatch.route)' },
+        ),
+      ),
+      }),
+      Type.Record(Type.String(), Type.Unknown()),
+    ],
+    { description: `${description}; a JSON object, at most maxValueBytes serialized`, [PAYLOAD_MARK]: true },
+  );
 const TimeoutMs = (description: string) =>
   Type.Integer({ exclusiveMinimum: 0, maximum: MAX_TIMEOUT_MS, description });
 const TtlSeconds = (description: string) => Type.Integer({ minimum: 1, maximum: 86_400, description });
@@ -97,7 +116,7 @@ export const schemas = {
 
   'agent.start': Params({
     agentId: Id('agent id'),
-    metadata: Type.Optional(JsonObject('free-form agent metadata (metadata.workflow groups agents in the editor)')),
+    metadata: Type.Optional(AgentMetadata('free-form agent metadata (metadata.workflow groups agents in the editor; metadata.capabilities [{name, version}] for dispatch.route)')),
     ttlSeconds: Type.Optional(TtlSeconds('seconds without a beat before the agent expires; default 30')),
   }),
   'agent.beat': Params({
@@ -107,7 +126,7 @@ export const schemas = {
     currentTask: Type.Optional(
       Type.Union([Type.String({ maxLength: 1024 }), Type.Null()], { description: 'what the agent is doing now; null clears it' }),
     ),
-    metadata: Type.Optional(JsonObject('replaces the agent metadata')),
+    metadata: Type.Optional(AgentMetadata('replaces the agent metadata')),
   }),
   'agent.stop': Params({
     agentId: Id('agent id'),
@@ -388,6 +407,21 @@ export const schemas = {
   'workflow.pause': Params({ workflowId: Id('workflow id') }),
   'workflow.resume': Params({ workflowId: Id('workflow id') }),
   'workflow.retryStep': Params({ workflowId: Id('workflow id'), step: Id('name of a failed, cancelled or skipped step') }),
+  'dispatch.route': Params({
+    capability: Id('capability name the agents advertise in metadata.capabilities'),
+    version: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9.+_-]{1,64}$', description: 'only agents advertising exactly this version' })),
+    excludeDegraded: Type.Optional(Type.Boolean({ description: 'leave out agents with a stale beat, a failure-rate alert or an open breaker; default false' })),
+    weights: Type.Optional(
+      Type.Object(
+        {
+          queueDepth: Type.Optional(Type.Number({ minimum: 0, maximum: 1, description: 'default 0.3' })),
+          heartbeat: Type.Optional(Type.Number({ minimum: 0, maximum: 1, description: 'default 0.4' })),
+          successRate: Type.Optional(Type.Number({ minimum: 0, maximum: 1, description: 'default 0.3' })),
+        },
+        { additionalProperties: false, description: 'weights of the three components (normalized to sum 1)' },
+      ),
+    ),
+  }),
 };
 
 /** One validator rule: data, not code (docs/safety.md "Rule format"). */

@@ -665,3 +665,27 @@ export interface WorkflowStepPayload {
   /** The result of each dependency that completed, by step name. */
   results: Record<string, unknown>;
 }
+
+/** One agent dispatch.route ranks: its score (0..1, higher is better), the components and why. */
+export interface RouteCandidate {
+  rank: number;
+  agentId: string;
+  /** The version of the capability it advertises. */
+  version: string;
+  score: number;
+  components: {
+    /** 1 / (1 + pending signals in its inbox). */
+    queueDepth: number;
+    /** 1 − beat age / ttl, at least 0. */
+    heartbeat: number;
+    /** Success rate over the outcome window; 0.5 without outcomes. */
+    successRate: number;
+  };
+  pendingSignals: number;
+  beatAgeMs: number;
+  outcomeCount: number;
+  degraded: boolean;
+  /** Why degraded: "stale heartbeat", "failure-rate alert", "open breaker". */
+  degradedReasons: string[];
+  explanation: string;
+}

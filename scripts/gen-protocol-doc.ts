@@ -28,6 +28,7 @@ interface JsonSchema {
   properties?: Record<string, JsonSchema>;
   required?: string[];
   patternProperties?: Record<string, JsonSchema>;
+  allOf?: JsonSchema[];
 }
 
 
@@ -36,6 +37,8 @@ function typeOf(schema: JsonSchema): string {
   if (schema.const !== undefined) return `\`${JSON.stringify(schema.const)}\``;
   if (schema.enum) return schema.enum.map((value) => `\`${JSON.stringify(value)}\``).join(' \\| ');
   if (schema.patternProperties) return 'object';
+  // An intersection of objects (agent metadata: checked capabilities plus free-form fields).
+  if (schema.allOf?.every((part) => typeOf(part) === 'object')) return 'object';
   if (schema.type === 'array') return `${typeOf(schema.items ?? {})}[]`;
   return schema.type ?? 'JSON';
 }

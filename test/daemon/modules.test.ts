@@ -17,6 +17,6 @@ describe('domain modules', () => {
   it('are listed once each, by name', () => {
     const names = MODULES.map((module) => module.name);
     assert.deepEqual([...new Set(names)], names);
-    assert.deepEqual(names, ['session', 'agents', 'signals', 'approvals', 'events', 'queues', 'outcomes', 'safety', 'coordination', 'feedback', 'workflows']);
+    assert.deepEqual(names, ['session', 'agents', 'signals', 'approvals', 'events', 'queues', 'outcomes', 'safety', 'coordination', 'feedback', 'workflows', 'routing']);
   });
 });
