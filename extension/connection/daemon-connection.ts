@@ -47,6 +47,8 @@ export class DaemonConnection extends EventEmitter<{ state: [LinkState]; resynce
   private attempt = 0;
   private retryTimer?: NodeJS.Timeout;
   private held?: PushedEvent[];
+  /** Snapshots asked for: only the newest one's answer is applied (it applies what was held meanwhile). */
+  private resyncs = 0;
   private stopped = false;
   private launching?: Promise<unknown>;
 
@@ -163,23 +165,37 @@ export class DaemonConnection extends EventEmitter<{ state: [LinkState]; resynce
     else this.deps.store.applyEvent(event);
   }
 
-  /** Loads a snapshot, then applies what arrived meanwhile. */
+  /**
+   * Loads a snapshot, then applies what arrived meanwhile. A resync asked for while another is on
+   * its way (a seq gap during the first snapshot, a reconnect) supersedes it: the older answer is
+   * dropped and events stay held until the newest one is in, so that no answer read before an
+   * event applied directly can overwrite it (the real-host test saw a just-requested approval
+   * vanish from the Approvals view that way), and no held event is lost.
+   */
   private async resync(): Promise<void> {
     const client = this.client;
     if (!client) return;
+    const run = ++this.resyncs;
     this.held ??= [];
     try {
       const [agents, approvals, types, outcomes] = await Promise.all([client.agents.list(), client.approvals.pending(), client.events.types(), client.outcomes.stats({})]);
       const recent = await Promise.all(types.map((type) => client.events.recent({ type, count: RECENT_EVENTS_PER_TYPE })));
+      if (run !== this.resyncs || this.client !== client) return;
       this.deps.store.applySnapshot({ agents, approvals, events: recent.flat().sort((a, b) => a.ts - b.ts), outcomeStats: outcomes.agents });
-      const held = this.held;
-      this.held = undefined;
-      for (const event of held) this.deps.store.applyEvent(event);
+      this.releaseHeld();
       this.emit('resynced');
     } catch (error) {
-      this.held = undefined;
+      if (run !== this.resyncs) return;
+      // What arrived meanwhile is still newer than what the store holds.
+      this.releaseHeld();
       this.deps.log.warn(`resync failed: ${(error as Error).message}`);
     }
+  }
+
+  private releaseHeld(): void {
+    const held = this.held ?? [];
+    this.held = undefined;
+    for (const event of held) this.deps.store.applyEvent(event);
   }
 
   private setState(state: LinkState): void {

@@ -3,7 +3,8 @@
  * (its own subscription, so the fleet's snapshot does not wait for queues), loads `queue.list`
  * as the snapshot, and loads it again whenever the SDK says pushes may have been missed (a seq
  * gap, a reconnect). Pushes are applied as they arrive: `queue.stats` carries a queue's whole
- * counts, so the newest frame wins whether it is a push or the snapshot's reply. Dead jobs are
+ * counts, so a push that arrives while the snapshot is on its way wins over the snapshot's
+ * reply (which may have been read before it: see QueueModel.applySnapshot). Dead jobs are
  * loaded only for watched (expanded) queues, and again after a push says they changed; a burst
  * of pushes while one load is on its way costs one more load, not one each.
  */
@@ -62,9 +63,10 @@ export class QueueFeed {
 
   private async snapshot(client: SwitchboardClient): Promise<void> {
     try {
+      const mark = this.model.mark();
       const list = await client.queues.list();
       if (this.client !== client) return;
-      this.model.applySnapshot(list);
+      this.model.applySnapshot(list, mark);
       // Pushes about dead jobs may have been missed too.
       for (const queue of this.model.watchedQueues()) void this.loadDead(queue);
     } catch (error) {

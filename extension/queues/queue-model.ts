@@ -21,6 +21,9 @@ export class QueueModel {
   /** Dead jobs (newest first) of the watched queues only: those whose rows are expanded. */
   private readonly dead = new Map<string, Job[]>();
   private readonly watched = new Set<string>();
+  /** How many stats pushes were applied, and the count when each queue's last one was. */
+  private pushes = 0;
+  private readonly pushedAt = new Map<string, number>();
 
   private pending = emptyChange();
   private dirty = false;
@@ -39,9 +42,27 @@ export class QueueModel {
     return [...this.summaries.values()].sort((a, b) => a.queue.localeCompare(b.queue));
   }
 
-  applySnapshot(list: QueueSummary[]): void {
+  /** A mark to take just before asking for a snapshot, and to hand to `applySnapshot` with its answer. */
+  mark(): number {
+    return this.pushes;
+  }
+
+  /**
+   * A `queue.list` answer, asked for at `mark` (omitted: no push is newer). A queue's stats pushed
+   * while the list was on its way are kept: the daemon may have read the list before that push's
+   * sample and sent it after, and it pushes a queue's counts again only when they change, so
+   * letting the older list win would leave the row showing them until the next change. A pushed
+   * figure older than the list, on the other hand, is followed by a push of the newer one.
+   */
+  applySnapshot(list: QueueSummary[], mark = this.pushes): void {
+    const newer = new Map<string, QueueSummary>();
+    for (const [queue, at] of this.pushedAt) {
+      const summary = this.summaries.get(queue);
+      if (at > mark && summary) newer.set(queue, summary);
+    }
     this.summaries.clear();
-    for (const summary of list) this.summaries.set(summary.queue, summary);
+    for (const summary of list) this.summaries.set(summary.queue, newer.get(summary.queue) ?? summary);
+    for (const [queue, summary] of newer) this.summaries.set(queue, summary);
     this.pending.queues = 'all';
     this.schedule();
   }
@@ -54,6 +75,7 @@ export class QueueModel {
     switch (event.type) {
       case 'queue.stats':
         this.summaries.set(event.data.queue, event.data);
+        this.pushedAt.set(event.data.queue, ++this.pushes);
         this.touch(event.data.queue);
         return undefined;
       case 'job.dead':

@@ -28,15 +28,33 @@ export class QueuesView implements vscode.TreeDataProvider<QueueNode>, vscode.Di
   private readonly drawnChildren = new Map<string, string>();
   /** The queues last listed as rows: a queue not among them needs the list redrawn. */
   private listed = new Set<string>();
+  /**
+   * Each queue's counts as of the model's last change handed over: rows are drawn from these, not
+   * from the live model. VS Code asks for a row's item whenever it gets to it, which can be after a
+   * push reached the model and before that push's (coalesced) change reached this view; drawn from
+   * the live model, the row's new look was then recorded as drawn by an element refresh, and the
+   * change itself found nothing to redraw: a row that gained its dead jobs that way kept its old
+   * look (VS Code does not redraw a twistie that appears on an element refresh), for good, since
+   * the counts are pushed again only when they change. Drawn from these, every look a row takes
+   * has passed through the listener, which picks the refresh it needs.
+   */
+  private readonly shown = new Map<string, QueueSummary>();
   private readonly subscription: { dispose(): void };
 
   constructor(
     private readonly model: QueueModel,
     private readonly feed: QueueFeed,
   ) {
+    for (const summary of model.queues()) this.shown.set(summary.queue, summary);
     this.subscription = model.onDidChange((change) => {
+      if (change.queues === 'all') this.shown.clear();
+      for (const queue of change.queues === 'all' ? model.summaries.keys() : change.queues) {
+        const summary = model.summaries.get(queue);
+        if (summary) this.shown.set(queue, summary);
+        else this.shown.delete(queue);
+      }
       // A snapshot too redraws only what it changed: a resync that finds the same queues redraws nothing.
-      const names = model.queues().map((summary) => summary.queue);
+      const names = this.queues().map((summary) => summary.queue);
       const changed = change.queues === 'all' ? names : [...change.queues];
       const sameList = names.length === this.listed.size && names.every((queue) => this.listed.has(queue));
       // A row that gains or loses its dead jobs gains or loses its children: VS Code redraws that
@@ -71,7 +89,7 @@ export class QueuesView implements vscode.TreeDataProvider<QueueNode>, vscode.Di
   async getChildren(element?: QueueNode): Promise<QueueNode[]> {
     if (!this.connected) return [];
     if (!element) {
-      const queues = this.model.queues();
+      const queues = this.queues();
       this.listed = new Set(queues.map((summary) => summary.queue));
       return queues.map((summary) => this.node(summary.queue));
     }
@@ -101,7 +119,7 @@ export class QueuesView implements vscode.TreeDataProvider<QueueNode>, vscode.Di
       item.tooltip = 'The newest dead jobs are listed; replay or purge them to see older ones.';
       return item;
     }
-    const summary = this.model.summaries.get(node.queue);
+    const summary = this.shown.get(node.queue);
     if (!summary) {
       // A row asked for just as a snapshot replaced the list: a look no row has, so the next change redraws it.
       this.drawn.set(node.queue, { text: '', withDead: false });
@@ -114,7 +132,7 @@ export class QueuesView implements vscode.TreeDataProvider<QueueNode>, vscode.Di
   }
 
   resolveTreeItem(item: vscode.TreeItem, node: QueueNode): vscode.TreeItem {
-    const summary = this.model.summaries.get(node.queue);
+    const summary = this.shown.get(node.queue);
     if (node.kind === 'queue' && summary) item.tooltip = new vscode.MarkdownString(queueTooltip(summary), true);
     if (node.kind === 'job') item.tooltip = new vscode.MarkdownString(deadJobTooltip(node.job));
     return item;
@@ -125,8 +143,13 @@ export class QueuesView implements vscode.TreeDataProvider<QueueNode>, vscode.Di
     this.changed.dispose();
   }
 
+  /** Queues by name, as last handed over. */
+  private queues(): QueueSummary[] {
+    return [...this.shown.values()].sort((a, b) => a.queue.localeCompare(b.queue));
+  }
+
   private looksDifferent(queue: string): boolean {
-    const summary = this.model.summaries.get(queue);
+    const summary = this.shown.get(queue);
     const drawn = this.drawn.get(queue);
     // Listed but not drawn yet: it will be drawn from the model as it is now.
     if (!summary || drawn === undefined) return false;
@@ -136,7 +159,7 @@ export class QueuesView implements vscode.TreeDataProvider<QueueNode>, vscode.Di
   }
 
   private deadFlipped(queue: string): boolean {
-    const summary = this.model.summaries.get(queue);
+    const summary = this.shown.get(queue);
     const drawn = this.drawn.get(queue);
     return summary !== undefined && drawn !== undefined && drawn.withDead !== summary.dead > 0;
   }
@@ -148,7 +171,7 @@ export class QueuesView implements vscode.TreeDataProvider<QueueNode>, vscode.Di
 
   /** Dead jobs beyond the loaded page. Only a full page has more behind it: a count newer than the list is not "more". */
   private notListed(queue: string, jobs: Job[]): number {
-    return jobs.length >= DEFAULTS.queueDeadCount ? Math.max(0, (this.model.summaries.get(queue)?.dead ?? 0) - jobs.length) : 0;
+    return jobs.length >= DEFAULTS.queueDeadCount ? Math.max(0, (this.shown.get(queue)?.dead ?? 0) - jobs.length) : 0;
   }
 }
 

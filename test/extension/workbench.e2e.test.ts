@@ -51,6 +51,23 @@ describe('extension in a real VS Code (code-server + Chromium)', function () {
     process.stdout.write(`--- the workbench's console, last errors and warnings\n${consoleErrors.slice(-30).join('\n')}\n`);
   });
   const row = (label: RegExp) => page.getByRole('treeitem', { name: label });
+  /**
+   * A row of the Approvals view, scrolled to. The pane shows five or six rows and the tree draws
+   * only those: with the requests earlier tests leave pending, a new one (the latest to expire,
+   * listed last) is in the store and the view but not on the page, and a locator never finds it.
+   */
+  const approvalRow = async (label: RegExp) => {
+    const item = row(label);
+    const list = page.locator('.pane', { has: page.locator('.pane-header', { hasText: 'Approvals' }) }).locator('.monaco-list').first();
+    const deadline = Date.now() + 30_000;
+    while (!(await item.isVisible())) {
+      if (Date.now() > deadline) throw new Error(`no row ${label} in the Approvals view`);
+      await list.hover();
+      await page.mouse.wheel(0, 10_000);
+      await page.waitForTimeout(250);
+    }
+    return item;
+  };
 
   it('shows the demo agents in the Switchboard sidebar, live', async () => {
     await page.locator('.activitybar [aria-label^="Switchboard"]').first().click();
@@ -188,8 +205,7 @@ describe('extension in a real VS Code (code-server + Chromium)', function () {
       timeoutMs: 600_000,
       context: { service: 'api', version: '1.4.2', regions: ['eu-west-1', 'us-east-1'] },
     });
-    const item = row(/^deploy · e2e-bot/);
-    await item.waitFor({ timeout: 30_000 });
+    const item = await approvalRow(/^deploy · e2e-bot/);
     await item.click();
     const frame = webviewContent(page);
     await frame.locator('#requester', { hasText: 'e2e-bot' }).waitFor();
@@ -215,7 +231,7 @@ describe('extension in a real VS Code (code-server + Chromium)', function () {
     const tab = (title: string) => page.locator(`.tabs-container .tab[aria-label^="${title}"]`);
     const showsBranch = (branch: string) => webviewContent(page).locator('.json-fields dd', { hasText: branch }).waitFor();
     for (const agentId of ['e2e-left', 'e2e-right']) {
-      await row(new RegExp(`^merge · ${agentId}`)).click();
+      await (await approvalRow(new RegExp(`^merge · ${agentId}`))).click();
       await tab(`merge · ${agentId}`).waitFor();
     }
     await showsBranch('feat/right');
