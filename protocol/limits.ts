@@ -51,7 +51,7 @@ export const LIMITS = {
   maxWaitingPerConnection: {
     default: 1000,
     unit: 'calls',
-    means: 'blocking calls (signal.wait, approval.wait, approval.request) one connection (over HTTP, one request) may have under way at once; one more is -32006',
+    means: 'blocking calls (the waits of signals, approvals, queues, locks, semaphores and barriers) one connection (over HTTP, one request) may have under way at once; one more is -32006',
   },
   maxCallsPerSecondPerConnection: {
     // a worker acking short jobs makes 10 000+ calls/s on one connection
