@@ -58,7 +58,7 @@ export async function startWorkbench({ vsix, settings, env = process.env }: Work
   mkdirSync(folder, { recursive: true });
   writeFileSync(
     join(userDataDir, 'User', 'settings.json'),
-    JSON.stringify({ 'security.workspace.trust.enabled': false, 'workbench.startupEditor': 'none', 'workbench.tips.enabled': false, ...settings }, null, 2),
+    JSON.stringify({ 'security.workspace.trust.enabled': false, 'workbench.startupEditor': 'none', 'workbench.tips.enabled': false, ...settings, ...theme(env) }, null, 2),
   );
   if (vsix) execFileSync(process.execPath, [entry, '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir, '--install-extension', vsix], { stdio: 'ignore', env });
   const port = await freePort();
@@ -84,4 +84,9 @@ export function launchChromium(): Promise<Browser> {
     executablePath: '/usr/bin/chromium',
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
+}
+
+/** SWITCHBOARD_E2E_THEME (e.g. "Default Dark Modern") runs the workbench in that colour theme (over a suite's own), to look at the screenshots in it. */
+function theme(env: NodeJS.ProcessEnv): Record<string, string> {
+  return env.SWITCHBOARD_E2E_THEME ? { 'workbench.colorTheme': env.SWITCHBOARD_E2E_THEME } : {};
 }
