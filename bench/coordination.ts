@@ -4,10 +4,7 @@
  * daemon granted); ratelimit.take calls/s through one daemon (20 clients, one in flight each).
  * Judged by the ratio to a Redis PING round trip measured in the same run.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { RawClient, median, percentile, redisRoundTripMs, round, spawnDaemon, startRedis, writeResult } from './lib';
+import { RawClient, median, percentile, redisRoundTripMs, round, twoDaemons, writeResult } from './lib';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
@@ -67,12 +64,10 @@ async function takesPerSecond(clients: RawClient[]): Promise<number> {
 }
 
 async function main(): Promise<void> {
-  const redis = await startRedis();
-  const dirs = [mkdtempSync(join(tmpdir(), 'sb-bench-a-')), mkdtempSync(join(tmpdir(), 'sb-bench-b-'))];
-  const [a, b] = await Promise.all(dirs.map((dir) => spawnDaemon(dir, ['--redis', redis.url])));
+  const { redis, a, b, stop } = await twoDaemons();
   try {
-    const [onA, onB] = await Promise.all([RawClient.open(a!.url, a!.token), RawClient.open(b!.url, b!.token)]);
-    const takers = await Promise.all(Array.from({ length: TAKERS }, () => RawClient.open(a!.url, a!.token)));
+    const [onA, onB] = await Promise.all([RawClient.open(a.url, a.token), RawClient.open(b.url, b.token)]);
+    const takers = await Promise.all(Array.from({ length: TAKERS }, () => RawClient.open(a.url, a.token)));
     // warm-up (JIT, connection buffers)
     await roundTrips(onA, 500);
     await handOvers(onA, onB, 500);
@@ -104,12 +99,7 @@ async function main(): Promise<void> {
       },
     });
   } finally {
-    for (const d of [a, b]) {
-      d!.child.kill('SIGTERM');
-      await d!.exited;
-    }
-    await redis.stop();
-    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+    await stop();
   }
 }
 

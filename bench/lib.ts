@@ -1,13 +1,14 @@
 /** Shared bench helpers: statistics, result files, daemon processes, raw WebSocket clients. */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import Redis from 'ioredis';
 import WebSocket from 'ws';
+import { spawnDaemon, type DaemonProcess } from '../test/helpers/daemon-process';
+import { startRedis } from '../test/helpers/redis-server';
 
-export { spawnDaemon } from '../test/helpers/daemon-process';
-export { startRedis } from '../test/helpers/redis-server';
+export { spawnDaemon, startRedis };
 
 export function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -121,4 +122,24 @@ export class RawClient {
   close(): void {
     this.ws.close();
   }
+}
+
+/** One Redis and two daemons on it (the across-daemons benches); `stop` ends all three and removes the state dirs. */
+export async function twoDaemons(): Promise<{ redis: { url: string }; a: DaemonProcess; b: DaemonProcess; stop(): Promise<void> }> {
+  const redis = await startRedis();
+  const dirs = [mkdtempSync(join(tmpdir(), 'sb-bench-a-')), mkdtempSync(join(tmpdir(), 'sb-bench-b-'))];
+  const [a, b] = await Promise.all(dirs.map((dir) => spawnDaemon(dir, ['--redis', redis.url])));
+  return {
+    redis,
+    a: a!,
+    b: b!,
+    async stop() {
+      for (const d of [a!, b!]) {
+        d.child.kill('SIGTERM');
+        await d.exited;
+      }
+      await redis.stop();
+      for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }

@@ -4,10 +4,7 @@
  * same daemon, ≤ 5 ms across. The machine-independent figure is the ratio to a Redis round trip
  * (PING p50) measured in the same run.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { RawClient, median, percentile, redisRoundTripMs, round, spawnDaemon, startRedis, writeResult } from './lib';
+import { RawClient, median, percentile, redisRoundTripMs, round, twoDaemons, writeResult } from './lib';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 1000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
@@ -29,11 +26,9 @@ async function measure(sender: RawClient, waiter: RawClient, rounds: number): Pr
 }
 
 async function main(): Promise<void> {
-  const redis = await startRedis();
-  const dirs = [mkdtempSync(join(tmpdir(), 'sb-bench-a-')), mkdtempSync(join(tmpdir(), 'sb-bench-b-'))];
-  const [a, b] = await Promise.all(dirs.map((dir) => spawnDaemon(dir, ['--redis', redis.url])));
+  const { redis, a, b, stop } = await twoDaemons();
   try {
-    const [senderA, waiterA, waiterB] = await Promise.all([RawClient.open(a!.url, a!.token), RawClient.open(a!.url, a!.token), RawClient.open(b!.url, b!.token)]);
+    const [senderA, waiterA, waiterB] = await Promise.all([RawClient.open(a.url, a.token), RawClient.open(a.url, a.token), RawClient.open(b.url, b.token)]);
     await measure(senderA, waiterA, 1000); // warm-up (JIT, connection buffers): the first runs were slower
     await measure(senderA, waiterB, 1000);
     const runs: { sameDaemon: { p50Ms: number; p99Ms: number }; acrossDaemons: { p50Ms: number; p99Ms: number }; redisRttMs: number }[] = [];
@@ -60,12 +55,7 @@ async function main(): Promise<void> {
       target: { sameDaemonP99Ms: 2, acrossDaemonsP99Ms: 5 },
     });
   } finally {
-    for (const d of [a, b]) {
-      d!.child.kill('SIGTERM');
-      await d!.exited;
-    }
-    await redis.stop();
-    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+    await stop();
   }
 }
 
