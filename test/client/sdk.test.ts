@@ -7,7 +7,7 @@ import { ErrorCode, type RpcError } from '../../protocol/errors';
 import type { AgentStatus } from '../../protocol/types';
 import { useDaemon, type TestDaemon } from '../helpers/daemon';
 import { record } from '../helpers/events';
-import type { TestRedis } from '../helpers/redis-server';
+import { redisClient, type TestRedis } from '../helpers/redis-server';
 
 describe('SDK', () => {
   describe('backoff', () => {
@@ -90,8 +90,7 @@ describe('SDK', () => {
       const log = await record(client, ['agents']);
       const heartbeat = new Heartbeat(client, 'hb-gone', { ttlSeconds: 1, intervalMs: 40 });
       await heartbeat.start();
-      const { default: Redis } = await import('ioredis');
-      const raw = new Redis(redis.url);
+      const raw = redisClient(redis.url);
       await raw.del('{sb:agents}:agent:hb-gone');
       raw.disconnect();
       const again = await log.count((e) => e.type === 'agent.started' && (e.data as AgentStatus).agentId === 'hb-gone', 2);
@@ -102,8 +101,7 @@ describe('SDK', () => {
     it('Heartbeat registers again when its record is gone', async () => {
       const heartbeat = new Heartbeat(client, 'hb-lapsed', { intervalMs: 60_000 });
       await heartbeat.start();
-      const { default: Redis } = await import('ioredis');
-      const raw = new Redis(redis.url);
+      const raw = redisClient(redis.url);
       await raw.del('{sb:agents}:agent:hb-lapsed');
       raw.disconnect();
       const status = await heartbeat.beat();

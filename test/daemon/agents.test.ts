@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import Redis from 'ioredis';
+import { redisClient } from '../helpers/redis-server';
 import { scripts } from '../../daemon/store/scripts';
 import type { TestRedis } from '../helpers/redis-server';
 import type { SwitchboardClient } from '../../client/client';
@@ -197,7 +197,7 @@ describe('agents: beats arriving together', () => {
     await d.rpc('agent.stop', { agentId: 'b-3', finalStatus: 'completed' });
     await d.rpc('agent.beat', { agentId: 'b-1' }); // loads the script, so that every call below is an EVALSHA
     const sha = createHash('sha1').update(scripts.agentBeats.lua).digest('hex');
-    const raw = new Redis(redis.url);
+    const raw = redisClient(redis.url);
     await raw.config('SET', 'slowlog-log-slower-than', '0', 'slowlog-max-len', '10000');
     await raw.slowlog('RESET');
     // One JSON-RPC batch: its calls start in the same turn of the daemon's event loop.
@@ -222,7 +222,7 @@ describe('agents: beats arriving together', () => {
   it('answers a beat whose stored record is damaged with its own error, changing nothing, and records the other beats of its batch', async () => {
     await Promise.all(['d-1', 'd-2', 'd-ttl', 'd-type'].map((agentId) => d.rpc('agent.start', { agentId })));
     // Records changed outside Switchboard: a ttl that is not a number, a key of another type.
-    const raw = new Redis(redis.url);
+    const raw = redisClient(redis.url);
     await raw.hset('{sb:agents}:agent:d-ttl', 'ttlSeconds', 'soon');
     await raw.del('{sb:agents}:agent:d-type');
     await raw.set('{sb:agents}:agent:d-type', 'not a hash');

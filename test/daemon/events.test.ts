@@ -5,7 +5,7 @@ import type { StreamEvent } from '../../protocol/types';
 import { rejectsWith } from '../helpers/assert-rpc';
 import { useDaemon, type TestDaemon } from '../helpers/daemon';
 import { record } from '../helpers/events';
-import type { TestRedis } from '../helpers/redis-server';
+import { redisClient, type TestRedis } from '../helpers/redis-server';
 
 describe('events and subscriptions', () => {
   let redis: TestRedis;
@@ -53,8 +53,7 @@ describe('events and subscriptions', () => {
       const { body } = await d.http(batch.slice(i, i + 1500));
       assert.equal(body.length, Math.min(1500, batch.length - i));
     }
-    const { default: Redis } = await import('ioredis');
-    const raw = new Redis(redis.url);
+    const raw = redisClient(redis.url);
     const length = await raw.xlen('{sb:events}:stream:flood');
     raw.disconnect();
     assert.ok(length >= 10_000 && length < 10_500, `stream holds ${length} entries`);

@@ -1,13 +1,13 @@
 /** Feedback (SPEC "Feedback") against a real redis-server: stats against brute force, 7-day retention, the tier rules at their edges, bad params. */
 import assert from 'node:assert/strict';
-import Redis from 'ioredis';
+import type Redis from 'ioredis';
 import type { SwitchboardClient } from '../../client/client';
 import { createKeys } from '../../daemon/store/keys';
 import { ErrorCode } from '../../protocol/errors';
 import { DAY_MS, TIERS, type Tier } from '../../protocol/tier';
 import { rejectsWith } from '../helpers/assert-rpc';
 import { useDaemon } from '../helpers/daemon';
-import { flushRedis } from '../helpers/redis-server';
+import { flushRedis, redisClient } from '../helpers/redis-server';
 
 describe('feedback', () => {
   let client: SwitchboardClient;
@@ -18,7 +18,7 @@ describe('feedback', () => {
     client = env.client;
     redisUrl = env.redis.url;
   });
-  before(() => (redis = new Redis(redisUrl)));
+  before(() => (redis = redisClient(redisUrl)));
   after(() => redis.disconnect());
   beforeEach(() => flushRedis(redisUrl));
 

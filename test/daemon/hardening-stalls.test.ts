@@ -3,7 +3,6 @@
  * shows in /healthz; a blocked approval.request resumes after the daemon is killed.
  */
 import assert from 'node:assert/strict';
-import Redis from 'ioredis';
 import { SwitchboardClient } from '../../client/client';
 import { ErrorCode } from '../../protocol/errors';
 import type { Approval } from '../../protocol/types';
@@ -11,7 +10,7 @@ import { rejectsWith } from '../helpers/assert-rpc';
 import { startTestDaemon } from '../helpers/daemon';
 import { spawnDaemon } from '../helpers/daemon-process';
 import { record } from '../helpers/events';
-import { startRedis, type TestRedis } from '../helpers/redis-server';
+import { redisClient, startRedis, type TestRedis } from '../helpers/redis-server';
 import { tempDirPerTest } from '../helpers/temp-dir';
 
 describe('hardening: Redis stalls and resumable calls', function () {
@@ -74,7 +73,7 @@ describe('hardening: Redis stalls and resumable calls', function () {
 });
 
 async function redisPid(url: string): Promise<number> {
-  const probe = new Redis(url);
+  const probe = redisClient(url);
   try {
     return Number(/process_id:(\d+)/.exec(await probe.info('server'))![1]);
   } finally {

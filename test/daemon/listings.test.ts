@@ -4,7 +4,8 @@
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import Redis from 'ioredis';
+import type Redis from 'ioredis';
+import { redisClient } from '../helpers/redis-server';
 import type { SwitchboardClient } from '../../client/client';
 import { createKeys } from '../../daemon/store/keys';
 import { GATHER_PAGE } from '../../daemon/store/pages';
@@ -96,7 +97,7 @@ describe('listings', () => {
       );
       // Stale at a 1 ms threshold once the Redis clock is 2 ms past the newest beat.
       const newest = Math.max(...started.map(lastBeat));
-      const raw = new Redis(redis.url);
+      const raw = redisClient(redis.url);
       for (const deadline = Date.now() + 2_000; (await redisMs(raw)) < newest + 2; ) {
         assert.ok(Date.now() < deadline, 'the Redis clock did not move');
         await new Promise((resolve) => setTimeout(resolve, 1));
@@ -149,7 +150,7 @@ describe('listings', () => {
     });
 
     it('lists all, soonest to expire first, reading Redis one bounded page per script call', async () => {
-      const raw = new Redis(redis.url);
+      const raw = redisClient(redis.url);
       const sha = createHash('sha1').update(scripts.approvalsPending.lua).digest('hex');
       await client.approvals.pending({ limit: 1 }); // loads the script, so that every call below is an EVALSHA
       await raw.config('SET', 'slowlog-log-slower-than', '0', 'slowlog-max-len', '10000');
@@ -219,7 +220,7 @@ describe('listings', () => {
     it('drops a type not published for eventRetentionMs, with its stream; a type published again stays', async () => {
       await client.events.publish({ type: 'short-lived', data: 1 });
       await client.events.publish({ type: 'kept', data: 1 });
-      const raw = new Redis(redis.url);
+      const raw = redisClient(redis.url);
       assert.equal(await raw.exists(keys.eventStream('short-lived')), 1);
       assert.ok((await client.events.types()).includes('short-lived'));
 

@@ -1,12 +1,12 @@
 /** outcome.timeline (an extension to SPEC "Outcomes"): the 10 s buckets of a window merged into steps, against a real redis-server. */
 import assert from 'node:assert/strict';
-import Redis from 'ioredis';
+import type Redis from 'ioredis';
 import type { SwitchboardClient } from '../../client/client';
 import { createKeys } from '../../daemon/store/keys';
 import { ErrorCode } from '../../protocol/errors';
 import type { ParamsOf } from '../../protocol/methods';
 import { useDaemon, type DaemonEnv } from '../helpers/daemon';
-import { flushRedis } from '../helpers/redis-server';
+import { flushRedis, redisClient } from '../helpers/redis-server';
 
 describe('outcome timeline', () => {
   let env: DaemonEnv;
@@ -14,7 +14,7 @@ describe('outcome timeline', () => {
   let redis: Redis;
   const keys = createKeys();
   useDaemon((e) => ({ client } = env = e));
-  before(() => (redis = new Redis(env.redis.url)));
+  before(() => (redis = redisClient(env.redis.url)));
   after(() => redis.disconnect());
   beforeEach(() => flushRedis(env.redis.url));
 

@@ -10,7 +10,7 @@ import { OUTCOME_STATUSES, type OutcomeStatus } from '../../protocol/outcome';
 import type { OutcomeAlert, OutcomeEvent, PushedEvent } from '../../protocol/types';
 import { startTestDaemon, useDaemon, type DaemonEnv, type TestDaemon } from '../helpers/daemon';
 import { record } from '../helpers/events';
-import { flushRedis, startRedis, type TestRedis } from '../helpers/redis-server';
+import { flushRedis, redisClient, startRedis, type TestRedis } from '../helpers/redis-server';
 
 type RecordParams = ParamsOf<'outcome.record'>;
 
@@ -20,7 +20,7 @@ describe('outcomes', () => {
   let redis: Redis;
   const keys = createKeys();
   useDaemon((e) => ({ client } = env = e));
-  before(() => (redis = new Redis(env.redis.url)));
+  before(() => (redis = redisClient(env.redis.url)));
   after(() => redis.disconnect());
   // Stats and recent span every agent: each test starts from an empty Redis.
   beforeEach(() => flushRedis(env.redis.url));

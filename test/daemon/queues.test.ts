@@ -1,6 +1,6 @@
 /** Work queues (SPEC "Work queues") against a real redis-server: order, idempotency, delays, visibility, receipts, retries, dead letters. */
 import assert from 'node:assert/strict';
-import Redis from 'ioredis';
+import { redisClient } from '../helpers/redis-server';
 import { MAX_DELAY_MS } from '../../protocol/limits';
 import type { SwitchboardClient } from '../../client/client';
 import { ErrorCode } from '../../protocol/errors';
@@ -311,7 +311,7 @@ describe('work queues', () => {
     const first = (await client.queues.receive({ queue, consumer: 'w' }))!;
     await client.queues.nack({ queue, jobId: job.jobId, receipt: first.receipt! });
     // move it due by hand, for a second failure (2 × the longest delay uncapped)
-    const redis = new Redis(env.redis.url);
+    const redis = redisClient(env.redis.url);
     try {
       await redis.zadd(`{sb:q:${queue}}:delayed`, 0, job.jobId);
       const second = (await client.queues.receive({ queue, consumer: 'w' }))!;
@@ -330,7 +330,7 @@ describe('work queues', () => {
     await client.queues.enqueue({ queue, payload: 3, jobId: 'three' });
     await client.queues.enqueue({ queue, payload: 'later', jobId: 'later', delayMs: 60_000 });
     const held = (await client.queues.receive({ queue, consumer: 'w' }))!;
-    const redis = new Redis(env.redis.url);
+    const redis = redisClient(env.redis.url);
     try {
       // the delayed job falls due now (by hand: the sweeper is not due to visit for a minute)
       await redis.zadd(`{sb:q:${queue}}:delayed`, 0, 'later');

@@ -1,11 +1,11 @@
 /** Capability routing (dispatch.route) against a real redis-server and daemon: each factor, weights, degraded agents, versions, bad params. */
 import assert from 'node:assert/strict';
-import Redis from 'ioredis';
+import type Redis from 'ioredis';
 import type { SwitchboardClient } from '../../client/client';
 import { createKeys } from '../../daemon/store/keys';
 import { ErrorCode } from '../../protocol/errors';
 import { useDaemon, type DaemonEnv } from '../helpers/daemon';
-import { flushRedis } from '../helpers/redis-server';
+import { flushRedis, redisClient } from '../helpers/redis-server';
 
 describe('capability routing (dispatch.route)', () => {
   let env: DaemonEnv;
@@ -13,7 +13,7 @@ describe('capability routing (dispatch.route)', () => {
   let redis: Redis;
   const keys = createKeys();
   useDaemon((e) => ({ client } = env = e));
-  before(() => (redis = new Redis(env.redis.url)));
+  before(() => (redis = redisClient(env.redis.url)));
   after(() => redis.disconnect());
   beforeEach(() => flushRedis(env.redis.url));
 

@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Redis from 'ioredis';
 import { SwitchboardClient } from '../../client/client';
 import { ErrorCode, RpcError } from '../../protocol/errors';
 import type { MethodName } from '../../protocol/methods';
@@ -11,7 +10,7 @@ import type { PushedEvent, SafetyRule } from '../../protocol/types';
 import { startTestDaemon, type TestDaemon } from '../helpers/daemon';
 import { spawnDaemon, type DaemonProcess } from '../helpers/daemon-process';
 import { record, type EventLog } from '../helpers/events';
-import { flushRedis, startRedis, type TestRedis } from '../helpers/redis-server';
+import { flushRedis, redisClient, startRedis, type TestRedis } from '../helpers/redis-server';
 
 const RULES: SafetyRule[] = [
   { id: 'test.block', category: 'test', severity: 'high', action: 'block', pattern: 'forbidden-phrase-\\d+', message: 'a forbidden phrase' },
@@ -208,7 +207,7 @@ describe('safety: enforcement', function () {
 });
 
 async function allKeys(url: string): Promise<string[]> {
-  const redis = new Redis(url);
+  const redis = redisClient(url);
   try {
     const keys: string[] = [];
     let cursor = '0';
@@ -225,7 +224,7 @@ async function allKeys(url: string): Promise<string[]> {
 
 /** Every key with everything it holds, as one text (binary strings read as latin1). */
 async function dumpRedis(url: string): Promise<string> {
-  const redis = new Redis(url);
+  const redis = redisClient(url);
   try {
     const parts: string[] = [];
     for (const key of await allKeys(url)) {

@@ -1,6 +1,7 @@
 /** The tool registry and the tool policy against a real Redis and daemons: registry, policy CAS, the decision matrix, rate limit, redaction, reload. */
 import assert from 'node:assert/strict';
-import Redis from 'ioredis';
+import type Redis from 'ioredis';
+import { redisClient } from '../helpers/redis-server';
 import type { SwitchboardClient } from '../../client/client';
 import { ErrorCode } from '../../protocol/errors';
 import type { ParamsOf } from '../../protocol/methods';
@@ -99,7 +100,7 @@ describe('safety: tool registry and policy', () => {
   let log: EventLog;
   useDaemon((env) => ({ client, d, redis } = env));
   before(async () => {
-    raw = new Redis(redis.url);
+    raw = redisClient(redis.url);
     log = await record(await d.client(), ['safety']);
   });
   after(() => raw.quit());

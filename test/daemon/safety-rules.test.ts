@@ -3,7 +3,6 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import Redis from 'ioredis';
 import { ErrorCode } from '../../protocol/errors';
 import type { AuditEntry, SafetyRule } from '../../protocol/types';
 import { DEFAULT_RULES } from '../../daemon/safety/validator/default-rules';
@@ -11,7 +10,7 @@ import { rejectsWith } from '../helpers/assert-rpc';
 import { startTestDaemon, type TestDaemon } from '../helpers/daemon';
 import { spawnDaemon } from '../helpers/daemon-process';
 import { record } from '../helpers/events';
-import { flushRedis, startRedis, type TestRedis } from '../helpers/redis-server';
+import { flushRedis, redisClient, startRedis, type TestRedis } from '../helpers/redis-server';
 
 const rule = (id: string, pattern: string, action: SafetyRule['action'] = 'warn'): SafetyRule => ({
   id,
@@ -117,7 +116,7 @@ describe('safety: live rules', function () {
 
   it('a daemon that missed the frame converges by its version sweep', async () => {
     // Written behind the daemons' backs (no frame): only the sweep can see it.
-    const raw = new Redis(redis.url);
+    const raw = redisClient(redis.url);
     await raw.hset('{sb:safety}:rules', 'version', '7', 'json', JSON.stringify([rule('t.silent', 'silent', 'block')]), 'at', String(Date.now()), 'by', 'raw');
     raw.disconnect();
     const client = await b.client();
@@ -199,7 +198,7 @@ describe('safety: switchboard daemon --safety-rules', function () {
       const line = failed.split('\n').find((l) => l.startsWith('switchboard:'))!;
       assert.match(line, why);
     }
-    const raw = new Redis(redis.url);
+    const raw = redisClient(redis.url);
     assert.equal(await raw.exists('{sb:safety}:rules'), 0);
     raw.disconnect();
   });

@@ -6,7 +6,8 @@
  */
 import assert from 'node:assert/strict';
 import { createHash, randomUUID } from 'node:crypto';
-import Redis from 'ioredis';
+import type Redis from 'ioredis';
+import { redisClient } from '../helpers/redis-server';
 import type { SwitchboardClient } from '../../client/client';
 import { createKeys } from '../../daemon/store/keys';
 import { defineScripts, scripts } from '../../daemon/store/scripts';
@@ -67,7 +68,7 @@ describe('signals at scale', () => {
   useDaemon((env) => ({ redis, d, client } = env));
 
   before(async () => {
-    raw = new Redis(redis.url);
+    raw = redisClient(redis.url);
     defineScripts(raw);
     await broadcastMany(raw, BULK, 'bulk');
     rare = await client.signals.broadcast({ from: 'ops', type: 'rare', ttlSeconds: 600 });

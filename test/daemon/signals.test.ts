@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import Redis from 'ioredis';
 import type { SwitchboardClient } from '../../client/client';
 import { createKeys } from '../../daemon/store/keys';
 import { ErrorCode } from '../../protocol/errors';
@@ -7,7 +6,7 @@ import type { Page, Signal, SignalConsumed } from '../../protocol/types';
 import { rejectsWith } from '../helpers/assert-rpc';
 import { useDaemon, type TestDaemon } from '../helpers/daemon';
 import { record } from '../helpers/events';
-import { flushRedis, type TestRedis } from '../helpers/redis-server';
+import { flushRedis, redisClient, type TestRedis } from '../helpers/redis-server';
 
 describe('signals', () => {
   let redis: TestRedis;
@@ -156,7 +155,7 @@ describe('signals', () => {
 
   it('drops an expired signal from its box and its type index', async () => {
     const keys = createKeys();
-    const raw = new Redis(redis.url);
+    const raw = redisClient(redis.url);
     try {
       const broadcast = await client.signals.broadcast({ from: 'ops', type: 'gone' });
       const direct = await client.signals.send({ from: 'a', to: 'x', type: 'gone' });

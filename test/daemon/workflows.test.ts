@@ -1,6 +1,6 @@
 /** Workflows (SPEC §4 "Workflows") against a real redis-server: DAG shapes, results passed on, failures, cancel, pause, retry. */
 import assert from 'node:assert/strict';
-import Redis from 'ioredis';
+import { redisClient } from '../helpers/redis-server';
 import type { SwitchboardClient } from '../../client/client';
 import { ActionDispatcher } from '../../client/dispatch';
 import { Worker } from '../../client/worker';
@@ -241,7 +241,7 @@ describe('workflows', () => {
     const q = fresh();
     const wf = await client.workflows.start({ name: 'policy', steps: [{ name: 'a', queue: q, timeoutMs: 1500, maxAttempts: 10 }] });
     const jobId = `${wf.workflowId}:a`;
-    const redis = new Redis(env.redis.url);
+    const redis = redisClient(env.redis.url);
     try {
       const waits: number[] = [];
       for (let attempt = 1; attempt <= 8; attempt++) {

@@ -2,6 +2,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
+import Redis from 'ioredis';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findOnPath } from '../../daemon/runtime/embedded-redis';
@@ -45,6 +46,7 @@ export async function startRedis(options: { persistence?: boolean; args?: string
     port,
     dir,
     async stop() {
+      closeClients(`redis://127.0.0.1:${port}`);
       await terminate(child);
       rmSync(dir, { recursive: true, force: true });
     },
@@ -64,10 +66,29 @@ async function launch(args: string[]): Promise<ChildProcess> {
   return child;
 }
 
+/**
+ * A test's own connection to a test Redis. Stopping that Redis closes it, so a test that fails
+ * before its own clean-up cannot leave a client reconnecting forever (which kept mocha from ever
+ * exiting on CI).
+ */
+export function redisClient(url: string): Redis {
+  const client = new Redis(url);
+  const ofUrl = clients.get(url) ?? new Set<Redis>();
+  clients.set(url, ofUrl.add(client));
+  client.once('end', () => ofUrl.delete(client));
+  return client;
+}
+
+const clients = new Map<string, Set<Redis>>();
+
+function closeClients(url: string): void {
+  for (const client of clients.get(url) ?? []) client.disconnect();
+  clients.delete(url);
+}
+
 /** Empties the Redis between tests of a suite whose state would otherwise leak (e.g. broadcasts). */
 export async function flushRedis(url: string): Promise<void> {
-  const { default: Redis } = await import('ioredis');
-  const redis = new Redis(url);
+  const redis = redisClient(url);
   try {
     await redis.flushall();
   } finally {

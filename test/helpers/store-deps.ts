@@ -1,5 +1,6 @@
 /** Deps for testing a daemon part (with a clock of the test's) on a real Redis, without a daemon. */
-import Redis from 'ioredis';
+import type Redis from 'ioredis';
+import { redisClient } from './redis-server';
 import type { Deps } from '../../daemon/domain/deps';
 import { AuditTrail } from '../../daemon/safety/audit';
 import type { AuditEntry } from '../../protocol/types';
@@ -18,7 +19,7 @@ export interface StoreDeps {
 export function storeDeps(redisUrl: string, namespace = 'sb'): StoreDeps {
   const opened: Redis[] = [];
   const connection = () => {
-    const redis = new Redis(redisUrl);
+    const redis = redisClient(redisUrl);
     defineScripts(redis);
     opened.push(redis);
     return redis;
