@@ -1,6 +1,6 @@
 /**
- * Enforcement: the call hook that passes the payload fields of ENFORCED_FIELDS through the live
- * rule set before their handler stores or sends anything. Blocked content is refused (-32010,
+ * Enforcement: the call hook that passes the payload fields of ENFORCED_FIELDS (workflow step
+ * inputs too) through the live rule set before their handler stores or sends anything. Blocked content is refused (-32010,
  * audited and announced); secrets are replaced in both the params and the serialized text the
  * handlers store (ctx.json), so they are never stored, broadcast or logged; warnings are audited
  * without holding up the reply.
@@ -25,24 +25,20 @@ export class Enforcement implements CallHook {
   check(call: Call): void | Promise<void> {
     const fields = FIELDS[call.method];
     if (fields === undefined) return;
-    let refusal: Promise<void> | undefined;
-    for (const field of fields) {
-      const value = call.params[field];
+    const agentId = agentOf(call.params);
+    for (const { field, holder, key } of fieldsOf(call.params, fields)) {
+      const value = holder[key];
       if (value === undefined) continue;
-      const agentId = agentOf(call.params);
       // What an agent emits: rules limited to the input direction do not apply.
       const scan = scanPayload(this.rules.current, field, value, 'output', agentId);
-      if (scan.level === 'blocked') {
-        refusal = this.refuse(call, field, scan.findings, agentId);
-        break;
-      }
+      if (scan.level === 'blocked') return this.refuse(call, field, scan.findings, agentId);
       if (scan.redacted !== undefined) {
-        call.params[field] = scan.redacted;
-        call.ctx.json[field] = JSON.stringify(scan.redacted);
+        holder[key] = scan.redacted;
+        // a nested field is serialized by its handler from the params; a top-level one was already
+        if (holder === call.params) call.ctx.json[key] = JSON.stringify(scan.redacted);
       }
       if (scan.level === 'warning') this.warned(call, field, scan.findings, agentId);
     }
-    return refusal;
   }
 
   /** Audits and announces the refusal (awaited: the caller may look for it once refused), then throws -32010. */
@@ -69,6 +65,30 @@ export class Enforcement implements CallHook {
       { kind, subject: call.method, ...(agentId === undefined ? {} : { agentId }), detail: { field, rules: [...new Set(findings.map((f) => f.ruleId))], findings } },
       { type: kind === 'blocked' ? 'safety.blocked' : 'safety.warned', data: decision, key: agentId ?? call.method },
     );
+  }
+}
+
+interface Field {
+  /** Its name in findings and errors: `payload`, `steps[2].input`. */
+  field: string;
+  holder: Record<string, unknown>;
+  key: string;
+}
+
+/** The fields an ENFORCED_FIELDS entry names in these params: a top-level one, or one of each list item (`list[].key`). */
+function* fieldsOf(params: Record<string, unknown>, names: readonly string[]): Generator<Field> {
+  for (const name of names) {
+    const nested = /^(\w+)\[\]\.(\w+)$/.exec(name);
+    if (nested === null) {
+      yield { field: name, holder: params, key: name };
+      continue;
+    }
+    const [, list, key] = nested as unknown as [string, string, string];
+    const items = params[list];
+    if (!Array.isArray(items)) continue;
+    for (const [i, item] of items.entries()) {
+      if (item !== null && typeof item === 'object') yield { field: `${list}[${i}].${key}`, holder: item as Record<string, unknown>, key };
+    }
   }
 }
 
