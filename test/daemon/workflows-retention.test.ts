@@ -85,6 +85,29 @@ describe('workflows: retention', function () {
     assert.notEqual(await redis.zscore(keys.workflowIds, 'starting'), null);
   });
 
+  it("keeps each run's keys under the run's hash tag and each step job under its queue's (one Cluster slot each)", async () => {
+    await client.agents.start({ agentId: 'tagger', metadata: { capabilities: [{ name: 'tag', version: '1' }] } });
+    const before = new Set(await redis.keys('*'));
+    await client.workflows.start({
+      name: 'tags',
+      workflowId: 'tags-1',
+      steps: [{ name: 'a', queue: 'qa' }, { name: 'b', queue: 'qb' }, { name: 'c', capability: { name: 'tag' }, dependsOn: ['a', 'b'] }],
+    });
+    await runStep('qa');
+    await runStep('qb');
+    // received, not acked: the run stays open, so its hash does not expire under the test
+    assert.ok(await client.queues.receive({ queue: 'cap:tag', consumer: 'tagger' }));
+    const written = (await redis.keys('*')).filter((key) => !before.has(key));
+    const tagOf = (key: string) => /^\{[^}]+\}/.exec(key)?.[0];
+    assert.ok(written.every((key) => tagOf(key) !== undefined), `untagged: ${written.filter((key) => !tagOf(key)).join(', ')}`);
+    const jobs = written.filter((key) => key.includes(':job:'));
+    assert.deepEqual(jobs.map(tagOf).sort(), ['{sb:q:cap:tag}', '{sb:q:qa}', '{sb:q:qb}']);
+    assert.ok(jobs.every((key) => key.startsWith(`${tagOf(key)}:job:tags-1:`)));
+    const runKeys = written.filter((key) => key.includes('tags-1') && !key.includes(':job:'));
+    assert.deepEqual(runKeys, [keys.workflow('tags-1')], 'one hash per run, under its own tag');
+    assert.equal(tagOf(keys.workflow('tags-1')), '{sb:wf:tags-1}');
+  });
+
   it('a sweep drops expired ids from the index without any listing', async () => {
     await client.workflows.start({ name: 'r', workflowId: 'swept', steps: [{ name: 'a', queue: 'qs' }] });
     await client.workflows.start({ name: 'r', workflowId: 'kept', steps: [{ name: 'a', queue: 'qk' }] });
