@@ -1,7 +1,7 @@
 /**
  * Enforcement: the call hook that passes the payload fields of ENFORCED_FIELDS (workflow step
- * inputs too) through the live rule set before their handler stores or sends anything. Blocked content is refused (-32010,
- * audited and announced); secrets are replaced in both the params and the serialized text the
+ * inputs too) through the live rule set before their handler stores or sends anything. Blocked
+ * content is refused (-32010, audited and announced); secrets are replaced in both the params and the serialized text the
  * handlers store (ctx.json), so they are never stored, broadcast or logged; warnings are audited
  * without holding up the reply.
  */
@@ -12,7 +12,21 @@ import type { AuditTrail } from './audit';
 import type { LiveRules } from './live-rules';
 import { scanPayload, type PlacedFinding } from './payload-scan';
 
-const FIELDS: Partial<Record<string, readonly string[]>> = ENFORCED_FIELDS;
+/** A field of ENFORCED_FIELDS: a top-level param, or `key` of each item of the list param `list` (`list[].key`). */
+interface FieldSpec {
+  list?: string;
+  key: string;
+}
+
+const FIELDS: Partial<Record<string, FieldSpec[]>> = Object.fromEntries(
+  Object.entries(ENFORCED_FIELDS).map(([method, names]) => [
+    method,
+    names.map((name: string) => {
+      const nested = /^(\w+)\[\]\.(\w+)$/.exec(name);
+      return nested ? { list: nested[1]!, key: nested[2]! } : { key: name };
+    }),
+  ]),
+);
 
 export class Enforcement implements CallHook {
   readonly name = 'safety';
@@ -75,15 +89,13 @@ interface Field {
   key: string;
 }
 
-/** The fields an ENFORCED_FIELDS entry names in these params: a top-level one, or one of each list item (`list[].key`). */
-function* fieldsOf(params: Record<string, unknown>, names: readonly string[]): Generator<Field> {
-  for (const name of names) {
-    const nested = /^(\w+)\[\]\.(\w+)$/.exec(name);
-    if (nested === null) {
-      yield { field: name, holder: params, key: name };
+/** Where the fields of a method's specs are in these params: the params themselves, or each list item. */
+function* fieldsOf(params: Record<string, unknown>, specs: readonly FieldSpec[]): Generator<Field> {
+  for (const { list, key } of specs) {
+    if (list === undefined) {
+      yield { field: key, holder: params, key };
       continue;
     }
-    const [, list, key] = nested as unknown as [string, string, string];
     const items = params[list];
     if (!Array.isArray(items)) continue;
     for (const [i, item] of items.entries()) {
