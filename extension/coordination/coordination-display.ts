@@ -18,9 +18,9 @@ export function timeLeft(expiresAt: number, now = Date.now()): string {
   return `${ageText(stepped)} left`;
 }
 
-/** `agent-7 · token 12 · 25s left`: the holder first (who is in the way), the token, the lease. */
+/** `agent-7 · 25s left · token 12`: who is in the way and for how long first (a narrow sidebar cuts the end), then the token. */
 export function describeLock(lock: Lock, now = Date.now()): string {
-  return `${lock.owner} · token ${lock.fencingToken} · ${timeLeft(lock.expiresAt, now)}`;
+  return `${lock.owner} · ${timeLeft(lock.expiresAt, now)} · token ${lock.fencingToken}`;
 }
 
 export function lockTooltip(lock: Lock): string {

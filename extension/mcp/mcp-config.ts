@@ -54,7 +54,7 @@ export interface McpClientConfig {
 }
 
 export const MCP_CLIENTS: readonly McpClientConfig[] = [
-  { id: 'claude-code-cli', label: 'Claude Code', detail: 'a `claude mcp add` command line to run in the project', copied: 'the claude mcp add command line' },
+  { id: 'claude-code-cli', label: 'Claude Code', detail: 'a claude mcp add command line to run in the project', copied: 'the claude mcp add command line' },
   { id: 'claude-code-json', label: 'Claude Code (.mcp.json)', detail: 'a .mcp.json block, shared with the project', copied: 'a .mcp.json block' },
   { id: 'vscode', label: 'VS Code', detail: 'a .vscode/mcp.json block (agent mode)', copied: 'a .vscode/mcp.json block' },
   { id: 'cursor', label: 'Cursor', detail: 'a .cursor/mcp.json block', copied: 'a .cursor/mcp.json block' },

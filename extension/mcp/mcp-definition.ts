@@ -3,8 +3,9 @@
  * definition API (`vscode.lm.registerMcpServerDefinitionProvider` and
  * `vscode.McpStdioServerDefinition`, newer than the @types/vscode the extension builds against).
  * Both are looked up at run time and typed here, so on an older host this registers nothing and
- * the rest of the extension works as before. No vscode import: the caller hands the namespace in,
- * and the tests hand in a stand-in.
+ * the rest of the extension works as before. A host where the API is still a proposal (VS Code
+ * 1.100) has the function but throws when an extension without the proposal calls it: that is
+ * caught too. No vscode import: the caller hands the namespace in, and the tests hand in a stand-in.
  */
 import type { McpLaunch } from './mcp-config';
 
@@ -37,16 +38,21 @@ export interface McpServerSource {
   onDidChange: Event;
 }
 
-/** Registers the server definition when the host can; undefined when it cannot. */
-export function registerMcpServerDefinition(host: McpHost, source: McpServerSource): Disposable | undefined {
+/** Registers the server definition when the host can; else says why not. */
+export function registerMcpServerDefinition(host: McpHost, source: McpServerSource): { registered: Disposable } | { unavailable: string } {
   const register = host.lm?.registerMcpServerDefinitionProvider;
   const Definition = host.McpStdioServerDefinition;
-  if (typeof register !== 'function' || typeof Definition !== 'function') return undefined;
-  return register.call(host.lm, MCP_PROVIDER_ID, {
-    onDidChangeMcpServerDefinitions: source.onDidChange,
-    provideMcpServerDefinitions: () => {
-      const { command, args, env } = source.launch();
-      return [new Definition(MCP_SERVER_LABEL, command, args, env, source.version)];
-    },
-  });
+  if (typeof register !== 'function' || typeof Definition !== 'function') return { unavailable: 'this VS Code has no MCP server definition API' };
+  try {
+    const registered = register.call(host.lm, MCP_PROVIDER_ID, {
+      onDidChangeMcpServerDefinitions: source.onDidChange,
+      provideMcpServerDefinitions: () => {
+        const { command, args, env } = source.launch();
+        return [new Definition(MCP_SERVER_LABEL, command, args, env, source.version)];
+      },
+    });
+    return { registered };
+  } catch (error) {
+    return { unavailable: `this VS Code refused the MCP server definition: ${(error as Error).message}` };
+  }
 }

@@ -23,17 +23,17 @@ export function registerMcp(services: ExtensionServices): vscode.Disposable[] {
     version: (services.extension.extension.packageJSON as { version: string }).version,
     onDidChange: (listener) => changed.event(listener),
   });
-  services.log.info(definition ? 'mcp: the Switchboard MCP server is registered with VS Code' : 'mcp: this VS Code has no MCP server definition API; use Copy MCP Config…');
+  services.log.info('registered' in definition ? 'mcp: the Switchboard MCP server is registered with VS Code' : `mcp: ${definition.unavailable}; Copy MCP Config… gives a config instead`);
   return [
     changed,
-    ...(definition ? [definition] : []),
+    ...('registered' in definition ? [definition.registered] : []),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (event.affectsConfiguration('switchboard.daemonUrl') || event.affectsConfiguration('switchboard.stateDir')) changed.fire();
     }),
     vscode.commands.registerCommand('switchboard.copyMcpConfig', async () => {
       const picked = await vscode.window.showQuickPick(
         MCP_CLIENTS.map((client) => ({ label: client.label, detail: client.detail, client })),
-        { title: 'Copy the Switchboard MCP server config for', placeHolder: 'the MCP client that will run `switchboard mcp`' },
+        { title: 'Copy the Switchboard MCP server config for', placeHolder: 'the MCP client that will run switchboard mcp' },
       );
       if (picked) await copy(services, picked.client, settings());
     }),

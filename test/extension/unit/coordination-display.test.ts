@@ -14,7 +14,7 @@ describe('coordination display (Coordination view rows and tooltips)', () => {
 
   it('names the holder, the fencing token and the time left of a lock; used of limit of a semaphore; arrived of parties of a barrier', () => {
     const lock = { name: 'deploy:prod', owner: 'agent-7', fencingToken: 12, expiresAt: now + 30_000 };
-    assert.equal(describeLock(lock, now), 'agent-7 · token 12 · 30s left');
+    assert.equal(describeLock(lock, now), 'agent-7 · 30s left · token 12');
     assert.match(lockTooltip(lock), /Held by `agent-7` with fencing token \*\*12\*\*/);
     const holder = { permitId: 'p', owner: 'w', expiresAt: now };
     assert.equal(describeSemaphore({ name: 'gpu', limit: 3, holders: [holder, holder] }), '2/3 permits');

@@ -38,10 +38,16 @@ describe('MCP config (Copy MCP Config…) and the editor registration', () => {
     assert.deepEqual(JSON.parse(mcpConfigText('cursor', spaced)).mcpServers.switchboard.env, { SWITCHBOARD_STATE_DIR: "/tmp/it's" });
   });
 
-  it('registers the server definition on a host with the MCP API, and nothing (no error) on one without', () => {
+  it('registers the server definition on a host with the MCP API, and nothing (no error) on one without it or with it only as a proposal', () => {
     const source = { launch: () => local, version: '0.1.0', onDidChange: () => ({ dispose() {} }) };
-    assert.equal(registerMcpServerDefinition({}, source), undefined);
-    assert.equal(registerMcpServerDefinition({ lm: {} }, source), undefined);
+    assert.deepEqual(registerMcpServerDefinition({}, source), { unavailable: 'this VS Code has no MCP server definition API' });
+    assert.ok('unavailable' in registerMcpServerDefinition({ lm: {} }, source));
+    // VS Code 1.100: the function is there, but only for extensions that enabled the proposal.
+    const proposal: McpHost = {
+      lm: { registerMcpServerDefinitionProvider: () => { throw new Error('CANNOT use API proposal: mcpConfigurationProvider'); } },
+      McpStdioServerDefinition: class {},
+    };
+    assert.match((registerMcpServerDefinition(proposal, source) as { unavailable: string }).unavailable, /refused .*API proposal/);
     const registered: { id: string; definitions: unknown[] }[] = [];
     class McpStdioServerDefinition {
       constructor(...args: unknown[]) {
@@ -57,7 +63,7 @@ describe('MCP config (Copy MCP Config…) and the editor registration', () => {
       },
       McpStdioServerDefinition,
     };
-    assert.ok(registerMcpServerDefinition(host, source));
+    assert.ok('registered' in registerMcpServerDefinition(host, source));
     assert.equal(registered[0]!.id, MCP_PROVIDER_ID);
     assert.deepEqual(registered[0]!.definitions, [Object.assign(new McpStdioServerDefinition(), { args: ['Switchboard', 'node', [CLI, 'mcp'], {}, '0.1.0'] })]);
   });
