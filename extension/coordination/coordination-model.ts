@@ -6,6 +6,7 @@
  * listeners at most every `flushMs`, naming the rows that changed.
  */
 import type { BarrierInfo, Lock, PushedEvent, SemaphoreInfo } from '../../protocol/types';
+import { ChangeBatcher } from '../model/change-batcher';
 
 export type CoordinationEvent = Extract<PushedEvent, { topic: 'coordination' }>;
 
@@ -37,16 +38,14 @@ export class CoordinationModel {
   private readonly outstanding = new Map<number, number>();
   private appliedMark = 0;
 
-  private pending: CoordinationChange = { rows: new Set() };
-  private dirty = false;
-  private timer?: ReturnType<typeof setTimeout>;
-  private readonly listeners = new Set<(change: CoordinationChange) => void>();
+  private readonly changes: ChangeBatcher<CoordinationChange>;
 
-  constructor(private readonly flushMs = 100) {}
+  constructor(flushMs = 100) {
+    this.changes = new ChangeBatcher<CoordinationChange>(() => ({ rows: new Set() }), flushMs);
+  }
 
   onDidChange(listener: (change: CoordinationChange) => void): { dispose(): void } {
-    this.listeners.add(listener);
-    return { dispose: () => this.listeners.delete(listener) };
+    return this.changes.onDidChange(listener);
   }
 
   isEmpty(): boolean {
@@ -85,8 +84,8 @@ export class CoordinationModel {
     for (const { name, limit, holders } of snapshot.semaphores) this.semaphores.set(name, { limit, holders: new Map(holders.map((h) => [h.permitId, h])) });
     for (const barrier of snapshot.barriers) this.barriers.set(barrier.name, barrier);
     for (const event of replay) this.apply(event);
-    this.pending.rows = 'all';
-    this.schedule();
+    this.changes.pending.rows = 'all';
+    this.changes.schedule();
   }
 
   /** The snapshot asked for at `mark` will not come (it failed, or its client was replaced). */
@@ -100,24 +99,18 @@ export class CoordinationModel {
     this.pushes++;
     if (this.outstanding.size > 0) this.log.push({ at: this.pushes, event });
     const row = this.apply(event);
-    if (this.pending.rows !== 'all') this.pending.rows.add(row);
-    this.schedule();
+    const { pending } = this.changes;
+    if (pending.rows !== 'all') pending.rows.add(row);
+    this.changes.schedule();
   }
 
   /** Emits the coalesced change now (tests; and the timer). */
   flush(): void {
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    if (!this.dirty) return;
-    const change = this.pending;
-    this.pending = { rows: new Set() };
-    this.dirty = false;
-    for (const listener of this.listeners) listener(change);
+    this.changes.flush();
   }
 
   dispose(): void {
-    clearTimeout(this.timer);
-    this.listeners.clear();
+    this.changes.dispose();
   }
 
   private apply(event: CoordinationEvent): RowKey {
@@ -159,10 +152,5 @@ export class CoordinationModel {
         this.barriers.delete(event.data.name);
         return `barrier:${event.data.name}`;
     }
-  }
-
-  private schedule(): void {
-    this.dirty = true;
-    this.timer ??= setTimeout(() => this.flush(), this.flushMs);
   }
 }
