@@ -52,11 +52,10 @@ export class CoordinationModel {
     return this.locks.size === 0 && this.semaphores.size === 0 && this.barriers.size === 0;
   }
 
-  /** Semaphores as the listing gives them, by name. */
-  semaphoreList(): SemaphoreInfo[] {
-    return [...this.semaphores]
-      .sort(([a], [b]) => a.localeCompare(b))
-      .map(([name, { limit, holders }]) => ({ name, limit, holders: [...holders.values()].sort((a, b) => a.expiresAt - b.expiresAt) }));
+  /** One semaphore as the listing gives it, its holders by when their permits end. */
+  semaphore(name: string): SemaphoreInfo | undefined {
+    const semaphore = this.semaphores.get(name);
+    return semaphore && { name, limit: semaphore.limit, holders: [...semaphore.holders.values()].sort((a, b) => a.expiresAt - b.expiresAt) };
   }
 
   /** A mark to take just before asking for a snapshot, and to hand to `applySnapshot` with its answer. */

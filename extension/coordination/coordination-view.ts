@@ -71,8 +71,8 @@ export class CoordinationView implements vscode.TreeDataProvider<CoordinationNod
       return rows.map((key) => this.node(key));
     }
     if (element.kind !== 'semaphore') return [];
-    const holders = this.model.semaphores.get(element.name)?.holders ?? new Map();
-    return [...holders.values()].sort((a, b) => a.expiresAt - b.expiresAt).map((holder) => ({ kind: 'holder', semaphore: element.name, permitId: holder.permitId }));
+    const holders = this.model.semaphore(element.name)?.holders ?? [];
+    return holders.map((holder) => ({ kind: 'holder', semaphore: element.name, permitId: holder.permitId }));
   }
 
   getParent(element: CoordinationNode): CoordinationNode | undefined {
@@ -90,7 +90,7 @@ export class CoordinationView implements vscode.TreeDataProvider<CoordinationNod
       return row(node, 'lock', describeLock(lock), `lock ${node.name}, held by`);
     }
     if (node.kind === 'semaphore') {
-      const semaphore = this.semaphore(node.name)!;
+      const semaphore = this.model.semaphore(node.name)!;
       return row(node, 'server-process', describeSemaphore(semaphore), `semaphore ${node.name},`, vscode.TreeItemCollapsibleState.Expanded);
     }
     return row(node, 'milestone', describeBarrier(this.model.barriers.get(node.name)!), `barrier ${node.name},`);
@@ -126,10 +126,6 @@ export class CoordinationView implements vscode.TreeDataProvider<CoordinationNod
     ];
   }
 
-  private semaphore(name: string) {
-    return this.model.semaphoreList().find((semaphore) => semaphore.name === name);
-  }
-
   /** What a row shows, its children included; undefined when the model has no such row now. */
   private lookOf(key: RowKey): string | undefined {
     const { kind, name } = this.node(key);
@@ -142,7 +138,7 @@ export class CoordinationView implements vscode.TreeDataProvider<CoordinationNod
       const barrier = this.model.barriers.get(name);
       return barrier && describeBarrier(barrier);
     }
-    const semaphore = this.semaphore(name);
+    const semaphore = this.model.semaphore(name);
     return semaphore && [describeSemaphore(semaphore), ...semaphore.holders.map((h) => `${h.permitId} ${h.owner} ${describeHolder(h, now)}`)].join('\n');
   }
 
@@ -173,7 +169,7 @@ export class CoordinationView implements vscode.TreeDataProvider<CoordinationNod
       return lock && lockTooltip(lock);
     }
     if (node.kind === 'semaphore') {
-      const semaphore = this.semaphore(node.name);
+      const semaphore = this.model.semaphore(node.name);
       return semaphore && semaphoreTooltip(semaphore);
     }
     const barrier = this.model.barriers.get(node.name);

@@ -29,7 +29,7 @@ describe('CoordinationModel (Coordination view model)', () => {
     assert.equal(changes.length, 1, 'nothing before the flush');
     model.flush();
     assert.deepEqual([...(changes[1]!.rows as Set<string>)].sort(), ['barrier:phase', 'lock:deploy', 'semaphore:gpu']);
-    assert.deepEqual(model.semaphoreList()[0]!.holders.map((h) => h.owner).sort(), ['w1', 'w2']);
+    assert.deepEqual(model.semaphore('gpu')!.holders.map((h) => h.owner), ['w1', 'w2'], 'by when their permits end');
     assert.equal(model.semaphores.get('gpu')!.limit, 3, 'the limit of the latest acquire');
     assert.equal(model.barriers.get('phase')!.arrived, 2);
   });
