@@ -6,6 +6,7 @@ import type {
   RouteCandidate,
   Approval,
   AuditEntry,
+  BarrierInfo,
   BarrierResult,
   Lock,
   Permit,
@@ -116,6 +117,7 @@ interface Results {
   'workflow.resume': Workflow;
   'workflow.retryStep': Workflow;
   'dispatch.route': RouteCandidate[];
+  'barrier.list': BarrierInfo[];
 }
 
 /** Listings that answer one Page instead of the whole array when called with `limit`: method → item. */
@@ -297,6 +299,7 @@ export const METHODS = {
     result: 'RouteCandidate[]',
     doc: '*Extension to SPEC §4*: live agents advertising the capability (and version), best first, each with its score (queue depth 30 %, heartbeat age 40 %, success rate 30 % by default) and why; none → [].',
   },
+  'barrier.list': { result: 'BarrierInfo[]', doc: '*Extension to SPEC §4*: every barrier with parties waiting now (arrived of parties, its generation), by name.' },
 } as const satisfies Record<MethodName, MethodInfo>;
 
 /** Method prefixes that become SDK namespaces (`agent.start` → `client.agents.start`): one line per domain. */

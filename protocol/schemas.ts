@@ -432,6 +432,7 @@ export const schemas = {
       ),
     ),
   }),
+  'barrier.list': Params({}),
 };
 
 /** One validator rule: data, not code (docs/safety.md "Rule format"). */

@@ -698,3 +698,6 @@ export interface RouteCandidate {
   degradedReasons: string[];
   explanation: string;
 }
+
+/** A barrier with parties waiting (barrier.list): the figures its events carry. */
+export type BarrierInfo = BarrierEvent;

@@ -201,6 +201,8 @@ export function createKeys(namespace = 'sb') {
     lockRegistry: { names: `{${namespace}:coordination}:locks`, due: `{${namespace}:coordination}:locksDue` },
     /** Set of semaphore names; sorted set: semaphore name → when its earliest permit expires (epoch ms). */
     semaphoreRegistry: { names: `{${namespace}:coordination}:semaphores`, due: `{${namespace}:coordination}:semaphoresDue` },
+    /** Sorted set: barrier name → until when its state may last (epoch ms, the arriving daemon's clock), for barrier.list. */
+    barrierRegistry: `{${namespace}:coordination}:barriers`,
   };
 }
 

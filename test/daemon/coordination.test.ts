@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { SwitchboardClient } from '../../client/client';
 import { ErrorCode } from '../../protocol/errors';
 import { isBlockingCall } from '../../protocol/methods';
-import type { Lock } from '../../protocol/types';
+import type { BarrierEvent, Lock } from '../../protocol/types';
 import { rejectsWith } from '../helpers/assert-rpc';
 import { useTwoDaemons, type TestDaemon } from '../helpers/daemon';
 import { record } from '../helpers/events';
@@ -167,6 +167,25 @@ describe('coordination primitives', () => {
       await rejectsWith(onB.barriers.wait({ name, parties: 3, timeoutMs: 1000 }), ErrorCode.Conflict, /waiting for 2 parties/);
       await onB.barriers.wait({ name, parties: 2, timeoutMs: 1000 });
       assert.equal((await waiting).released, true);
+    });
+
+    it('lists the barriers with parties waiting, on every daemon, until released or given up', async () => {
+      const name = fresh('bar');
+      const log = await record(onA, ['coordination']);
+      const listed = async (on: SwitchboardClient) => (await on.barriers.list()).filter((barrier) => barrier.name === name);
+      const arrived = (n: number) => log.next((e) => e.type === 'barrier.arrived' && (e.data as BarrierEvent).name === name && (e.data as BarrierEvent).arrived === n);
+      const first = onA.barriers.wait({ name, parties: 3, timeoutMs: 10_000 });
+      await arrived(1);
+      assert.deepEqual(await listed(onB), [{ name, parties: 3, arrived: 1, generation: 0 }]);
+      const second = onB.barriers.wait({ name, parties: 3, timeoutMs: 10_000 });
+      await arrived(2);
+      assert.deepEqual(await listed(onA), [{ name, parties: 3, arrived: 2, generation: 0 }]);
+      await onA.barriers.wait({ name, parties: 3, timeoutMs: 10_000 });
+      await Promise.all([first, second]);
+      assert.deepEqual(await listed(onB), [], 'released: nobody waits');
+      const lonely = fresh('bar');
+      assert.equal((await onB.barriers.wait({ name: lonely, parties: 2, timeoutMs: 100 })).released, false);
+      assert.deepEqual((await onA.barriers.list()).filter((barrier) => barrier.name === lonely), [], 'its only waiter gave up');
     });
   });
 
