@@ -1,0 +1,73 @@
+"""switchboard: the Python SDK of the Switchboard daemon (docs/python.md)."""
+
+from ._backoff import Backoff
+from ._connection import ConnectionState
+from ._unset import UNSET, Unset
+from .aio import AsyncClient
+from .client import Client, Subscription
+from .discovery import Endpoint, default_state_dir, discover_daemon
+from .dispatch import Action, Dispatch, DispatchResult
+from .errors import (
+    BlockedBySafetyError,
+    ConflictError,
+    ConnectionLostError,
+    DaemonNotFoundError,
+    InternalError,
+    InvalidParamsError,
+    InvalidRequestError,
+    LeaseLostError,
+    MethodNotFoundError,
+    NotAcquiredError,
+    NotFoundError,
+    ParseError,
+    ProtocolVersionError,
+    RateLimitedError,
+    RedisUnavailableError,
+    SwitchboardError,
+    TooLargeError,
+)
+from .events import AsyncSubscription, Event
+from .heartbeat import AsyncHeartbeat, Heartbeat
+from .leases import Lease
+from .worker import AsyncWorker, JobContext, Worker
+
+__all__ = [
+    "Action",
+    "AsyncClient",
+    "AsyncHeartbeat",
+    "AsyncSubscription",
+    "AsyncWorker",
+    "Backoff",
+    "BlockedBySafetyError",
+    "Client",
+    "ConflictError",
+    "ConnectionLostError",
+    "ConnectionState",
+    "DaemonNotFoundError",
+    "Dispatch",
+    "DispatchResult",
+    "Endpoint",
+    "Event",
+    "Heartbeat",
+    "InternalError",
+    "InvalidParamsError",
+    "InvalidRequestError",
+    "JobContext",
+    "Lease",
+    "LeaseLostError",
+    "MethodNotFoundError",
+    "NotAcquiredError",
+    "NotFoundError",
+    "ParseError",
+    "ProtocolVersionError",
+    "RateLimitedError",
+    "RedisUnavailableError",
+    "Subscription",
+    "SwitchboardError",
+    "TooLargeError",
+    "UNSET",
+    "Unset",
+    "Worker",
+    "default_state_dir",
+    "discover_daemon",
+]

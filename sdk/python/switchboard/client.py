@@ -1,0 +1,179 @@
+"""
+Client: the sync client. It runs an AsyncClient on an event loop in a background thread, so
+blocking calls (signals.wait, a lock's wait) block only the calling thread, while heartbeats,
+lease renewals and outcome records keep going in the background.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import contextlib
+import queue
+import threading
+from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
+from typing import Any, TypeVar
+
+from ._connection import ConnectionState
+from ._methods import Namespaces
+from .aio import AsyncClient
+from .dispatch import Dispatch, _Options
+from .events import AsyncSubscription, Event
+from .leases import DEFAULT_TTL_MS, DEFAULT_WAIT_MS, Lease, hold_sync, lock_grant, permit_grant
+
+T = TypeVar("T")
+_END = object()
+
+
+class Subscription:
+    """A sync subscription: events go to the handler (on the client's callback thread, in order), else `for event in subscription`."""
+
+    def __init__(self, client: Client, inner: AsyncSubscription, events: queue.Queue[Any] | None) -> None:
+        self._client = client
+        self._inner = inner
+        self._events = events
+        self.topics = inner.topics
+
+    def next(self, timeout_s: float | None = None) -> Event:
+        """The next event; queue.Empty after timeout_s, StopIteration once unsubscribed."""
+        if self._events is None:
+            raise TypeError("this subscription hands its events to its handler")
+        item = self._events.get(timeout=timeout_s)
+        if item is _END:
+            self._events.put(_END)
+            raise StopIteration
+        return item  # type: ignore[no-any-return]
+
+    def __iter__(self) -> Iterator[Event]:
+        return self
+
+    def __next__(self) -> Event:
+        return self.next()
+
+    def unsubscribe(self) -> None:
+        self._client.run(self._inner.unsubscribe())
+        if self._events is not None:
+            self._events.put(_END)
+
+
+class Client(Namespaces[Any]):
+    """
+    `with Client.connect() as client: client.agents.start(agent_id="a")` — the daemon found as the
+    TypeScript SDK finds it (url/token arguments, SWITCHBOARD_URL / SWITCHBOARD_TOKEN, then
+    <state dir>/daemon.json and token). Options as AsyncClient's.
+    """
+
+    def __init__(self, **options: Any) -> None:
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._loop.run_forever, name="switchboard-client", daemon=True)
+        self._thread.start()
+        # callbacks (subscription handlers, listeners) run here, one at a time, so they may call the client
+        self._callbacks = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="switchboard-callbacks")
+        self.aio: AsyncClient = self.run(_make(options))
+        self._bind_namespaces(lambda method, params: self.run(self.aio._namespace_call(method, params)))
+
+    @classmethod
+    def connect(cls, **options: Any) -> Client:
+        client = cls(**options)
+        try:
+            client.run(client.aio.open())
+        except BaseException:
+            client.close()
+            raise
+        return client
+
+    def run(self, awaitable: Awaitable[T]) -> T:
+        """Runs a coroutine on the client's loop and waits for its result (never call it from a callback of the loop itself)."""
+        return asyncio.run_coroutine_threadsafe(_await(awaitable), self._loop).result()
+
+    @property
+    def state(self) -> ConnectionState:
+        return self.aio.state
+
+    @property
+    def daemon(self) -> dict[str, Any] | None:
+        return self.aio.daemon
+
+    def call(self, method: str, params: Mapping[str, Any] | None = None) -> Any:
+        return self.run(self.aio.call(method, params))
+
+    def notify(self, method: str, params: Mapping[str, Any]) -> bool:
+        return self.run(_value(lambda: self.aio.notify(method, params)))
+
+    def on(self, event: str, listener: Callable[..., Any]) -> Callable[..., Any]:
+        """"state" or "reconnected"; the listener runs on the callback thread. Returns what off() takes."""
+        relay = lambda *args: self._callbacks.submit(listener, *args)  # noqa: E731
+        self._loop.call_soon_threadsafe(self.aio.on, event, relay)
+        return relay
+
+    def off(self, event: str, relay: Callable[..., Any]) -> None:
+        self._loop.call_soon_threadsafe(self.aio.off, event, relay)
+
+    def subscribe(self, topics: Sequence[str], handler: Callable[[Event], Any] | None = None, *, on_resync: Callable[[], Any] | None = None) -> Subscription:
+        events: queue.Queue[Any] | None = queue.Queue() if handler is None else None
+        deliver = (lambda event: self._callbacks.submit(handler, event) and None) if handler else events.put  # type: ignore[union-attr]
+        resync = (lambda: self._callbacks.submit(on_resync) and None) if on_resync else None
+        inner = self.run(self.aio.subscribe(topics, deliver, on_resync=resync))
+        return Subscription(self, inner, events)
+
+    def dispatch(
+        self,
+        agent_name: str,
+        action_type: str,
+        *,
+        tags: Sequence[str] = (),
+        workflow_id: str | None = None,
+        correlation_id: str | None = None,
+        run_id: str | None = None,
+        metadata: dict[str, Any] | None = None,
+        output: Callable[[Any], Any] | None = None,
+        timeout_s: float | None = None,
+    ) -> Dispatch:
+        """Times an action and records its outcome: `@client.dispatch("agent", "step")` or `with client.dispatch(...) as action:`."""
+        options = _Options(tags, workflow_id, correlation_id, run_id, metadata, output, timeout_s)
+        record = lambda outcome: self._loop.call_soon_threadsafe(self.aio.outcomes_recorder.record, outcome)  # noqa: E731
+        return Dispatch(record, self._max_value_bytes, agent_name, action_type, options)
+
+    def flush_outcomes(self) -> None:
+        """Returns once every outcome dispatched so far is stored."""
+        self.run(self.aio.outcomes_recorder.flush())
+
+    def lock(self, name: str, *, ttl_ms: int = DEFAULT_TTL_MS, wait_ms: int = DEFAULT_WAIT_MS, owner: str | None = None, renew_every_ms: float | None = None) -> contextlib.AbstractContextManager[Lease]:
+        """`with client.lock("deploy") as lease:` — NotAcquiredError if not granted within wait_ms; LeaseLostError on leaving if it was lost."""
+        return hold_sync(self.run, lock_grant(self.aio, name, ttl_ms, wait_ms, owner, renew_every_ms))
+
+    def permit(self, name: str, limit: int, *, ttl_ms: int = DEFAULT_TTL_MS, wait_ms: int = DEFAULT_WAIT_MS, owner: str | None = None, renew_every_ms: float | None = None) -> contextlib.AbstractContextManager[Lease]:
+        """`with client.permit("gpu", 2) as lease:` — one of `limit` permits of a semaphore, held for the block."""
+        return hold_sync(self.run, permit_grant(self.aio, name, limit, ttl_ms, wait_ms, owner, renew_every_ms))
+
+    def close(self) -> None:
+        if self._loop.is_closed():
+            return
+        with contextlib.suppress(Exception):
+            self.run(self.aio.close())
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join()
+        self._loop.close()
+        self._callbacks.shutdown(wait=False)
+
+    def __enter__(self) -> Client:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _max_value_bytes(self) -> int:
+        return int(((self.aio.daemon or {}).get("limits") or {}).get("maxValueBytes") or 0)
+
+
+async def _make(options: dict[str, Any]) -> AsyncClient:
+    # made on the loop, so its asyncio objects belong to it
+    return AsyncClient(**options)
+
+
+async def _await(awaitable: Awaitable[T]) -> T:
+    return await awaitable
+
+
+async def _value(fn: Callable[[], T]) -> T:
+    return fn()
