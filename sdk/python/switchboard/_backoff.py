@@ -15,4 +15,4 @@ class Backoff:
 
 def backoff_delay_s(attempt: int, backoff: Backoff = Backoff(), random: Callable[[], float] = _random.random) -> float:
     ceiling = min(backoff.max_delay_ms, backoff.initial_delay_ms * 2**attempt)
-    return (ceiling / 2 + random() * ceiling / 2) / 1000
+    return float(ceiling / 2 + random() * ceiling / 2) / 1000

@@ -22,7 +22,7 @@ try:  # websockets >= 13
 
     _HEADERS_ARG = "additional_headers"
 except ImportError:  # websockets 12: the legacy client
-    from websockets.client import connect as _connect  # type: ignore[no-redef]
+    from websockets.client import connect as _connect  # type: ignore[no-redef,attr-defined]
 
     _HEADERS_ARG = "extra_headers"
 
@@ -123,9 +123,9 @@ class RpcConnection:
 
     async def _dial(self) -> None:
         endpoint = self._endpoint()
-        headers = {"Authorization": f"Bearer {endpoint.token}"}
+        options: dict[str, Any] = {_HEADERS_ARG: {"Authorization": f"Bearer {endpoint.token}"}, "compression": None, "max_size": None}
         try:
-            ws = await _connect(endpoint.url, **{_HEADERS_ARG: headers}, compression=None, max_size=None)
+            ws = await _connect(endpoint.url, **options)
         except OSError as error:
             raise ConnectionLostError(f"cannot reach the daemon at {endpoint.url}: {error}") from error
         except Exception as error:  # an HTTP refusal (401), a bad handshake
@@ -185,7 +185,8 @@ class RpcConnection:
             if "method" in message:
                 self._on_notification(message["method"], message.get("params"))
                 continue
-            future = self._pending.get(message.get("id")) if isinstance(message.get("id"), int) else None
+            request_id = message.get("id")
+            future = self._pending.get(request_id) if isinstance(request_id, int) else None
             if future is None or future.done():
                 continue
             if "error" in message:

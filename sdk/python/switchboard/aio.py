@@ -12,14 +12,14 @@ from ._backoff import Backoff
 from ._connection import ConnectionState, RpcConnection
 from ._methods import APPROVAL_TIMEOUT_MS, BLOCKING_METHODS, PROTOCOL_VERSION, WAIT_MS_METHODS, Namespaces
 from .discovery import discover_daemon
-from .dispatch import Dispatch, _Options
+from .dispatch import Dispatching
 from .errors import ConnectionLostError
 from .events import AsyncSubscription, Event, EventHandler
-from .leases import DEFAULT_TTL_MS, DEFAULT_WAIT_MS, Lease, hold_async, lock_grant, permit_grant
+from .leases import Lease, Leasing, _Grant, hold_async
 from .outcomes import OutcomeRecorder
 
 
-class AsyncClient(Namespaces[Awaitable[Any]]):
+class AsyncClient(Namespaces[Awaitable[Any]], Dispatching, Leasing[contextlib.AbstractAsyncContextManager[Lease]]):
     """
     Connect with `await AsyncClient.connect()` (finding the daemon through arguments, env, or
     daemon.json), or `async with AsyncClient.connect() as client` — then `await client.agents.start(agent_id=…)`.
@@ -95,38 +95,9 @@ class AsyncClient(Namespaces[Awaitable[Any]]):
         self._subscriptions.add(subscription)
         return subscription
 
-    def dispatch(
-        self,
-        agent_name: str,
-        action_type: str,
-        *,
-        tags: Sequence[str] = (),
-        workflow_id: str | None = None,
-        correlation_id: str | None = None,
-        run_id: str | None = None,
-        metadata: dict[str, Any] | None = None,
-        output: Callable[[Any], Any] | None = None,
-        timeout_s: float | None = None,
-    ) -> Dispatch:
-        """Times an action and records its outcome: `@client.dispatch("agent", "step")` or `async with client.dispatch(...) as action:`."""
-        options = _Options(tags, workflow_id, correlation_id, run_id, metadata, output, timeout_s)
-        return Dispatch(self.outcomes_recorder.record, self._max_value_bytes, agent_name, action_type, options)
-
     async def flush_outcomes(self) -> None:
         """Returns once every outcome dispatched so far is stored."""
         await self.outcomes_recorder.flush()
-
-    def lock(
-        self, name: str, *, ttl_ms: int = DEFAULT_TTL_MS, wait_ms: int = DEFAULT_WAIT_MS, owner: str | None = None, renew_every_ms: float | None = None
-    ) -> contextlib.AbstractAsyncContextManager[Lease]:
-        """`async with client.lock("deploy") as lease:` — NotAcquiredError if not granted within wait_ms; LeaseLostError on leaving if it was lost."""
-        return hold_async(lock_grant(self, name, ttl_ms, wait_ms, owner, renew_every_ms))
-
-    def permit(
-        self, name: str, limit: int, *, ttl_ms: int = DEFAULT_TTL_MS, wait_ms: int = DEFAULT_WAIT_MS, owner: str | None = None, renew_every_ms: float | None = None
-    ) -> contextlib.AbstractAsyncContextManager[Lease]:
-        """`async with client.permit("gpu", 2) as lease:` — one of `limit` permits of a semaphore, held for the block."""
-        return hold_async(permit_grant(self, name, limit, ttl_ms, wait_ms, owner, renew_every_ms))
 
     async def close(self) -> None:
         await self._connection.close()
@@ -147,6 +118,15 @@ class AsyncClient(Namespaces[Awaitable[Any]]):
 
     def _max_value_bytes(self) -> int:
         return int(((self.daemon or {}).get("limits") or {}).get("maxValueBytes") or 0)
+
+    def _record_outcome(self, outcome: dict[str, Any]) -> None:
+        self.outcomes_recorder.record(outcome)
+
+    def _hold(self, grant: _Grant) -> contextlib.AbstractAsyncContextManager[Lease]:
+        return hold_async(grant)
+
+    def _lease_client(self) -> AsyncClient:
+        return self
 
     def _namespace_call(self, method: str, params: dict[str, Any]) -> Awaitable[Any]:
         if method == "approval.request":

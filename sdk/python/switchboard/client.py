@@ -17,9 +17,9 @@ from typing import Any, TypeVar
 from ._connection import ConnectionState
 from ._methods import Namespaces
 from .aio import AsyncClient
-from .dispatch import Dispatch, _Options
+from .dispatch import Dispatching
 from .events import AsyncSubscription, Event
-from .leases import DEFAULT_TTL_MS, DEFAULT_WAIT_MS, Lease, hold_sync, lock_grant, permit_grant
+from .leases import Lease, Leasing, _Grant, hold_sync
 
 T = TypeVar("T")
 _END = object()
@@ -56,7 +56,7 @@ class Subscription:
             self._events.put(_END)
 
 
-class Client(Namespaces[Any]):
+class Client(Namespaces[Any], Dispatching, Leasing[contextlib.AbstractContextManager[Lease]]):
     """
     `with Client.connect() as client: client.agents.start(agent_id="a")` — the daemon found as the
     TypeScript SDK finds it (url/token arguments, SWITCHBOARD_URL / SWITCHBOARD_TOKEN, then
@@ -111,40 +111,24 @@ class Client(Namespaces[Any]):
 
     def subscribe(self, topics: Sequence[str], handler: Callable[[Event], Any] | None = None, *, on_resync: Callable[[], Any] | None = None) -> Subscription:
         events: queue.Queue[Any] | None = queue.Queue() if handler is None else None
-        deliver = (lambda event: self._callbacks.submit(handler, event) and None) if handler else events.put  # type: ignore[union-attr]
-        resync = (lambda: self._callbacks.submit(on_resync) and None) if on_resync else None
+
+        def deliver(event: Event) -> None:
+            if handler is not None:
+                self._callbacks.submit(handler, event)
+            else:
+                assert events is not None
+                events.put(event)
+
+        def resync() -> None:
+            if on_resync is not None:
+                self._callbacks.submit(on_resync)
+
         inner = self.run(self.aio.subscribe(topics, deliver, on_resync=resync))
         return Subscription(self, inner, events)
-
-    def dispatch(
-        self,
-        agent_name: str,
-        action_type: str,
-        *,
-        tags: Sequence[str] = (),
-        workflow_id: str | None = None,
-        correlation_id: str | None = None,
-        run_id: str | None = None,
-        metadata: dict[str, Any] | None = None,
-        output: Callable[[Any], Any] | None = None,
-        timeout_s: float | None = None,
-    ) -> Dispatch:
-        """Times an action and records its outcome: `@client.dispatch("agent", "step")` or `with client.dispatch(...) as action:`."""
-        options = _Options(tags, workflow_id, correlation_id, run_id, metadata, output, timeout_s)
-        record = lambda outcome: self._loop.call_soon_threadsafe(self.aio.outcomes_recorder.record, outcome)  # noqa: E731
-        return Dispatch(record, self._max_value_bytes, agent_name, action_type, options)
 
     def flush_outcomes(self) -> None:
         """Returns once every outcome dispatched so far is stored."""
         self.run(self.aio.outcomes_recorder.flush())
-
-    def lock(self, name: str, *, ttl_ms: int = DEFAULT_TTL_MS, wait_ms: int = DEFAULT_WAIT_MS, owner: str | None = None, renew_every_ms: float | None = None) -> contextlib.AbstractContextManager[Lease]:
-        """`with client.lock("deploy") as lease:` — NotAcquiredError if not granted within wait_ms; LeaseLostError on leaving if it was lost."""
-        return hold_sync(self.run, lock_grant(self.aio, name, ttl_ms, wait_ms, owner, renew_every_ms))
-
-    def permit(self, name: str, limit: int, *, ttl_ms: int = DEFAULT_TTL_MS, wait_ms: int = DEFAULT_WAIT_MS, owner: str | None = None, renew_every_ms: float | None = None) -> contextlib.AbstractContextManager[Lease]:
-        """`with client.permit("gpu", 2) as lease:` — one of `limit` permits of a semaphore, held for the block."""
-        return hold_sync(self.run, permit_grant(self.aio, name, limit, ttl_ms, wait_ms, owner, renew_every_ms))
 
     def close(self) -> None:
         if self._loop.is_closed():
@@ -163,7 +147,17 @@ class Client(Namespaces[Any]):
         self.close()
 
     def _max_value_bytes(self) -> int:
-        return int(((self.aio.daemon or {}).get("limits") or {}).get("maxValueBytes") or 0)
+        return self.aio._max_value_bytes()
+
+    def _record_outcome(self, outcome: dict[str, Any]) -> None:
+        # dispatched on any thread: the record is made on the client's loop
+        self._loop.call_soon_threadsafe(self.aio.outcomes_recorder.record, outcome)
+
+    def _hold(self, grant: _Grant) -> contextlib.AbstractContextManager[Lease]:
+        return hold_sync(self.run, grant)
+
+    def _lease_client(self) -> AsyncClient:
+        return self.aio
 
 
 async def _make(options: dict[str, Any]) -> AsyncClient:

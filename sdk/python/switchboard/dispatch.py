@@ -188,3 +188,30 @@ class Dispatch:
             return len(json.dumps(value).encode()) <= (self._max_value_bytes() or DEFAULT_MAX_VALUE_BYTES)
         except (TypeError, ValueError):
             return False  # not JSON: recorded without it
+
+
+class Dispatching:
+    """`client.dispatch(...)`, for both clients: each says how a record reaches its event loop."""
+
+    def _record_outcome(self, outcome: dict[str, Any]) -> None:
+        raise NotImplementedError
+
+    def _max_value_bytes(self) -> int:
+        raise NotImplementedError
+
+    def dispatch(
+        self,
+        agent_name: str,
+        action_type: str,
+        *,
+        tags: Sequence[str] = (),
+        workflow_id: str | None = None,
+        correlation_id: str | None = None,
+        run_id: str | None = None,
+        metadata: dict[str, Any] | None = None,
+        output: Callable[[Any], Any] | None = None,
+        timeout_s: float | None = None,
+    ) -> Dispatch:
+        """Times an action and records its outcome: `@client.dispatch("agent", "step")`, or `with` / `async with client.dispatch(...) as action:`."""
+        options = _Options(tags, workflow_id, correlation_id, run_id, metadata, output, timeout_s)
+        return Dispatch(self._record_outcome, self._max_value_bytes, agent_name, action_type, options)

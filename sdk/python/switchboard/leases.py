@@ -16,7 +16,7 @@ import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from .errors import ConflictError, LeaseLostError, NotAcquiredError
 
@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
 DEFAULT_TTL_MS = 30_000
 DEFAULT_WAIT_MS = 10_000
+H = TypeVar("H")
 
 
 @dataclass
@@ -159,3 +160,23 @@ def hold_sync(run: Callable[[Awaitable[Any]], Any], grant: _Grant) -> Iterator[L
     finally:
         run(held.release())
     held.raise_if_lost()
+
+
+class Leasing(Generic[H]):
+    """`client.lock(...)` and `client.permit(...)`, for both clients: `with` on Client, `async with` on AsyncClient."""
+
+    def _hold(self, grant: _Grant) -> H:
+        raise NotImplementedError
+
+    def _lease_client(self) -> AsyncClient:
+        raise NotImplementedError
+
+    def lock(self, name: str, *, ttl_ms: int = DEFAULT_TTL_MS, wait_ms: int = DEFAULT_WAIT_MS, owner: str | None = None, renew_every_ms: float | None = None) -> H:
+        """`with client.lock("deploy") as lease:` — NotAcquiredError if not granted within wait_ms; LeaseLostError on leaving if it was lost."""
+        return self._hold(lock_grant(self._lease_client(), name, ttl_ms, wait_ms, owner, renew_every_ms))
+
+    def permit(
+        self, name: str, limit: int, *, ttl_ms: int = DEFAULT_TTL_MS, wait_ms: int = DEFAULT_WAIT_MS, owner: str | None = None, renew_every_ms: float | None = None
+    ) -> H:
+        """`with client.permit("gpu", 2) as lease:` — one of `limit` permits of a semaphore, held for the block."""
+        return self._hold(permit_grant(self._lease_client(), name, limit, ttl_ms, wait_ms, owner, renew_every_ms))

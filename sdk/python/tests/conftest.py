@@ -134,21 +134,22 @@ def redis() -> Iterator[RedisServer]:
     server.stop()
 
 
-@pytest.fixture(scope="session")
-def daemon(redis: RedisServer) -> Iterator[Daemon]:
+def _running_daemon(redis: RedisServer) -> Iterator[Daemon]:
     process = Daemon(redis.url)
     yield process
     process.stop()
     shutil.rmtree(process.state_dir, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def daemon(redis: RedisServer) -> Iterator[Daemon]:
+    yield from _running_daemon(redis)
 
 
 @pytest.fixture
 def own_daemon(redis: RedisServer) -> Iterator[Daemon]:
     """A daemon of the test's own, for tests that stop or restart it."""
-    process = Daemon(redis.url)
-    yield process
-    process.stop()
-    shutil.rmtree(process.state_dir, ignore_errors=True)
+    yield from _running_daemon(redis)
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import threading
 
 import pytest
 
-from conftest import Daemon, fresh, wait_until
+from conftest import Daemon, fresh
 from switchboard import (
     AsyncClient,
     Client,
