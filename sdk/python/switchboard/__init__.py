@@ -29,10 +29,12 @@ from .errors import (
 from .events import AsyncSubscription, Event
 from .heartbeat import AsyncHeartbeat, Heartbeat
 from .leases import Lease
-from .worker import AsyncWorker, JobContext, Worker
+from .questions import Answer
+from .worker import AsyncWorker, JobContext, Worker, WorkflowStep
 
 __all__ = [
     "Action",
+    "Answer",
     "AsyncClient",
     "AsyncHeartbeat",
     "AsyncSubscription",
@@ -68,6 +70,7 @@ __all__ = [
     "UNSET",
     "Unset",
     "Worker",
+    "WorkflowStep",
     "default_state_dir",
     "discover_daemon",
 ]

@@ -16,10 +16,11 @@ from .dispatch import Dispatching
 from .errors import ConnectionLostError
 from .events import AsyncSubscription, Event, EventHandler
 from .leases import Lease, Leasing, _Grant, hold_async
+from .questions import Answer, Asking
 from .outcomes import OutcomeRecorder
 
 
-class AsyncClient(Namespaces[Awaitable[Any]], Dispatching, Leasing[contextlib.AbstractAsyncContextManager[Lease]]):
+class AsyncClient(Namespaces[Awaitable[Any]], Dispatching, Leasing[contextlib.AbstractAsyncContextManager[Lease]], Asking[Awaitable[Answer]]):
     """
     Connect with `await AsyncClient.connect()` (finding the daemon through arguments, env, or
     daemon.json), or `async with AsyncClient.connect() as client` — then `await client.agents.start(agent_id=…)`.
@@ -125,8 +126,11 @@ class AsyncClient(Namespaces[Awaitable[Any]], Dispatching, Leasing[contextlib.Ab
     def _hold(self, grant: _Grant) -> contextlib.AbstractAsyncContextManager[Lease]:
         return hold_async(grant)
 
-    def _lease_client(self) -> AsyncClient:
+    def _async_client(self) -> AsyncClient:
         return self
+
+    def _asked(self, answer: Awaitable[Answer]) -> Awaitable[Answer]:
+        return answer
 
     def _namespace_call(self, method: str, params: dict[str, Any]) -> Awaitable[Any]:
         if method == "approval.request":

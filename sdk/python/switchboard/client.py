@@ -20,6 +20,7 @@ from .aio import AsyncClient
 from .dispatch import Dispatching
 from .events import AsyncSubscription, Event
 from .leases import Lease, Leasing, _Grant, hold_sync
+from .questions import Answer, Asking
 
 T = TypeVar("T")
 _END = object()
@@ -56,7 +57,7 @@ class Subscription:
             self._events.put(_END)
 
 
-class Client(Namespaces[Any], Dispatching, Leasing[contextlib.AbstractContextManager[Lease]]):
+class Client(Namespaces[Any], Dispatching, Leasing[contextlib.AbstractContextManager[Lease]], Asking[Answer]):
     """
     `with Client.connect() as client: client.agents.start(agent_id="a")` — the daemon found as the
     TypeScript SDK finds it (url/token arguments, SWITCHBOARD_URL / SWITCHBOARD_TOKEN, then
@@ -83,8 +84,18 @@ class Client(Namespaces[Any], Dispatching, Leasing[contextlib.AbstractContextMan
         return client
 
     def run(self, awaitable: Awaitable[T]) -> T:
-        """Runs a coroutine on the client's loop and waits for its result (never call it from a callback of the loop itself)."""
+        """Runs a coroutine on the client's loop and waits for its result."""
+        if threading.current_thread() is self._thread:
+            raise RuntimeError("a sync Client call from its own event loop would wait for itself: use client.aio there")
         return asyncio.run_coroutine_threadsafe(_await(awaitable), self._loop).result()
+
+    def relay(self, callback: Callable[..., Any]) -> Callable[..., None]:
+        """The callback run on the client's callback thread (one at a time, in order), so that it may call the client."""
+
+        def relayed(*args: Any) -> None:
+            self._callbacks.submit(callback, *args)
+
+        return relayed
 
     @property
     def state(self) -> ConnectionState:
@@ -102,7 +113,7 @@ class Client(Namespaces[Any], Dispatching, Leasing[contextlib.AbstractContextMan
 
     def on(self, event: str, listener: Callable[..., Any]) -> Callable[..., Any]:
         """"state" or "reconnected"; the listener runs on the callback thread. Returns what off() takes."""
-        relay = lambda *args: self._callbacks.submit(listener, *args)  # noqa: E731
+        relay = self.relay(listener)
         self._loop.call_soon_threadsafe(self.aio.on, event, relay)
         return relay
 
@@ -112,17 +123,8 @@ class Client(Namespaces[Any], Dispatching, Leasing[contextlib.AbstractContextMan
     def subscribe(self, topics: Sequence[str], handler: Callable[[Event], Any] | None = None, *, on_resync: Callable[[], Any] | None = None) -> Subscription:
         events: queue.Queue[Any] | None = queue.Queue() if handler is None else None
 
-        def deliver(event: Event) -> None:
-            if handler is not None:
-                self._callbacks.submit(handler, event)
-            else:
-                assert events is not None
-                events.put(event)
-
-        def resync() -> None:
-            if on_resync is not None:
-                self._callbacks.submit(on_resync)
-
+        deliver = self.relay(handler) if handler is not None else events.put  # type: ignore[union-attr]
+        resync = self.relay(on_resync) if on_resync is not None else None
         inner = self.run(self.aio.subscribe(topics, deliver, on_resync=resync))
         return Subscription(self, inner, events)
 
@@ -156,8 +158,11 @@ class Client(Namespaces[Any], Dispatching, Leasing[contextlib.AbstractContextMan
     def _hold(self, grant: _Grant) -> contextlib.AbstractContextManager[Lease]:
         return hold_sync(self.run, grant)
 
-    def _lease_client(self) -> AsyncClient:
+    def _async_client(self) -> AsyncClient:
         return self.aio
+
+    def _asked(self, answer: Awaitable[Answer]) -> Answer:
+        return self.run(answer)
 
 
 async def _make(options: dict[str, Any]) -> AsyncClient:

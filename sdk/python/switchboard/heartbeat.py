@@ -131,7 +131,7 @@ class Heartbeat:
 
     @on_error.setter
     def on_error(self, callback: Callable[[Exception], None] | None) -> None:
-        self._beating.on_error = callback
+        self._beating.on_error = None if callback is None else self._client.relay(callback)
 
     def start(self) -> dict[str, Any]:
         return self._client.run(self._beating.start())

@@ -168,15 +168,15 @@ class Leasing(Generic[H]):
     def _hold(self, grant: _Grant) -> H:
         raise NotImplementedError
 
-    def _lease_client(self) -> AsyncClient:
+    def _async_client(self) -> AsyncClient:
         raise NotImplementedError
 
     def lock(self, name: str, *, ttl_ms: int = DEFAULT_TTL_MS, wait_ms: int = DEFAULT_WAIT_MS, owner: str | None = None, renew_every_ms: float | None = None) -> H:
         """`with client.lock("deploy") as lease:` — NotAcquiredError if not granted within wait_ms; LeaseLostError on leaving if it was lost."""
-        return self._hold(lock_grant(self._lease_client(), name, ttl_ms, wait_ms, owner, renew_every_ms))
+        return self._hold(lock_grant(self._async_client(), name, ttl_ms, wait_ms, owner, renew_every_ms))
 
     def permit(
         self, name: str, limit: int, *, ttl_ms: int = DEFAULT_TTL_MS, wait_ms: int = DEFAULT_WAIT_MS, owner: str | None = None, renew_every_ms: float | None = None
     ) -> H:
         """`with client.permit("gpu", 2) as lease:` — one of `limit` permits of a semaphore, held for the block."""
-        return self._hold(permit_grant(self._lease_client(), name, limit, ttl_ms, wait_ms, owner, renew_every_ms))
+        return self._hold(permit_grant(self._async_client(), name, limit, ttl_ms, wait_ms, owner, renew_every_ms))

@@ -24,11 +24,44 @@ if TYPE_CHECKING:
     from .client import Client
 
 
+@dataclass(frozen=True)
+class WorkflowStep:
+    """The workflow step a job runs (workflow.start makes the job: payload {workflowId, step, input, results})."""
+
+    workflow_id: str
+    step: str
+    input: Any
+    #: The results of the steps it depends on, by step name.
+    results: dict[str, Any]
+
+    @property
+    def correlation_id(self) -> str:
+        """Pass it (with workflow_id) to dispatch, so the step's outcomes are tied to its workflow."""
+        return f"{self.workflow_id}:{self.step}"
+
+
+def workflow_step_of(job: dict[str, Any]) -> WorkflowStep | None:
+    """The step a job runs, or None for a job that is not one (as client/workflow-step.ts)."""
+    payload = job.get("payload")
+    if not isinstance(payload, dict):
+        return None
+    workflow_id, step, results = payload.get("workflowId"), payload.get("step"), payload.get("results")
+    if not isinstance(workflow_id, str) or not isinstance(step, str) or not isinstance(results, dict):
+        return None
+    # the job id is the step's own: a plain job whose payload merely looks like one is not a step
+    own = f"{workflow_id}:{step}"
+    if job["jobId"] != own and not str(job["jobId"]).startswith(f"{own}:"):
+        return None
+    return WorkflowStep(workflow_id, step, payload.get("input"), results)
+
+
 @dataclass
 class JobContext:
     """What a handler gets besides the job: `lease_lost` is set when another delivery owns the job now (stop working on it)."""
 
     lease_lost: Any
+    #: The workflow step the job runs, if it is one.
+    step: WorkflowStep | None = None
 
 
 #: A job (the daemon's Job: jobId, payload, attempts…) → its result. A plain function runs in a thread, an async one on the loop.
@@ -130,7 +163,8 @@ class AsyncWorker:
         ids = {"queue": self.queue, "jobId": job["jobId"], "receipt": job["receipt"]}
         try:
             try:
-                result = self._handler(job, JobContext(lost)) if inspect.iscoroutinefunction(self._handler) else asyncio.to_thread(self._handler, job, JobContext(lost))
+                context = JobContext(lost, workflow_step_of(job))
+                result = self._handler(job, context) if inspect.iscoroutinefunction(self._handler) else asyncio.to_thread(self._handler, job, context)
                 if inspect.isawaitable(result):
                     result = await result
             except Exception as error:
@@ -189,7 +223,8 @@ class AsyncWorker:
 class Worker:
     """
     The sync Worker: `with Worker(client, "emails", send_email, concurrency=4): ...` (or start() / stop()).
-    The handler runs in a thread; `context.lease_lost` is a threading.Event.
+    The handler runs in a thread; `context.lease_lost` is a threading.Event; on_completed, on_failed
+    and on_error run on the client's callback thread.
     """
 
     def __init__(self, client: Client, queue: str, handler: JobHandler, **options: Any) -> None:
@@ -203,7 +238,8 @@ class Worker:
 
     def __setattr__(self, name: str, value: Any) -> None:
         if name.startswith("on_"):
-            setattr(self._worker, name, value)
+            # on the callback thread, so that it may call the client
+            setattr(self._worker, name, None if value is None else self._client.relay(value))
         else:
             object.__setattr__(self, name, value)
 

@@ -56,3 +56,26 @@ def test_the_asyncio_heartbeat(daemon: Daemon) -> None:
             assert (await client.agents.get(agent_id=agent))["status"] == "completed"
 
     asyncio.run(main())
+
+
+def test_routine_beats_go_as_notifications_and_a_request_confirms_two_thirds_of_a_ttl_after_the_last(client: Client) -> None:
+    agent = fresh("py-hb-notify")
+    sent: list[str] = []
+    call, notify = client.aio.call, client.aio.notify
+
+    def counting_call(method: str, params: object = None):  # type: ignore[no-untyped-def]
+        sent.append(f"request {method}")
+        return call(method, params)  # type: ignore[arg-type]
+
+    def counting_notify(method: str, params: object) -> bool:
+        sent.append(f"notification {method}")
+        return notify(method, params)  # type: ignore[arg-type]
+
+    client.aio.call, client.aio.notify = counting_call, counting_notify  # type: ignore[method-assign]
+    with Heartbeat(client, agent, ttl_seconds=1, interval_s=0.1):
+        wait_until(lambda: sent.count("request agent.beat") >= 1 and sent.count("notification agent.beat") >= 4, what="beats of both kinds")
+    beats = [s for s in sent if s.endswith("agent.beat")]
+    assert beats[0] == "notification agent.beat", "the start was confirmed: the first routine beat is a notification"
+    first_request = beats.index("request agent.beat")
+    # a ttl of 1 s: a request once 0.67 s passed since the last, so five or six notifications (every 0.1 s) come before it
+    assert 4 <= first_request <= 7, beats

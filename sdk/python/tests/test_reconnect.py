@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import queue
+import threading
 
 from conftest import Daemon, fresh, wait_until
 from switchboard import Backoff, Client
@@ -44,3 +45,19 @@ def test_outcomes_dispatched_while_the_daemon_is_down_are_recorded_once_it_is_ba
         client.flush_outcomes()
         recorded = client.outcomes.recent(agent_name=agent, count=10)
         assert [o["actionType"] for o in recorded] == ["offline-step"] * 3
+
+
+def test_an_approval_request_survives_a_daemon_restart_and_is_filed_once(own_daemon: Daemon) -> None:
+    agent = fresh("py-approver")
+    with Client.connect(state_dir=own_daemon.state_dir, reconnect=Backoff(initial_delay_ms=20, max_delay_ms=200)) as client:
+        decided: queue.Queue = queue.Queue()
+        threading.Thread(target=lambda: decided.put(client.approvals.request(agent_id=agent, type="deploy", context={"v": 1})), daemon=True).start()
+        with Client.connect(state_dir=own_daemon.state_dir) as human:
+            wait_until(lambda: [a for a in human.approvals.pending() if a["agentId"] == agent], what="the request filed")
+        own_daemon.restart()
+        with Client.connect(state_dir=own_daemon.state_dir) as human:
+            wait_until(lambda: client.state == "open", what="the client back")
+            [request] = [a for a in human.approvals.pending() if a["agentId"] == agent]
+            human.approvals.respond(request_id=request["requestId"], approved=True, responder="me")
+        approval = decided.get(timeout=10)
+        assert approval["status"] == "approved" and approval["requestId"] == request["requestId"]

@@ -75,3 +75,19 @@ def test_stops_gracefully_finishing_what_runs(daemon: Daemon) -> None:
     stats = asyncio.run(main())
     assert stats["completedTotal"] == 1, "the running one finished"
     assert stats["active"] == 0 and stats["waiting"]["normal"] == 2, "the rest wait, never received"
+
+
+def test_a_workflow_steps_handler_gets_its_step(client: Client) -> None:
+    queue = fresh("py-q-wf")
+    steps: list = []
+
+    def handle(job: dict, context) -> str:  # type: ignore[no-untyped-def]
+        steps.append(context.step)
+        return f"did {context.step.step}"
+
+    workflow = client.workflows.start(name="py", steps=[{"name": "a", "queue": queue, "input": {"n": 1}}, {"name": "b", "queue": queue, "dependsOn": ["a"]}])
+    with Worker(client, queue, handle, wait_ms=200):
+        wait_until(lambda: client.workflows.get(workflow_id=workflow["workflowId"])["status"] == "completed", what="the workflow done")
+    a, b = steps
+    assert (a.workflow_id, a.step, a.input, a.correlation_id) == (workflow["workflowId"], "a", {"n": 1}, f"{workflow['workflowId']}:a")
+    assert b.results == {"a": "did a"}
