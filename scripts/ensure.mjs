@@ -1,7 +1,7 @@
 // What `npm start` and `npm test` need on a fresh machine: node modules, redis-server, the build.
 // Plain Node (no dependencies): it runs before node_modules exists.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { accessSync, constants, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, lstatSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 
 export const root = new URL('..', import.meta.url).pathname;
@@ -29,6 +29,9 @@ export function run(command, args, options = {}) {
 export function ensureNodeModules() {
   const marker = join(root, 'node_modules', '.package-lock.json');
   if (existsSync(marker) && statSync(marker).mtimeMs >= statSync(join(root, 'package-lock.json')).mtimeMs) return;
+  // A node_modules linked from another checkout (a git worktree) is that checkout's: npm ci would
+  // empty it through the link before replacing the link with an install of its own.
+  if (lstatSync(join(root, 'node_modules'), { throwIfNoEntry: false })?.isSymbolicLink()) return;
   process.stderr.write('switchboard: installing node modules (npm ci)…\n');
   run('npm', ['ci', '--no-audit', '--no-fund']);
 }
