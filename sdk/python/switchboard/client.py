@@ -137,6 +137,8 @@ class Client(Namespaces[Any], Dispatching, Leasing[contextlib.AbstractContextMan
             return
         with contextlib.suppress(Exception):
             self.run(self.aio.close())
+        # the loop is the client's: what still runs on it (beats, workers, renewals left running) ends with it
+        self.run(_cancel_the_rest())
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join()
         self._loop.close()
@@ -176,3 +178,10 @@ async def _await(awaitable: Awaitable[T]) -> T:
 
 async def _value(fn: Callable[[], T]) -> T:
     return fn()
+
+
+async def _cancel_the_rest() -> None:
+    rest = [task for task in asyncio.all_tasks() if task is not asyncio.current_task()]
+    for task in rest:
+        task.cancel()
+    await asyncio.gather(*rest, return_exceptions=True)
