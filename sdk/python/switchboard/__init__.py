@@ -30,11 +30,13 @@ from .events import AsyncSubscription, Event
 from .heartbeat import AsyncHeartbeat, Heartbeat
 from .leases import Lease
 from .questions import Answer
+from .tool_policy import ApprovalRejectedError, PolicyDeniedError
 from .worker import AsyncWorker, JobContext, Worker, WorkflowStep
 
 __all__ = [
     "Action",
     "Answer",
+    "ApprovalRejectedError",
     "AsyncClient",
     "AsyncHeartbeat",
     "AsyncSubscription",
@@ -61,6 +63,7 @@ __all__ = [
     "NotAcquiredError",
     "NotFoundError",
     "ParseError",
+    "PolicyDeniedError",
     "ProtocolVersionError",
     "RateLimitedError",
     "RedisUnavailableError",

@@ -12,11 +12,12 @@ from ._backoff import Backoff
 from ._connection import ConnectionState, RpcConnection
 from ._methods import APPROVAL_TIMEOUT_MS, BLOCKING_METHODS, PROTOCOL_VERSION, WAIT_MS_METHODS, Namespaces
 from .discovery import discover_daemon
-from .dispatch import Dispatching
+from .dispatch import Dispatching, _Authorizer
 from .errors import ConnectionLostError
 from .events import AsyncSubscription, Event, EventHandler
 from .leases import Lease, Leasing, _Grant, hold_async
 from .questions import Answer, Asking
+from .tool_policy import ToolCall, authorize_tool_call
 from .outcomes import OutcomeRecorder
 
 
@@ -122,6 +123,13 @@ class AsyncClient(Namespaces[Awaitable[Any]], Dispatching, Leasing[contextlib.Ab
 
     def _record_outcome(self, outcome: dict[str, Any]) -> None:
         self.outcomes_recorder.record(outcome)
+
+    def _authorizer(self) -> _Authorizer:
+        def blocking(call: ToolCall) -> dict[str, Any]:
+            # sync code on this client's own loop cannot wait for a call on it
+            raise TypeError("an AsyncClient's dispatch(tool=...) wraps async code only: use async with, or an async function")
+
+        return _Authorizer(blocking, lambda call: authorize_tool_call(self, call))
 
     def _hold(self, grant: _Grant) -> contextlib.AbstractAsyncContextManager[Lease]:
         return hold_async(grant)

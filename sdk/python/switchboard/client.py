@@ -17,10 +17,11 @@ from typing import Any, TypeVar
 from ._connection import ConnectionState
 from ._methods import Namespaces
 from .aio import AsyncClient
-from .dispatch import Dispatching
+from .dispatch import Dispatching, _Authorizer
 from .events import AsyncSubscription, Event
 from .leases import Lease, Leasing, _Grant, hold_sync
 from .questions import Answer, Asking
+from .tool_policy import ToolCall, authorize_tool_call
 
 T = TypeVar("T")
 _END = object()
@@ -159,6 +160,13 @@ class Client(Namespaces[Any], Dispatching, Leasing[contextlib.AbstractContextMan
 
     def _hold(self, grant: _Grant) -> contextlib.AbstractContextManager[Lease]:
         return hold_sync(self.run, grant)
+
+    def _authorizer(self) -> _Authorizer:
+        def awaited(call: ToolCall) -> Awaitable[dict[str, Any]]:
+            # from async code on another loop: wait for the client's loop without blocking that one
+            return asyncio.wrap_future(asyncio.run_coroutine_threadsafe(authorize_tool_call(self.aio, call), self._loop))
+
+        return _Authorizer(lambda call: self.run(authorize_tool_call(self.aio, call)), awaited)
 
     def _async_client(self) -> AsyncClient:
         return self.aio
