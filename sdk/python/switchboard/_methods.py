@@ -404,7 +404,7 @@ class Queues(_Namespace[R]):
         return self._call("queue.enqueue", _given({"queue": queue, "payload": payload, "priority": priority, "jobId": job_id, "delayMs": delay_ms, "maxAttempts": max_attempts, "backoff": backoff}))
 
     def receive(self, *, queue: str, consumer: str, visibility_ms: int | Unset = UNSET, wait_ms: int | Unset = UNSET, count: int | Unset = UNSET) -> R:
-        """Takes the next jobs (high, then normal, then low; FIFO within) and makes them invisible for visibilityMs; each delivery gets a new receipt and attempts + 1. With waitMs it blocks until a job arrives (woken by push, from any daemon).
+        """Takes the next jobs (high, then normal, then low; FIFO within) and makes them invisible for visibilityMs; each delivery gets a new receipt and attempts + 1. With waitMs it blocks until a job arrives (woken by push, from any daemon). From a capability queue (`cap:…`, workflow steps naming a capability) only a live agent advertising it, with its agent id as consumer (-32602 otherwise).
 
         Result: Job | null, or Job[] with `count`
 
@@ -927,7 +927,7 @@ class Workflows(_Namespace[R]):
     """client.workflows: the workflow.* methods."""
 
     def start(self, *, name: str, steps: Sequence[dict[str, Any]], stop_on_failure: bool | Unset = UNSET, workflow_id: str | Unset = UNSET) -> R:
-        """Starts a DAG of steps, each a job on its queue once its dependencies completed (payload `{workflowId, step, input, results}`). A cycle, an unknown or repeated name is -32602 naming the step; an existing workflowId answers that workflow.
+        """Starts a DAG of steps, each a job on its queue once its dependencies completed (payload `{workflowId, step, input, results}`). A step names a `queue` or a `capability` `{name, version?}` (its job goes to `cap:<name>[@<version>]`, which only live agents advertising it receive from). A cycle, an unknown or repeated name, a step with both or neither of queue and capability, or a capability no live agent advertises is -32602 naming the step; inputs pass safety enforcement; an existing workflowId answers that workflow.
 
         Result: Workflow
 
