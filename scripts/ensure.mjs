@@ -1,7 +1,7 @@
 // What `npm start` and `npm test` need on a fresh machine: node modules, redis-server, the build.
 // Plain Node (no dependencies): it runs before node_modules exists.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { accessSync, constants, existsSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, lstatSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 
 export const root = new URL('..', import.meta.url).pathname;
@@ -29,6 +29,9 @@ export function run(command, args, options = {}) {
 export function ensureNodeModules() {
   const marker = join(root, 'node_modules', '.package-lock.json');
   if (existsSync(marker) && statSync(marker).mtimeMs >= statSync(join(root, 'package-lock.json')).mtimeMs) return;
+  // A node_modules linked from another checkout (a git worktree) is that checkout's: npm ci would
+  // empty it through the link before replacing the link with an install of its own.
+  if (lstatSync(join(root, 'node_modules'), { throwIfNoEntry: false })?.isSymbolicLink()) return;
   process.stderr.write('switchboard: installing node modules (npm ci)…\n');
   run('npm', ['ci', '--no-audit', '--no-fund']);
 }
@@ -62,3 +65,33 @@ export function nodeVersionOk() {
 
 export const bin = (name) => join(root, 'node_modules', '.bin', name);
 export { execFileSync };
+
+/**
+ * The Python SDK's test venv, in a cache dir outside git: python3 -m venv, then the SDK (editable)
+ * and pytest. Made again when the SDK's pyproject.toml or the checkout it points at changed.
+ * Returns the venv's python.
+ */
+export function ensurePythonVenv() {
+  const venv = join(root, 'node_modules', '.cache', 'switchboard-python');
+  const python = join(venv, 'bin', 'python');
+  const sdk = join(root, 'sdk', 'python');
+  const marker = join(venv, 'switchboard-installed');
+  const wanted = `${sdk}\n${readFileSync(join(sdk, 'pyproject.toml'), 'utf8')}`;
+  if (existsSync(marker) && readFileSync(marker, 'utf8') === wanted) return python;
+  if (!onPath('python3')) {
+    process.stderr.write('switchboard: python3 is not installed: apt-get install python3 python3-venv (Debian/Ubuntu) or brew install python\n');
+    process.exit(1);
+  }
+  if (spawnSync('python3', ['-m', 'venv', '--help'], { stdio: 'ignore' }).status !== 0) {
+    process.stderr.write('switchboard: python3 cannot make virtual environments: apt-get install python3-venv\n');
+    process.exit(1);
+  }
+  process.stderr.write('switchboard: making the Python SDK test venv…\n');
+  if (!existsSync(python)) run('python3', ['-m', 'venv', venv]);
+  const pip = ['-m', 'pip', 'install', '-q', '--disable-pip-version-check'];
+  run(python, [...pip, 'hatchling', 'editables', 'pytest']);
+  // no build isolation: the hatchling just installed builds it, with no second download
+  run(python, [...pip, '--no-build-isolation', '-e', sdk]);
+  writeFileSync(marker, wanted);
+  return python;
+}
