@@ -88,7 +88,9 @@ export function ensurePythonVenv() {
   }
   process.stderr.write('switchboard: making the Python SDK test venv…\n');
   if (!existsSync(python)) run('python3', ['-m', 'venv', venv]);
-  const pip = ['-m', 'pip', 'install', '-q', '--disable-pip-version-check'];
+  // No retries: an index the machine cannot reach (pypi.org behind a local mirror) is skipped at
+  // once instead of after pip's back-off for every package (90 s here, against 10 s).
+  const pip = ['-m', 'pip', 'install', '-q', '--disable-pip-version-check', '--retries', '0'];
   run(python, [...pip, 'hatchling', 'editables', 'pytest']);
   // no build isolation: the hatchling just installed builds it, with no second download
   run(python, [...pip, '--no-build-isolation', '-e', sdk]);

@@ -114,6 +114,7 @@ METHOD_PARAMS: dict[str, tuple[str, ...]] = {
     "workflow.resume": ("workflowId",),
     "workflow.retryStep": ("workflowId", "step"),
     "dispatch.route": ("capability", "version", "excludeDegraded", "weights"),
+    "barrier.list": (),
 }
 
 #: Methods that always block (they wait for a change): no client deadline shorter than their own timeout.
@@ -849,6 +850,13 @@ class Barriers(_Namespace[R]):
         timeout_ms: how long to wait for the others; then released false and this arrival is withdrawn
         """
         return self._call("barrier.wait", _given({"name": name, "parties": parties, "timeoutMs": timeout_ms}))
+
+    def list(self) -> R:
+        """*Extension to SPEC §4*: every barrier with parties waiting now (arrived of parties, its generation), by name.
+
+        Result: BarrierInfo[]
+        """
+        return self._call("barrier.list", _given({}))
 
 
 class Ratelimits(_Namespace[R]):
