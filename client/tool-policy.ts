@@ -33,6 +33,8 @@ export interface ToolCall {
   workflowId?: string;
   /** How long a human has to decide (default: the daemon's approval timeout). */
   approvalTimeoutMs?: number;
+  /** Called when the decision needs a human, before the request is filed (`switchboard mcp` reports progress from it). */
+  onApprovalRequest?(decision: PolicyDecision): void;
 }
 
 /** Resolves with the decision that lets the call run, or rejects with why it may not. */
@@ -45,6 +47,7 @@ export async function authorizeToolCall(client: SwitchboardClient, call: ToolCal
   });
   if (!decision.allowed) throw new PolicyDeniedError(decision);
   if (!decision.requiresApproval) return decision;
+  call.onApprovalRequest?.(decision);
   const tool = decision.tool ?? call.tool;
   const approval = await client.approvals.request({
     agentId: call.agentId,
