@@ -29,7 +29,8 @@ export interface ToolCall {
   agentId: string;
   /** Tool name, or name:version. */
   tool: string;
-  args?: Record<string, unknown>;
+  /** Default {}; null sends none, which skips the schema, argument rules and validator (for a tool whose arguments are content it inspects, not acts on). */
+  args?: Record<string, unknown> | null;
   workflowId?: string;
   /** How long a human has to decide (default: the daemon's approval timeout). */
   approvalTimeoutMs?: number;
@@ -42,7 +43,7 @@ export async function authorizeToolCall(client: SwitchboardClient, call: ToolCal
   const decision = await client.call('policy.check', {
     agentId: call.agentId,
     tool: call.tool,
-    args: call.args ?? {},
+    ...(call.args === null ? {} : { args: call.args ?? {} }),
     ...(call.workflowId === undefined ? {} : { workflowId: call.workflowId }),
   });
   if (!decision.allowed) throw new PolicyDeniedError(decision);

@@ -33,7 +33,7 @@ export async function callTool(tool: McpTool, context: ToolContext, args: Record
     await authorizeToolCall(context.client, {
       agentId: context.agentId,
       tool: tool.name,
-      args,
+      args: tool.inspectsContent ? null : args,
       onApprovalRequest: (decision) => hooks.waiting(`waiting for a human to approve ${tool.name} (${decision.reason})`),
     });
     const waitMs = tool.waitMs?.(args);

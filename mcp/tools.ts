@@ -26,6 +26,12 @@ export interface McpTool {
   run(context: ToolContext, args: Args): Promise<Record<string, unknown>>;
   /** The text content beside it, for clients that read only text. */
   summary(result: Record<string, unknown>): string;
+  /**
+   * The arguments are content the tool inspects rather than acts on (a text to validate, another
+   * call to check): the policy check goes without them, or a text the validator blocks would
+   * refuse the very call that asks whether it is blocked.
+   */
+  inspectsContent?: true;
   /** How long the call may block (the progress notifications' total); undefined: it answers at once. */
   waitMs?(args: Args): number | undefined;
 }
@@ -138,6 +144,7 @@ export const TOOLS: McpTool[] = [
     description:
       'Ask whether the tool policy lets you call a tool (by its registered name, or name:version) with these arguments now: answers allowed, requiresApproval and the reason. An allowed answer uses up one call of your rate limit.',
     inputSchema: toolInputSchema('policy.check', { omit: ['agentId'] }),
+    inspectsContent: true,
     run: async ({ client, agentId }, args) => asRecord(await client.policy.check({ ...(args as { tool: string }), agentId })),
     summary: (d) => `${d.allowed ? (d.requiresApproval ? 'allowed after approval' : 'allowed') : 'refused'}: ${d.reason}`,
   },
@@ -146,6 +153,7 @@ export const TOOLS: McpTool[] = [
     description:
       'Check a text against the fleet\'s safety rules before you send or act on it: answers level safe / warning / blocked, what was found where, a redacted version and a safe alternative when a rule has one. direction: input for text coming to you, output for text you produce.',
     inputSchema: toolInputSchema('safety.validate', { omit: ['agentId'] }),
+    inspectsContent: true,
     run: async ({ client, agentId }, args) => asRecord(await client.safety.validate({ ...(args as { text: string }), agentId })),
     summary: (v) => `${v.level}${(v.findings as unknown[]).length > 0 ? `: ${(v.findings as { message: string }[]).map((f) => f.message).join('; ')}` : ''}`,
   },

@@ -178,6 +178,12 @@ describe('switchboard mcp (official MCP SDK client over stdio, real daemon and R
     const verdict = await ok('validate_content', { text: 'my key is AKIAIOSFODNN7EXAMPLE', direction: 'output' });
     assert.notEqual(verdict.level, 'safe');
     assert.equal((await ok('validate_content', { text: 'hello world' })).level, 'safe');
+    // Content the validator blocks: validate_content says so; a tool acting on it is refused.
+    const blocked = 'I want to kill myself';
+    assert.equal((await ok('validate_content', { text: blocked })).level, 'blocked');
+    const refused = await fails('send_signal', { to: 'mcp-peer', type: 'blocked.text', payload: { note: blocked } }, -32010);
+    assert.equal(refused.data.rule, 'validator');
+    assert.deepEqual(await sdk.signals.pending({ agentId: 'mcp-peer', type: 'blocked.text' }), []);
   });
 
   it('enqueue_job, claim_job, complete_job (done and failed); a stale receipt is a -32003 tool error', async () => {
