@@ -5,13 +5,10 @@
  * flight. Two tools: check_signals (signal.check) and report_status (agent.beat). The figure
  * judged is p99(MCP) − p99(direct). Target: ≤ 5 ms.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { SwitchboardClient } from '../client/client';
 import { startMcpSession } from '../test/helpers/mcp-session';
-import { median, percentile, round, spawnDaemon, startRedis, writeResult } from './lib';
+import { median, oneDaemon, percentile, round, writeResult } from './lib';
 
 const CALLS = Number(process.env.BENCH_CALLS ?? 2000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
@@ -33,10 +30,9 @@ const ms = (started: bigint) => Number(process.hrtime.bigint() - started) / 1e6;
 const stats = (xs: number[]) => ({ p50Ms: round(percentile(xs, 50), 3), p99Ms: round(percentile(xs, 99), 3) });
 
 async function main(): Promise<void> {
-  const redis = await startRedis();
-  const dir = mkdtempSync(join(tmpdir(), 'sb-bench-mcp-'));
-  const daemon = await spawnDaemon(dir, ['--redis', redis.url]);
-  const session = await startMcpSession(dir, { args: ['--agent-id', 'bench-mcp'], clientName: 'bench' });
+  const bench = await oneDaemon();
+  const { daemon } = bench;
+  const session = await startMcpSession(bench.stateDir, { args: ['--agent-id', 'bench-mcp'], clientName: 'bench' });
   const sdk = await SwitchboardClient.connect({ url: daemon.url, token: daemon.token, reconnect: false });
   try {
     const mcpCall = async (pair: Pair) => {
@@ -88,10 +84,7 @@ async function main(): Promise<void> {
   } finally {
     sdk.close();
     await session.close();
-    daemon.child.kill('SIGTERM');
-    await daemon.exited;
-    await redis.stop();
-    rmSync(dir, { recursive: true, force: true });
+    await bench.stop();
   }
 }
 
