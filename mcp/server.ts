@@ -43,6 +43,9 @@ export interface McpServerOptions {
   stdout?: Writable;
 }
 
+/** How long the end of a session waits for agent.stop (a daemon that is away would hold the exit up to the call timeout). */
+const STOP_TIMEOUT_MS = 3000;
+
 const INSTRUCTIONS =
   'You are an agent of a Switchboard fleet: humans watch it in their editor and other agents work beside you. ' +
   'Use report_status when you start or finish a piece of work, request_approval before anything risky or hard to undo, ' +
@@ -58,24 +61,27 @@ export function runMcpServer({ client, agentId: givenId, log, stdin = process.st
   );
   const resources = new FleetResources(server, client);
   let heartbeat: Heartbeat | undefined;
-  let readyResolve!: (context: ToolContext) => void;
-  let readyReject!: (error: Error) => void;
-  const ready = new Promise<ToolContext>((resolve, reject) => ((readyResolve = resolve), (readyReject = reject)));
-  ready.catch(() => {});
+  /** Set on `initialized`: the agent registered, its tools known to the registry, the resources following the fleet. */
+  let joined: Promise<ToolContext> | undefined;
+  let join!: (joined: Promise<ToolContext>) => void;
+  /** Tool calls wait for the agent (a client may call before our `initialized` work is done). */
+  const ready = new Promise<ToolContext>((resolve) => (join = resolve));
 
   server.oninitialized = () => {
     const clientInfo = server.getClientVersion() ?? { name: 'mcp-client', version: 'unknown' };
     const agentId = givenId ?? defaultAgentId(clientInfo.name);
-    heartbeat = new Heartbeat(client, agentId, { metadata: { via: 'mcp', mcpClient: { name: clientInfo.name, version: clientInfo.version } } });
-    heartbeat.on('error', (error) => log.warn(`heartbeat of ${agentId}: ${error.message}`));
-    const started = heartbeat
+    const beating = new Heartbeat(client, agentId, { metadata: { via: 'mcp', mcpClient: { name: clientInfo.name, version: clientInfo.version } } });
+    beating.on('error', (error) => log.warn(`heartbeat of ${agentId}: ${error.message}`));
+    heartbeat = beating;
+    joined = beating
       .start()
       .then(() => Promise.all([registerTools(client, TOOLS), resources.start()]))
-      .then(() => log.info(`agent ${agentId} joined the fleet for MCP client ${clientInfo.name} ${clientInfo.version}`));
-    started.then(() => readyResolve({ client, agentId, heartbeat: heartbeat! }), (error: Error) => {
-      log.error(`cannot start agent ${agentId}: ${error.message}`);
-      readyReject(error);
-    });
+      .then(() => {
+        log.info(`agent ${agentId} joined the fleet for MCP client ${clientInfo.name} ${clientInfo.version}`);
+        return { client, agentId, heartbeat: beating };
+      });
+    joined.catch((error: Error) => log.error(`cannot start agent ${agentId}: ${error.message}`));
+    join(joined);
   };
 
   server.setRequestHandler(ListToolsRequestSchema, () => ({
@@ -112,8 +118,10 @@ export function runMcpServer({ client, agentId: givenId, log, stdin = process.st
       ending = true;
       log.info(`session ended (${why}): ${heartbeat?.agentId ?? 'no agent'} ${finalStatus}`);
       process.off('SIGTERM', onSignal).off('SIGINT', onSignal).off('SIGHUP', onSignal);
-      await ready.catch(() => undefined);
-      await heartbeat?.stop(finalStatus).catch((error: Error) => log.warn(`cannot stop ${heartbeat?.agentId}: ${error.message}`));
+      await joined?.catch(() => undefined);
+      // A client that closed waits only so long before it kills us: the agent's ttl ends it otherwise.
+      const stopped = heartbeat?.stop(finalStatus).catch((error: Error) => log.warn(`cannot stop ${heartbeat?.agentId}: ${error.message}`));
+      await Promise.race([stopped, new Promise((done) => setTimeout(done, STOP_TIMEOUT_MS).unref())]);
       await resources.close();
       resolve(finalStatus);
     };

@@ -297,4 +297,15 @@ describe('switchboard mcp (official MCP SDK client over stdio, real daemon and R
     assert.equal((stopped.data as AgentStatus).status, 'failed');
     assert.equal(await exited, 1);
   });
+
+  it('a client that leaves before initialized: the server exits 0 and no agent was registered', async () => {
+    const child = spawn(process.execPath, [CLI, 'mcp', '--state-dir', daemon.stateDir, '--agent-id', 'mcp-early'], { stdio: ['pipe', 'pipe', 'ignore'] });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    const answered = new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
+    child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '0' } } })}\n`);
+    await answered;
+    child.stdin.end();
+    assert.equal(await exited, 0);
+    assert.equal(await sdk.agents.get({ agentId: 'mcp-early' }), null);
+  });
 });
