@@ -3,8 +3,6 @@ import type { Command } from 'commander';
 import { stderrLogger } from '../common/logger';
 import { UserError } from '../common/user-error';
 import { ID_REGEXP } from '../protocol/limits';
-import { connectDaemon } from '../mcp/daemon-link';
-import { runMcpServer } from '../mcp/server';
 import { DAEMON_VERSION } from '../common/version';
 
 interface McpFlags {
@@ -29,6 +27,8 @@ export function registerMcpCommand(program: Command): void {
         throw new UserError(`--agent-id must match ${ID_REGEXP.source}, not "${flags.agentId}"`);
       }
       const log = stderrLogger(flags.verbose ?? false);
+      // Loaded here, not at the top: the MCP SDK (and zod) would otherwise be evaluated by every command, `daemon` included.
+      const [{ connectDaemon }, { runMcpServer }] = await Promise.all([import('../mcp/daemon-link'), import('../mcp/server')]);
       const client = await connectDaemon({
         url: flags.url,
         token: flags.token,
