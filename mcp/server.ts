@@ -61,6 +61,8 @@ export function runMcpServer({ client, agentId: givenId, log, stdin = process.st
   );
   const resources = new FleetResources(server, client);
   let heartbeat: Heartbeat | undefined;
+  /** The agent's registration, once asked for: the end stops the agent if it was made. */
+  let registered: Promise<unknown> | undefined;
   /** Set on `initialized`: the agent registered, its tools known to the registry, the resources following the fleet. */
   let joined: Promise<ToolContext> | undefined;
   let join!: (joined: Promise<ToolContext>) => void;
@@ -73,8 +75,8 @@ export function runMcpServer({ client, agentId: givenId, log, stdin = process.st
     const beating = new Heartbeat(client, agentId, { metadata: { via: 'mcp', mcpClient: { name: clientInfo.name, version: clientInfo.version } } });
     beating.on('error', (error) => log.warn(`heartbeat of ${agentId}: ${error.message}`));
     heartbeat = beating;
-    joined = beating
-      .start()
+    registered = beating.start();
+    joined = registered
       .then(() => Promise.all([registerTools(client, TOOLS), resources.start()]))
       .then(() => {
         log.info(`agent ${agentId} joined the fleet for MCP client ${clientInfo.name} ${clientInfo.version}`);
@@ -118,9 +120,11 @@ export function runMcpServer({ client, agentId: givenId, log, stdin = process.st
       ending = true;
       log.info(`session ended (${why}): ${heartbeat?.agentId ?? 'no agent'} ${finalStatus}`);
       process.off('SIGTERM', onSignal).off('SIGINT', onSignal).off('SIGHUP', onSignal);
-      await joined?.catch(() => undefined);
       // A client that closed waits only so long before it kills us: the agent's ttl ends it otherwise.
-      const stopped = heartbeat?.stop(finalStatus).catch((error: Error) => log.warn(`cannot stop ${heartbeat?.agentId}: ${error.message}`));
+      const stopped = registered?.then(
+        () => heartbeat?.stop(finalStatus).catch((error: Error) => log.warn(`cannot stop ${heartbeat?.agentId}: ${error.message}`)),
+        () => undefined,
+      );
       await Promise.race([stopped, new Promise((done) => setTimeout(done, STOP_TIMEOUT_MS).unref())]);
       await resources.close();
       resolve(finalStatus);
