@@ -44,10 +44,11 @@ export class AgentsView implements vscode.TreeDataProvider<AgentTreeNode>, vscod
       store.onDidChange((change) => {
         const flipped = change.approvals ? this.updateWaiting() : [];
         if (change.agents === 'all') return this.fire(this.model.rebuild());
-        // Stats pushes come every second while an agent works: only a flipped alert shows in its row
-        // (looksDifferent below drops the rest). 'all' comes with a snapshot, rebuilt above.
-        const alerted = change.outcomeStats === 'all' ? [] : [...change.outcomeStats].filter((id) => this.drawn.has(id));
-        const refresh = this.model.update(new Set([...change.agents, ...flipped, ...alerted]));
+        // Stats pushes come every second while an agent works: only a flipped alert, or the first
+        // figures of an agent (its tooltip gains them), show in its row; looksDifferent drops the rest.
+        const statsOf = change.outcomeStats === 'all' ? [...this.drawn.keys()] : [...change.outcomeStats];
+        const statsChanged = statsOf.filter((id) => this.drawn.has(id));
+        const refresh = this.model.update(new Set([...change.agents, ...flipped, ...statsChanged]));
         this.fire(refresh && refresh.filter((node) => node.kind !== 'agent' || this.looksDifferent(node.agentId)));
       }),
     );
@@ -156,7 +157,9 @@ export class AgentsView implements vscode.TreeDataProvider<AgentTreeNode>, vscod
   private lookOf(agent: AgentStatus, signalCount: number): { state: AgentDisplayState; look: string } {
     const approval = this.waitingOn.get(agent.agentId);
     const state = displayState(agent, staleThresholdSeconds(), Date.now(), approval !== undefined);
-    return { state, look: `${state}\n${this.descriptionOf(agent, state)}\n${signalCount}\n${approval?.requestId ?? ''}` };
+    // Whether it has figures is part of the look: its tooltip, built on hover, shows them once redrawn.
+    const figures = this.store.outcomeStats.has(agent.agentId);
+    return { state, look: `${state}\n${this.descriptionOf(agent, state)}\n${signalCount}\n${approval?.requestId ?? ''}\n${figures}` };
   }
 
   private looksDifferent(agentId: string): boolean {

@@ -5,12 +5,10 @@ import { ErrorCode } from '../../protocol/errors';
 import { isBlockingCall } from '../../protocol/methods';
 import type { Lock } from '../../protocol/types';
 import { rejectsWith } from '../helpers/assert-rpc';
-import { startTestDaemon, type TestDaemon } from '../helpers/daemon';
+import { useTwoDaemons, type TestDaemon } from '../helpers/daemon';
 import { record } from '../helpers/events';
-import { startRedis, type TestRedis } from '../helpers/redis-server';
 
 describe('coordination primitives', () => {
-  let redis: TestRedis;
   let a: TestDaemon;
   let b: TestDaemon;
   let onA: SwitchboardClient;
@@ -19,15 +17,7 @@ describe('coordination primitives', () => {
   /** A fresh name per test, so tests share the daemons without sharing state. */
   const fresh = (kind: string) => `${kind}${++n}-${Date.now()}`;
 
-  before(async () => {
-    redis = await startRedis();
-    [a, b] = await Promise.all([startTestDaemon(redis.url), startTestDaemon(redis.url)]);
-    [onA, onB] = await Promise.all([a.client(), b.client()]);
-  });
-  after(async () => {
-    await Promise.all([a.stop(), b.stop()]);
-    await redis.stop();
-  });
+  useTwoDaemons((env) => ({ a, b, onA, onB } = env));
 
   describe('locks', () => {
     it('grants one holder at a time, with fencing tokens that strictly increase across grants, expiries and daemons', async () => {
