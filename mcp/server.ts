@@ -60,6 +60,8 @@ export function runMcpServer({ client, agentId: givenId, log, stdin = process.st
     { capabilities: { tools: {}, resources: { subscribe: true, listChanged: true }, prompts: {} }, instructions: INSTRUCTIONS },
   );
   const resources = new FleetResources(server, client);
+  // The SDK reconnects by itself (calls made meanwhile wait for it); the log says when, for whoever reads stderr.
+  client.on('state', (state) => log.info(`daemon connection ${state}`));
   let heartbeat: Heartbeat | undefined;
   /** The agent's registration, once asked for: the end stops the agent if it was made. */
   let registered: Promise<unknown> | undefined;
