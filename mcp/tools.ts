@@ -20,6 +20,8 @@ type Args = Record<string, unknown>;
 
 export interface McpTool {
   name: string;
+  /** For people: the clients' tool lists show it. */
+  title: string;
   description: string;
   inputSchema: ToolInputSchema;
   /** The structured result (an object: MCP's structuredContent). */
@@ -56,6 +58,7 @@ function jobText(job: Job): string {
 export const TOOLS: McpTool[] = [
   {
     name: 'report_status',
+    title: 'Report status',
     description:
       'Tell the humans and agents watching the Switchboard fleet what you are doing now. Call it when you start a task, reach a milestone or change direction: currentTask is a short sentence, progress a fraction from 0 to 1. Your heartbeat keeps reporting it until you call again.',
     inputSchema: toolInputSchema('agent.beat', { omit: ['agentId', 'metadata'] }),
@@ -64,6 +67,7 @@ export const TOOLS: McpTool[] = [
   },
   {
     name: 'request_approval',
+    title: 'Request approval',
     description:
       'Ask a human to approve a risky action (a deploy, deleting data, spending money, anything hard to undo) BEFORE you do it, and wait for the decision. `type` names the action ("deploy"), `context` says what exactly and why, so the human can decide. Proceed only when the result says approved is true; rejected or expired means do not do it.',
     inputSchema: toolInputSchema('approval.request', { omit: ['agentId', 'clientRequestId', 'choices', 'answerSchema', 'default'] }),
@@ -76,6 +80,7 @@ export const TOOLS: McpTool[] = [
   },
   {
     name: 'ask_human',
+    title: 'Ask a human',
     description:
       'Ask a human a question and wait for the answer. Give `choices` for a pick from a list, or `answerSchema` (a JSON schema) for a structured answer; with neither, the answer is free text. Use it when you need a decision or information only a person has; `default` is the answer if nobody replies within timeoutMs.',
     inputSchema: toolInputSchema('approval.request', {
@@ -94,6 +99,7 @@ export const TOOLS: McpTool[] = [
   },
   {
     name: 'send_signal',
+    title: 'Send a signal',
     description:
       'Send a signal to one other agent of the fleet (by its agent id): a typed message such as "task.handoff", "pause" or "review.done" with a JSON payload. It waits for that agent to take it (wait_for_signal / check_signals) until ttlSeconds pass.',
     inputSchema: toolInputSchema('signal.send', { omit: ['from'] }),
@@ -102,6 +108,7 @@ export const TOOLS: McpTool[] = [
   },
   {
     name: 'broadcast_signal',
+    title: 'Broadcast a signal',
     description: 'Send a signal to every agent of the fleet at once (each may take it once; you do not get your own). Use it for fleet-wide news: "freeze", "config.changed".',
     inputSchema: toolInputSchema('signal.broadcast', { omit: ['from'] }),
     run: async ({ client, agentId }, args) => asRecord(await client.signals.broadcast({ ...(args as { type: string }), from: agentId })),
@@ -109,6 +116,7 @@ export const TOOLS: McpTool[] = [
   },
   {
     name: 'wait_for_signal',
+    title: 'Wait for a signal',
     description:
       'Wait until another agent (or a human) sends you a signal, optionally only of one type or from one source, for up to timeoutMs. Returns the signal (taken off your inbox unless consume is false), or signal null when the time ran out.',
     inputSchema: toolInputSchema('signal.wait', { omit: ['agentId'] }),
@@ -118,6 +126,7 @@ export const TOOLS: McpTool[] = [
   },
   {
     name: 'check_signals',
+    title: 'Check signals',
     description:
       'Look, without waiting, for the oldest signal sent to you (optionally of one type or from one source). It stays in your inbox unless consume is true. Returns signal null when there is none.',
     inputSchema: toolInputSchema('signal.check', { omit: ['agentId'] }),
@@ -126,6 +135,7 @@ export const TOOLS: McpTool[] = [
   },
   {
     name: 'publish_event',
+    title: 'Publish an event',
     description: 'Publish an event of some type with JSON data to the fleet\'s event stream (the editor\'s Events view and any subscriber see it): for things that happened, not requests.',
     inputSchema: toolInputSchema('event.publish'),
     run: async ({ client }, args) => await client.events.publish(args as { type: string; data: unknown }),
@@ -133,6 +143,7 @@ export const TOOLS: McpTool[] = [
   },
   {
     name: 'record_outcome',
+    title: 'Record an outcome',
     description:
       'Record how one of your actions went (status success / failure / partial / timeout / cancelled, how long it took, tokens and cost if known). The fleet\'s success rates, latency percentiles, alerts, circuit breakers and budgets are computed from these.',
     inputSchema: toolInputSchema('outcome.record', { omit: ['agentName'] }),
@@ -141,6 +152,7 @@ export const TOOLS: McpTool[] = [
   },
   {
     name: 'check_policy',
+    title: 'Check the tool policy',
     description:
       'Ask whether the tool policy lets you call a tool (by its registered name, or name:version) with these arguments now: answers allowed, requiresApproval and the reason. An allowed answer uses up one call of your rate limit.',
     inputSchema: toolInputSchema('policy.check', { omit: ['agentId'] }),
@@ -150,6 +162,7 @@ export const TOOLS: McpTool[] = [
   },
   {
     name: 'validate_content',
+    title: 'Validate content',
     description:
       'Check a text against the fleet\'s safety rules before you send or act on it: answers level safe / warning / blocked, what was found where, a redacted version and a safe alternative when a rule has one. direction: input for text coming to you, output for text you produce.',
     inputSchema: toolInputSchema('safety.validate', { omit: ['agentId'] }),
@@ -159,6 +172,7 @@ export const TOOLS: McpTool[] = [
   },
   {
     name: 'enqueue_job',
+    title: 'Enqueue a job',
     description:
       'Put a job (any JSON payload) on a work queue for a worker agent to do. jobId makes it idempotent (the same id again answers the existing job); priority, delayMs, maxAttempts and backoff shape how it is delivered and retried.',
     inputSchema: toolInputSchema('queue.enqueue'),
@@ -167,6 +181,7 @@ export const TOOLS: McpTool[] = [
   },
   {
     name: 'claim_job',
+    title: 'Claim a job',
     description:
       'Take the next job from a work queue to work on (waiting up to waitMs for one). It is yours for visibilityMs: finish it with complete_job, passing its jobId and receipt, before then or it goes back to the queue. Returns job null when there is none.',
     inputSchema: toolInputSchema('queue.receive', { omit: ['consumer', 'count'] }),
@@ -176,6 +191,7 @@ export const TOOLS: McpTool[] = [
   },
   {
     name: 'complete_job',
+    title: 'Complete a job',
     description:
       'Finish a job you claimed (its queue, jobId and receipt from claim_job): with its result when it worked, or with `error` when it failed — then it is retried after its backoff (or dead after its last attempt, or at once with retry false).',
     inputSchema: toolInputSchema('queue.ack', { add: { error: { schema: paramSchema('queue.nack', 'error') }, retry: { schema: paramSchema('queue.nack', 'retry') } } }),
@@ -188,6 +204,7 @@ export const TOOLS: McpTool[] = [
   },
   {
     name: 'acquire_lock',
+    title: 'Acquire a lock',
     description:
       'Take a named lock shared by the whole fleet (e.g. "repo:main" or "deploy:prod") so that no other agent works on the same thing at once; it lasts ttlMs unless released, and waitMs waits for a holder to let go. Returns lock null when someone else holds it. Keep the fencingToken: release_lock needs it.',
     inputSchema: toolInputSchema('lock.acquire', { omit: ['owner'] }),
@@ -200,6 +217,7 @@ export const TOOLS: McpTool[] = [
   },
   {
     name: 'release_lock',
+    title: 'Release a lock',
     description: 'Release a lock you hold (its name and the fencingToken acquire_lock gave), so that others waiting for it can go on.',
     inputSchema: toolInputSchema('lock.release', { omit: ['owner'] }),
     run: async ({ client, agentId }, args) => await client.locks.release({ ...(args as { name: string; fencingToken: number }), owner: agentId }),

@@ -83,7 +83,7 @@ describe('switchboard mcp (official MCP SDK client over stdio, real daemon and R
     const send = tools.find((t) => t.name === 'send_signal')!;
     assert.equal((send.inputSchema.properties as any).to.pattern, '^[A-Za-z0-9._:@/-]{1,128}$');
     assert.ok(!JSON.stringify(tools).includes('"payload":true'), 'the daemon-only payload mark is dropped');
-    for (const tool of tools) assert.ok(tool.description && tool.description.length > 40, tool.name);
+    for (const tool of tools) assert.ok(tool.title && tool.description && tool.description.length > 40, tool.name);
   });
 
   it('report_status updates the agent; a bad progress is -32602 naming the field and changes nothing', async () => {
