@@ -3,7 +3,7 @@ import eslint from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 /** What no daemon file imports (later entries replace the rule for their files, so each repeats this). */
-const NOT_DAEMON = ['client', 'cli', 'extension', 'webview'];
+const NOT_DAEMON = ['client', 'cli', 'extension', 'webview', 'mcp'];
 
 /** The daemon's domain modules (daemon/modules.ts lists them): none imports another. */
 const DOMAINS = ['agents', 'signals', 'approvals', 'events', 'session', 'queues', 'outcomes', 'safety', 'coordination', 'feedback', 'workflows', 'routing'];
@@ -21,11 +21,13 @@ export default tseslint.config(
   },
   // The layers (docs/architecture.md): arrows point down, and nothing reaches into daemon/ but
   // the daemon itself and the CLI's `daemon` command.
-  ...layer(['protocol/**/*.ts', 'common/**/*.ts'], ['daemon', 'client', 'cli', 'extension', 'webview']),
-  ...layer(['client/**/*.ts'], ['daemon', 'cli', 'extension', 'webview']),
+  ...layer(['protocol/**/*.ts', 'common/**/*.ts'], ['daemon', 'client', 'cli', 'extension', 'webview', 'mcp']),
+  ...layer(['client/**/*.ts'], ['daemon', 'cli', 'extension', 'webview', 'mcp']),
   ...layer(['cli/**/*.ts'], ['daemon', 'extension', 'webview'], ['cli/daemon-command.ts']),
   ...layer(['extension/**/*.ts'], ['daemon', 'cli']),
   ...layer(['webview/**/*.ts'], ['daemon', 'client', 'cli', 'extension']),
+  // `switchboard mcp` is a client of the daemon: the SDK, the protocol and common only.
+  ...layer(['mcp/**/*.ts'], ['daemon', 'cli', 'extension', 'webview']),
   ...layer(['daemon/**/*.ts'], NOT_DAEMON),
   // Inside the daemon: store → hub → domain → the domain modules → server → runtime.
   ...layer(['daemon/store/**/*.ts'], [...NOT_DAEMON, 'hub', 'domain', ...DOMAINS, 'server', 'runtime', 'modules']),

@@ -143,3 +143,21 @@ export async function twoDaemons(): Promise<{ redis: { url: string }; a: DaemonP
     },
   };
 }
+
+/** One daemon process on a fresh Redis, with its state dir (a bench that runs a client against daemon.json, as `switchboard mcp` does). */
+export async function oneDaemon(): Promise<{ redis: { url: string }; daemon: DaemonProcess; stateDir: string; stop(): Promise<void> }> {
+  const redis = await startRedis();
+  const stateDir = mkdtempSync(join(tmpdir(), 'sb-bench-'));
+  const daemon = await spawnDaemon(stateDir, ['--redis', redis.url]);
+  return {
+    redis,
+    daemon,
+    stateDir,
+    async stop() {
+      daemon.child.kill('SIGTERM');
+      await daemon.exited;
+      await redis.stop();
+      rmSync(stateDir, { recursive: true, force: true });
+    },
+  };
+}

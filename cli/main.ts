@@ -17,6 +17,7 @@ import { registerPolicyCommands } from './policy-commands';
 import { registerBreakerBudgetCommands } from './breaker-budget-commands';
 import { registerFeedbackCommands } from './feedback-commands';
 import { registerWorkflowCommands } from './workflow-commands';
+import { registerMcpCommand } from './mcp-command';
 
 const program = new Command('switchboard')
   .description('Switchboard: run many AI agents side by side and watch, coordinate and guard them')
@@ -35,6 +36,7 @@ registerCoordinationCommands(program);
 registerFeedbackCommands(program);
 registerWorkflowCommands(program);
 registerRoutingCommands(program);
+registerMcpCommand(program);
 for (const command of program.commands) command.exitOverride();
 
 program.parseAsync(process.argv).catch((error: unknown) => {

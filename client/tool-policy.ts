@@ -29,10 +29,13 @@ export interface ToolCall {
   agentId: string;
   /** Tool name, or name:version. */
   tool: string;
-  args?: Record<string, unknown>;
+  /** Default {}; null sends none, which skips the schema, argument rules and validator (for a tool whose arguments are content it inspects, not acts on). */
+  args?: Record<string, unknown> | null;
   workflowId?: string;
   /** How long a human has to decide (default: the daemon's approval timeout). */
   approvalTimeoutMs?: number;
+  /** Called when the decision needs a human, before the request is filed (`switchboard mcp` reports progress from it). */
+  onApprovalRequest?(decision: PolicyDecision): void;
 }
 
 /** Resolves with the decision that lets the call run, or rejects with why it may not. */
@@ -40,11 +43,12 @@ export async function authorizeToolCall(client: SwitchboardClient, call: ToolCal
   const decision = await client.call('policy.check', {
     agentId: call.agentId,
     tool: call.tool,
-    args: call.args ?? {},
+    ...(call.args === null ? {} : { args: call.args ?? {} }),
     ...(call.workflowId === undefined ? {} : { workflowId: call.workflowId }),
   });
   if (!decision.allowed) throw new PolicyDeniedError(decision);
   if (!decision.requiresApproval) return decision;
+  call.onApprovalRequest?.(decision);
   const tool = decision.tool ?? call.tool;
   const approval = await client.approvals.request({
     agentId: call.agentId,

@@ -6,7 +6,7 @@ import { registerApprovalCommands } from './commands/approval-commands';
 import { registerDashboard } from './dashboard/register';
 import { registerDaemonCommands } from './commands/daemon-commands';
 import { registerSignalCommands } from './commands/signal-commands';
-import { launchDaemon } from './connection/daemon-launcher';
+import { launchDaemon } from '../client/daemon-launcher';
 import { DaemonConnection } from './connection/daemon-connection';
 import type { ExtensionServices } from './context';
 import { workflowOf } from './model/agent-display';

@@ -10,7 +10,7 @@ if (!onPath('redis-benchmark')) {
   process.exit(1);
 }
 build();
-const all = ['ready', 'heartbeat', 'signals', 'scale', 'extension', 'outcomes', 'queues', 'safety-enforcement', 'safety-policy', 'safety-validate', 'coordination', 'workflows', 'python'];
+const all = ['ready', 'heartbeat', 'signals', 'scale', 'extension', 'outcomes', 'queues', 'safety-enforcement', 'safety-policy', 'safety-validate', 'coordination', 'workflows', 'python', 'mcp'];
 const chosen = process.argv.slice(2).length ? process.argv.slice(2) : all;
 for (const name of chosen) {
   process.stdout.write(`\n== bench/${name}.ts\n`);

@@ -2,8 +2,9 @@
  * Param validation: Ajv compiled from the protocol schemas, with errors that name the field and
  * the rule, and the byte limit on payload-like values (which JSON Schema cannot express).
  */
-import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import Ajv, { type ValidateFunction } from 'ajv';
 import { ErrorCode, RpcError } from '../../protocol/errors';
+import { paramError } from '../../protocol/param-error';
 import { PAYLOAD_MARK, schemas, type MethodName } from '../../protocol/schemas';
 
 const ajv = new Ajv({ allErrors: false, strict: true, strictTypes: false });
@@ -27,35 +28,7 @@ export function validateParams(method: MethodName, params: unknown): void {
   const validate = validators[method];
   if (validate(params)) return;
   const error = validate.errors?.[0];
-  throw error ? describe(error) : new RpcError(ErrorCode.InvalidParams, 'invalid params');
-}
-
-function describe(error: ErrorObject): RpcError {
-  const at = error.instancePath.slice(1).replaceAll('/', '.');
-  const field = (name: string) => (at ? `${at}.${name}` : name);
-  switch (error.keyword) {
-    case 'required': {
-      const name = field(String(error.params.missingProperty));
-      return invalid(name, 'required', `${name} is required`);
-    }
-    case 'additionalProperties': {
-      const name = field(String(error.params.additionalProperty));
-      return invalid(name, 'unknown field', `${name} is not a known field`);
-    }
-    case 'dependencies': {
-      const name = field(String(error.params.property));
-      return invalid(name, 'dependencies', `${name} needs ${field(String(error.params.missingProperty))}`);
-    }
-    case 'type':
-      if (!at) return invalid('params', 'type', 'params must be an object');
-      return invalid(at, 'type', `${at} ${error.message ?? 'has the wrong type'}`);
-    default:
-      return invalid(at || 'params', error.keyword, `${at || 'params'} ${error.message ?? 'is invalid'}`);
-  }
-}
-
-function invalid(field: string, rule: string, message: string): RpcError {
-  return new RpcError(ErrorCode.InvalidParams, `invalid params: ${message}`, { field, rule });
+  throw error ? paramError(error) : new RpcError(ErrorCode.InvalidParams, 'invalid params');
 }
 
 /** Serializes each payload field once (handlers reuse the text) and enforces the size limit. */

@@ -1,6 +1,6 @@
 /** Start Daemon, Stop Daemon, Reconnect, Show Log, the guide to connecting agents. */
 import * as vscode from 'vscode';
-import { stopDaemon } from '../connection/daemon-launcher';
+import { stopDaemon } from '../../client/daemon-launcher';
 import type { ExtensionServices } from '../context';
 import { connectionSettings } from '../settings';
 

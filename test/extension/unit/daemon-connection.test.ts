@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SwitchboardClient } from '../../../client/client';
 import { silentLogger } from '../../../common/logger';
-import { launchDaemon, stopDaemon } from '../../../extension/connection/daemon-launcher';
+import { launchDaemon, stopDaemon } from '../../../client/daemon-launcher';
 import { DaemonConnection, type LinkState } from '../../../extension/connection/daemon-connection';
 import { AgentTreeModel } from '../../../extension/model/agent-tree-model';
 import { FleetStore } from '../../../extension/model/fleet-store';

@@ -1,14 +1,15 @@
 /**
- * Starts the daemon bundled in the extension (dist/cli.js) with VS Code's own Node
- * (process.execPath + ELECTRON_RUN_AS_NODE=1). It runs detached: agents keep their daemon when
- * the editor closes. Its output goes to <state-dir>/daemon.log.
+ * Starts the bundled daemon (dist/cli.js) with the running Node: the extension's (VS Code's own
+ * Node, process.execPath + ELECTRON_RUN_AS_NODE=1) and `switchboard mcp`'s. It runs detached:
+ * agents keep their daemon when the editor or the MCP client closes. Its output goes to
+ * <state-dir>/daemon.log.
  */
 import { spawn } from 'node:child_process';
 import { closeSync, openSync, watch } from 'node:fs';
 import { join } from 'node:path';
-import { readInfo } from '../../client/discovery';
-import { ensureStateDir } from '../../common/state-dir';
-import type { DaemonInfo } from '../../protocol/types';
+import { readInfo } from './discovery';
+import { ensureStateDir } from '../common/state-dir';
+import type { DaemonInfo } from '../protocol/types';
 
 export interface LaunchOptions {
   cliPath: string;

@@ -1,0 +1,66 @@
+/**
+ * One MCP tool call: its arguments checked against the tool's schema, then the calling agent's
+ * tool policy (policy.check with the MCP tool name and the arguments, which also runs the
+ * validator over every string in them), an approval request first when the policy asks for one,
+ * then the daemon call. Every failure becomes a tool error (`isError`) carrying the daemon's
+ * message and code: a model can read it and try otherwise, and the session goes on.
+ */
+import Ajv, { type ValidateFunction } from 'ajv';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { ErrorCode, RpcError } from '../protocol/errors';
+import { paramError } from '../protocol/param-error';
+import { ApprovalRejectedError, authorizeToolCall, PolicyDeniedError } from '../client/tool-policy';
+import type { McpTool, ToolContext } from './tools';
+
+export interface CallHooks {
+  /** Says what the call waits for now (the progress notifications carry it). */
+  waiting(message: string, totalMs?: number): void;
+}
+
+const ajv = new Ajv({ strict: true, strictTypes: false, allErrors: false });
+const validators = new Map<string, ValidateFunction>();
+
+function validator(tool: McpTool): ValidateFunction {
+  let validate = validators.get(tool.name);
+  if (!validate) validators.set(tool.name, (validate = ajv.compile(tool.inputSchema)));
+  return validate;
+}
+
+export async function callTool(tool: McpTool, context: ToolContext, args: Record<string, unknown>, hooks: CallHooks): Promise<CallToolResult> {
+  try {
+    const validate = validator(tool);
+    if (!validate(args)) throw validate.errors?.[0] ? paramError(validate.errors[0]) : new RpcError(ErrorCode.InvalidParams, 'invalid params');
+    await authorizeToolCall(context.client, {
+      agentId: context.agentId,
+      tool: tool.name,
+      args: tool.inspectsContent ? null : args,
+      onApprovalRequest: (decision) => hooks.waiting(`waiting for a human to approve ${tool.name} (${decision.reason})`),
+    });
+    const waitMs = tool.waitMs?.(args);
+    if (waitMs !== undefined) hooks.waiting(`${tool.name} is waiting`, waitMs);
+    const result = await tool.run(context, args);
+    return { content: [{ type: 'text', text: tool.summary(result) }], structuredContent: result };
+  } catch (error) {
+    return toolError(error);
+  }
+}
+
+export function toolError(error: unknown): CallToolResult {
+  const { code, message, data } = describe(error);
+  return {
+    isError: true,
+    content: [{ type: 'text', text: `${message} (code ${code})` }],
+    structuredContent: { error: { code, message, ...(data === undefined ? {} : { data }) } },
+  };
+}
+
+function describe(error: unknown): { code: number; message: string; data?: unknown } {
+  if (error instanceof RpcError) return { code: error.code, message: error.message, data: error.data };
+  if (error instanceof PolicyDeniedError) {
+    return { code: ErrorCode.BlockedBySafety, message: `refused by the tool policy: ${error.message}`, data: { rule: error.decision.rule } };
+  }
+  if (error instanceof ApprovalRejectedError) {
+    return { code: ErrorCode.BlockedBySafety, message: `not run: ${error.message}`, data: { rule: 'approval', requestId: error.approval.requestId } };
+  }
+  return { code: ErrorCode.InternalError, message: (error as Error).message ?? String(error) };
+}
