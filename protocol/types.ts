@@ -633,6 +633,11 @@ export interface WorkflowStep {
   error?: string;
   startedAt?: number;
   endedAt?: number;
+  /** *Extension*, in workflow.get and the workflow.* answers only (not the step events): the step's definition. */
+  dependsOn?: string[];
+  maxAttempts?: number;
+  /** As given at start; absent when none was (the payload then carries null). */
+  input?: unknown;
 }
 
 /** A workflow without its steps (workflow.list, the workflows topic). */
