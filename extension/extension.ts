@@ -23,6 +23,7 @@ import { EventsView } from './views/events-view';
 import { SignalsView } from './views/signals-view';
 import { APPROVAL_VIEW_TYPE, ApprovalPanels } from './webviews/approval-panel';
 import { COMPOSER_VIEW_TYPE, SignalComposerPanel } from './webviews/signal-composer-panel';
+import { registerWorkflows, type WorkflowsApi } from './workflows/register-workflows';
 
 /** Relative times (stale agents, approval ages) are redrawn this often from the local clock. */
 const CLOCK_REFRESH_MS = 5_000;
@@ -36,6 +37,7 @@ export interface SwitchboardApi {
   statusBar: StatusBar;
   queues: QueuesApi;
   safety: SafetyApi;
+  workflows: WorkflowsApi;
 }
 
 export function activate(context: vscode.ExtensionContext): SwitchboardApi {
@@ -82,6 +84,7 @@ export function activate(context: vscode.ExtensionContext): SwitchboardApi {
   void vscode.commands.executeCommand('setContext', 'switchboard.agentsGrouped', true);
   const queues = registerQueues(services);
   const safety = registerSafety(services);
+  const workflows = registerWorkflows(services);
 
   const statusBar = new StatusBar(store, () => connection);
   const notifier = new ConnectionNotifier();
@@ -181,7 +184,7 @@ export function activate(context: vscode.ExtensionContext): SwitchboardApi {
   void connection.start();
   const cpu = process.cpuUsage(cpuAtStart);
   log.info(`activated in ${Math.round(performance.now() - startedAt)} ms (${Math.round((cpu.user + cpu.system) / 1000)} ms of CPU)`);
-  return { store, connection, agentsView, approvalsView, statusBar, queues, safety };
+  return { store, connection, agentsView, approvalsView, statusBar, queues, safety, workflows };
 }
 
 export function deactivate(): void {

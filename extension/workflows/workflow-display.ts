@@ -1,0 +1,53 @@
+/** How runs and steps read in the Workflows view: row texts and Markdown tooltips (plain TypeScript). */
+import { ageText, clockTime } from '../../common/time-format';
+import { RUN_LOOK, STEP_LOOK } from '../../common/workflow-look';
+import type { WorkflowStep, WorkflowSummary } from '../../protocol/types';
+import { payloadText } from '../queues/queue-display';
+
+/** Steps ended (completed, failed or skipped) of all: `3/5`. */
+export function progressText(summary: WorkflowSummary): string {
+  return `${summary.stepCount - summary.openSteps}/${summary.stepCount}`;
+}
+
+/** `running · 3/5 · 2m`: the state first (a narrow sidebar cuts the end), then progress and age (since start). */
+export function describeRun(summary: WorkflowSummary, now = Date.now()): string {
+  return `${summary.status} · ${progressText(summary)} · ${ageText(now - summary.startedAt)}`;
+}
+
+/** `running · attempt 2/4 · 12s · build`: state, attempts once delivered, how long it ran (or has been running), its queue. */
+export function describeStep(step: WorkflowStep, now = Date.now()): string {
+  const attempts = step.attempts > 0 ? `attempt ${step.attempts}${step.maxAttempts ? `/${step.maxAttempts}` : ''}` : '';
+  return [step.state, attempts, stepTiming(step, now), step.queue].filter(Boolean).join(' · ');
+}
+
+/** How long a step ran, or has been running; empty before it started. */
+export function stepTiming(step: WorkflowStep, now = Date.now()): string {
+  if (step.startedAt === undefined) return '';
+  return step.endedAt !== undefined ? ageText(step.endedAt - step.startedAt) : `for ${ageText(now - step.startedAt)}`;
+}
+
+export function runTooltip(summary: WorkflowSummary): string {
+  return [
+    `**${escape(summary.name)}** — ${summary.status}: ${RUN_LOOK[summary.status].meaning}`,
+    `\`${summary.workflowId}\``,
+    `${progressText(summary)} steps ended · started ${clockTime(summary.startedAt)}${summary.endedAt ? ` · ended ${clockTime(summary.endedAt)}` : ''}`,
+    summary.stopOnFailure ? 'Stops on the first failure of a required step.' : 'Runs every branch to its end on failure (stopOnFailure: false).',
+  ].join('\n\n');
+}
+
+export function stepTooltip(step: WorkflowStep): string {
+  const lines = [
+    `**${escape(step.name)}**${step.optional ? ' (optional)' : ''} — ${step.state}: ${STEP_LOOK[step.state].meaning}`,
+    `Queue \`${step.queue}\`${step.jobId ? ` · job \`${step.jobId}\`` : ''}`,
+  ];
+  if (step.dependsOn?.length) lines.push(`Depends on ${step.dependsOn.map((name) => `\`${name}\``).join(', ')}`);
+  if (step.startedAt !== undefined) lines.push(`Started ${clockTime(step.startedAt)}${step.endedAt !== undefined ? ` · ended ${clockTime(step.endedAt)}` : ''}`);
+  if (step.error) lines.push(`Error:\n\`\`\`\n${step.error.replaceAll('```', "'''")}\n\`\`\``);
+  if (step.result !== undefined) lines.push(`Result:\n\`\`\`json\n${payloadText(step.result).replaceAll('```', "'''")}\n\`\`\``);
+  return lines.join('\n\n');
+}
+
+/** Names are free text: the Markdown that would change how they read is escaped. */
+function escape(text: string): string {
+  return text.replace(/[\\`*_{}[\]<>#|]/g, '\\$&');
+}
