@@ -162,7 +162,7 @@ describe('workflows', () => {
     assert.deepEqual(defs((await client.workflows.get({ workflowId: wf.workflowId }))!), expected);
     workers = serveSteps(client, [q]);
     const started = await log.next((e) => e.topic === 'workflows' && e.type === 'step.started');
-    const { step: pushed } = started.data as { step: Record<string, unknown> };
+    const pushed = (started.data as { step: object }).step;
     assert.ok(!('dependsOn' in pushed) && !('input' in pushed), 'a step event carries the step\'s state only');
     await ended(wf.workflowId, 'completed');
   });
