@@ -11,6 +11,7 @@ import type { ExtensionServices } from '../context';
 import { WebviewHost, webviewHtml, webviewOptions } from '../webviews/webview-host';
 import type { WorkflowFeed } from './workflow-feed';
 import type { WorkflowModel } from './workflow-model';
+import type { WorkflowNode } from './workflows-view';
 
 export const WORKFLOW_GRAPH_VIEW_TYPE = 'switchboard.workflowGraph';
 /** Outcomes of the run read to find a step's: the newest, as outcome.recent keeps them. */
@@ -59,7 +60,19 @@ export class WorkflowGraphPanels implements vscode.Disposable {
   private attach(workflowId: string, panel: vscode.WebviewPanel): void {
     const { extension } = this.services;
     panel.iconPath = vscode.Uri.joinPath(extension.extensionUri, 'dist', 'media', 'switchboard.svg');
-    const host = new WebviewHost<WorkflowGraphProtocol>(panel.webview, { stepOutcomes: ({ step }) => this.stepOutcomes(workflowId, step) }, () => void this.loaded(workflowId));
+    const host = new WebviewHost<WorkflowGraphProtocol>(
+      panel.webview,
+      {
+        stepOutcomes: ({ step }) => this.stepOutcomes(workflowId, step),
+        // The view's own commands, with the row the button stands for: one confirmation, one way of telling the result.
+        act: async ({ action, step }) => {
+          const node: WorkflowNode = step === undefined ? { kind: 'run', workflowId } : { kind: 'step', workflowId, step };
+          await vscode.commands.executeCommand(`switchboard.workflow.${action}`, node);
+          return null;
+        },
+      },
+      () => void this.loaded(workflowId),
+    );
     const graph = { panel, host };
     host.load(panel, () => webviewHtml(panel.webview, extension.extensionUri, 'workflow-graph', this.title(workflowId)));
     this.open.set(workflowId, graph);

@@ -21,6 +21,7 @@ export function stepDetails(workflow: Workflow, step: WorkflowStep, outcomes: Ou
   return h('aside', { id: 'details', 'aria-label': `step ${step.name}` },
     h('h2', {}, h('span', { class: `codicon codicon-${STEP_LOOK[step.state].icon}` }), ` ${step.name}`, step.optional ? h('span', { class: 'meta' }, ' (optional)') : null),
     h('dl', { class: 'facts' }, ...facts.flatMap(([term, value]) => [h('dt', {}, term), h('dd', {}, value)])),
+    step.state === 'failed' ? h('vscode-button', { 'data-action': 'retryStep', 'data-step': step.name, id: 'retry' }, 'Retry Step') : null,
     section('Payload', 'payload', json(payloadOf(workflow, step))),
     step.result !== undefined ? section('Result', 'result', json(step.result)) : null,
     step.error !== undefined ? section('Error', 'error', h('pre', { class: 'error' }, step.error)) : null,

@@ -6,13 +6,14 @@
  * the step picked in its webview state (the host restores the panel from it after a reload).
  */
 import './graph.css';
+import '@vscode-elements/elements/dist/vscode-button/index.js';
 import { RUN_LOOK, STEP_LOOK, themeColorVar } from '../../common/workflow-look';
 import type { OutcomeEvent, Workflow, WorkflowStep, WorkflowStepState } from '../../protocol/types';
 import { h } from '../shared/dom';
 import { HostChannel } from '../shared/host-channel';
 import { stepDetails } from './details';
 import { layoutKey, NODE_HEIGHT, NODE_WIDTH, place, type Placed } from './layout';
-import type { WorkflowGraphProtocol } from './protocol';
+import type { GraphAction, WorkflowGraphProtocol } from './protocol';
 
 interface SavedState {
   workflowId: string;
@@ -36,10 +37,11 @@ let outcomes: { step: string; ended: boolean; value: OutcomeEvent[] | 'loading' 
 const app = document.getElementById('app')!;
 const title = h('h1', {}, 'Workflow');
 const status = h('p', { id: 'status', class: 'meta', role: 'status' });
+const actions = h('div', { class: 'actions', id: 'actions' });
 const canvas = h('div', { class: 'canvas', id: 'graph' });
 const side = h('div', { id: 'side' });
 app.replaceChildren(
-  h('header', {}, title, status),
+  h('header', {}, title, status, actions),
   h('ul', { class: 'legend', id: 'legend', 'aria-label': 'Step states' },
     ...(Object.keys(STEP_LOOK) as WorkflowStepState[]).map((state) => {
       const swatch = h('span', { class: 'swatch' });
@@ -64,6 +66,7 @@ function render(): void {
     status.textContent = `${workflowId}: not loaded (offline, or no longer there).`;
     canvas.replaceChildren();
     side.replaceChildren();
+    actions.replaceChildren();
     return;
   }
   title.textContent = workflow.name;
@@ -72,6 +75,7 @@ function render(): void {
   const shapes = workflow.steps.map((step) => ({ name: step.name, dependsOn: step.dependsOn ?? [] }));
   const key = layoutKey(shapes);
   if (placed?.key !== key) placed = { key, layout: place(shapes) };
+  actions.replaceChildren(...runActions(workflow));
   canvas.replaceChildren(drawGraph(workflow, placed.layout));
   renderDetails();
 }
@@ -120,6 +124,25 @@ function drawStep(step: WorkflowStep, x: number, y: number): SVGElement {
   });
   return g;
 }
+
+/** The buttons of what the run's status allows, as the view's row menu offers them. */
+function runActions(run: Workflow): HTMLElement[] {
+  const offered: [GraphAction, string][] = [];
+  if (run.status === 'running') offered.push(['pause', 'Pause']);
+  if (run.status === 'paused') offered.push(['resume', 'Resume']);
+  if (run.status === 'running' || run.status === 'paused') offered.push(['cancel', 'Cancel…']);
+  return offered.map(([action, label]) => h('vscode-button', { secondary: action === 'cancel', 'data-action': action }, label));
+}
+
+// One listener for every button, those of the details too (they are rebuilt on each push).
+app.addEventListener('click', (event) => {
+  const button = (event.target as HTMLElement).closest('vscode-button[data-action]');
+  if (!button || button.hasAttribute('disabled')) return;
+  button.setAttribute('disabled', '');
+  const action = button.getAttribute('data-action') as GraphAction;
+  const step = button.getAttribute('data-step');
+  void host.request('act', step === null ? { action } : { action, step }).finally(() => button.removeAttribute('disabled'));
+});
 
 function select(step: string): void {
   selected = step;
