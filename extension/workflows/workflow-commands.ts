@@ -39,8 +39,10 @@ async function act(services: ExtensionServices, model: WorkflowModel, action: Ru
   const name = model.summaries.get(workflowId)?.name ?? workflowId;
   if (action === 'cancel') {
     const detail = 'Steps not yet received never run and leave their queues; a step already running is not interrupted. A cancelled workflow cannot be retried.';
-    const choice = await vscode.window.showWarningMessage(`Cancel the workflow “${name}”?`, { modal: true, detail }, 'Cancel Workflow');
-    if (choice !== 'Cancel Workflow') return undefined;
+    // VS Code's own dismiss button would read "Cancel" beside "Cancel Workflow": it says what it does instead.
+    const cancel: vscode.MessageItem = { title: 'Cancel Workflow' };
+    const choice = await vscode.window.showWarningMessage(`Cancel the workflow “${name}”?`, { modal: true, detail }, cancel, { title: 'Keep Running', isCloseAffordance: true } as vscode.MessageItem);
+    if (choice !== cancel) return undefined;
   }
   try {
     const workflows = services.client().workflows;

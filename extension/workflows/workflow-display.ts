@@ -1,4 +1,5 @@
 /** How runs and steps read in the Workflows view: row texts and Markdown tooltips (plain TypeScript). */
+import { msText } from '../../common/outcome-format';
 import { ageText, clockTime } from '../../common/time-format';
 import { RUN_LOOK, STEP_LOOK } from '../../common/workflow-look';
 import type { WorkflowStep, WorkflowSummary } from '../../protocol/types';
@@ -20,10 +21,12 @@ export function describeStep(step: WorkflowStep, now = Date.now()): string {
   return [step.state, attempts, stepTiming(step, now), step.queue].filter(Boolean).join(' · ');
 }
 
-/** How long a step ran, or has been running; empty before it started. */
+/** How long a step ran (to the ms under a minute: many steps take less than a second), or has been running (on the clock's refresh); empty before it started. */
 export function stepTiming(step: WorkflowStep, now = Date.now()): string {
   if (step.startedAt === undefined) return '';
-  return step.endedAt !== undefined ? ageText(step.endedAt - step.startedAt) : `for ${ageText(now - step.startedAt)}`;
+  if (step.endedAt === undefined) return `for ${ageText(now - step.startedAt)}`;
+  const took = step.endedAt - step.startedAt;
+  return took < 60_000 ? msText(took) : ageText(took);
 }
 
 export function runTooltip(summary: WorkflowSummary): string {

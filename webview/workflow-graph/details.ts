@@ -3,6 +3,7 @@
  * carries (its input and the results of its completed dependencies, as the worker receives them),
  * its result or error, and the outcomes its dispatches recorded.
  */
+import { msText } from '../../common/outcome-format';
 import { STEP_LOOK } from '../../common/workflow-look';
 import type { OutcomeEvent, Workflow, WorkflowStep } from '../../protocol/types';
 import { h } from '../shared/dom';
@@ -17,7 +18,7 @@ export function stepDetails(workflow: Workflow, step: WorkflowStep, outcomes: Ou
   if (step.dependsOn?.length) facts.push(['Depends on', step.dependsOn.join(', ')]);
   if (step.startedAt !== undefined) facts.push(['Started', new Date(step.startedAt).toLocaleTimeString()]);
   if (step.endedAt !== undefined) facts.push(['Ended', new Date(step.endedAt).toLocaleTimeString()]);
-  if (step.startedAt !== undefined && step.endedAt !== undefined) facts.push(['Took', `${step.endedAt - step.startedAt} ms`]);
+  if (step.startedAt !== undefined && step.endedAt !== undefined) facts.push(['Took', msText(step.endedAt - step.startedAt)]);
   return h('aside', { id: 'details', 'aria-label': `step ${step.name}` },
     h('h2', {}, h('span', { class: `codicon codicon-${STEP_LOOK[step.state].icon}` }), ` ${step.name}`, step.optional ? h('span', { class: 'meta' }, ' (optional)') : null),
     h('dl', { class: 'facts' }, ...facts.flatMap(([term, value]) => [h('dt', {}, term), h('dd', {}, value)])),

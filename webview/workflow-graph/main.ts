@@ -24,6 +24,7 @@ interface SavedState {
 const SVG = 'http://www.w3.org/2000/svg';
 /** A name longer than this is cut in its box (the details show it whole). */
 const NAME_CHARS = 22;
+const MIN_SCALE = 0.6;
 
 const host = new HostChannel<WorkflowGraphProtocol, SavedState>();
 const saved = host.savedState();
@@ -59,6 +60,8 @@ host.on('workflow', (params) => {
   render();
 });
 host.notify('ready', {});
+// The fit to the canvas follows the panel's width.
+window.addEventListener('resize', () => workflow && render());
 
 function render(): void {
   if (!workflow) {
@@ -76,12 +79,15 @@ function render(): void {
   const key = layoutKey(shapes);
   if (placed?.key !== key) placed = { key, layout: place(shapes) };
   actions.replaceChildren(...runActions(workflow));
-  canvas.replaceChildren(drawGraph(workflow, placed.layout));
+  // The details first: the graph fits into the room they leave.
   renderDetails();
+  canvas.replaceChildren(drawGraph(workflow, placed.layout));
 }
 
 function drawGraph(run: Workflow, layout: Placed): SVGSVGElement {
-  const svg = s('svg', { width: String(layout.width), height: String(layout.height), role: 'group', 'aria-label': `steps of ${run.name}` }) as SVGSVGElement;
+  const scale = fitScale(layout);
+  const size = { width: String(Math.ceil(layout.width * scale)), height: String(Math.ceil(layout.height * scale)) };
+  const svg = s('svg', { ...size, viewBox: `0 0 ${layout.width} ${layout.height}`, role: 'group', 'aria-label': `steps of ${run.name}` }) as SVGSVGElement;
   svg.append(s('defs', {}, s('marker', { id: 'arrow', viewBox: '0 0 10 10', refX: '10', refY: '5', markerWidth: '7', markerHeight: '7', orient: 'auto-start-reverse' }, s('path', { d: 'M0,0 L10,5 L0,10 z', class: 'arrow' }))));
   for (const edge of layout.edges) {
     const d = edge.points.map((p, i) => `${i === 0 ? 'M' : 'L'}${p.x},${p.y}`).join(' ');
@@ -92,6 +98,12 @@ function drawGraph(run: Workflow, layout: Placed): SVGSVGElement {
     svg.append(drawStep(step, at.x - NODE_WIDTH / 2, at.y - NODE_HEIGHT / 2));
   }
   return svg;
+}
+
+/** Shrinks a graph wider than the canvas to fit it, down to MIN_SCALE (past that, text would be unreadable: the canvas scrolls). */
+function fitScale(layout: Placed): number {
+  const room = canvas.clientWidth - 2;
+  return room > 0 && layout.width > room ? Math.max(MIN_SCALE, room / layout.width) : 1;
 }
 
 function drawStep(step: WorkflowStep, x: number, y: number): SVGElement {

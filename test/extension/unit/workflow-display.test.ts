@@ -16,7 +16,9 @@ describe('workflow display (Workflows view texts)', () => {
   it('a step reads state · attempts once delivered · how long it ran or has been running · queue', () => {
     assert.equal(describeStep(workflowStep('a'), now), 'pending · q');
     assert.equal(describeStep(workflowStep('a', { state: 'running', attempts: 2, startedAt: now - 12_000 }), now), 'running · attempt 2/4 · for 12s · q');
-    assert.equal(describeStep(workflowStep('a', { state: 'completed', attempts: 1, startedAt: now - 9_000, endedAt: now - 4_000 }), now), 'completed · attempt 1/4 · 5s · q');
+    assert.equal(describeStep(workflowStep('a', { state: 'completed', attempts: 1, startedAt: now - 9_000, endedAt: now - 4_000 }), now), 'completed · attempt 1/4 · 5.00 s · q');
+    assert.equal(describeStep(workflowStep('a', { state: 'completed', attempts: 1, startedAt: now - 9, endedAt: now - 2 }), now), 'completed · attempt 1/4 · 7.0 ms · q');
+    assert.equal(describeStep(workflowStep('a', { state: 'failed', attempts: 4, startedAt: now - 200_000, endedAt: now }), now), 'failed · attempt 4/4 · 3m · q');
   });
 
   it('a step tooltip has its dependencies, error and result, and no fence a text can close', () => {
