@@ -9,6 +9,7 @@ import type { SwitchboardClient } from '../../client/client';
 import type { Logger } from '../../common/logger';
 import { ErrorCode, RpcError } from '../../protocol/errors';
 import { onEachClient, type ClientSource } from '../connection/each-client';
+import { followTopic } from '../connection/follow-topic';
 import { INCIDENT_KINDS } from './incidents';
 import { INCIDENTS_SHOWN, type SafetyModel } from './safety-model';
 
@@ -34,17 +35,9 @@ export class SafetyFeed {
     this.client = undefined;
   }
 
-  private async attach(client: SwitchboardClient): Promise<void> {
+  private attach(client: SwitchboardClient): Promise<void> {
     this.client = client;
-    try {
-      await client.subscribe(['safety'], (event) => this.client === client && event.topic === 'safety' && this.model.applyEvent(event), {
-        onResync: () => void this.snapshot(client),
-      });
-      await this.snapshot(client);
-    } catch (error) {
-      // The connection retries and hands over a client again; nothing to do until then.
-      this.log.warn(`safety: cannot subscribe: ${(error as Error).message}`);
-    }
+    return followTopic(client, 'safety', () => this.client, (event) => this.model.applyEvent(event), () => this.snapshot(client), this.log);
   }
 
   private async snapshot(client: SwitchboardClient): Promise<void> {

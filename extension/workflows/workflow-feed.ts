@@ -8,14 +8,14 @@
 import type { SwitchboardClient } from '../../client/client';
 import type { Logger } from '../../common/logger';
 import { onEachClient, type ClientSource } from '../connection/each-client';
+import { followTopic } from '../connection/follow-topic';
+import { ReloadUntilQuiet } from '../model/reload-until-quiet';
 import type { WorkflowModel } from './workflow-model';
 
 export class WorkflowFeed {
   private client?: SwitchboardClient;
   private readonly following: { dispose(): void };
-  /** Reads on their way, and the runs pushed again meanwhile. */
-  private readonly loading = new Map<string, Promise<void>>();
-  private readonly again = new Set<string>();
+  private readonly reads = new ReloadUntilQuiet((workflowId) => this.read(workflowId));
 
   constructor(
     connection: ClientSource,
@@ -27,14 +27,7 @@ export class WorkflowFeed {
 
   /** Reads a run with its steps now; resolves when it is in the model. */
   load(workflowId: string): Promise<void> {
-    const running = this.loading.get(workflowId);
-    if (running) {
-      this.again.add(workflowId);
-      return running;
-    }
-    const load = this.loadUntilQuiet(workflowId).finally(() => this.loading.delete(workflowId));
-    this.loading.set(workflowId, load);
-    return load;
+    return this.reads.run(workflowId);
   }
 
   dispose(): void {
@@ -42,19 +35,9 @@ export class WorkflowFeed {
     this.client = undefined;
   }
 
-  private async attach(client: SwitchboardClient): Promise<void> {
+  private attach(client: SwitchboardClient): Promise<void> {
     this.client = client;
-    try {
-      await client.subscribe(['workflows'], (event) => {
-        if (this.client === client && event.topic === 'workflows') void this.load(this.model.applyEvent(event));
-      }, {
-        onResync: () => void this.snapshot(client),
-      });
-      await this.snapshot(client);
-    } catch (error) {
-      // The connection retries and hands over a client again; nothing to do until then.
-      this.log.warn(`workflows: cannot subscribe: ${(error as Error).message}`);
-    }
+    return followTopic(client, 'workflows', () => this.client, (event) => void this.load(this.model.applyEvent(event)), () => this.snapshot(client), this.log);
   }
 
   private async snapshot(client: SwitchboardClient): Promise<void> {
@@ -68,18 +51,16 @@ export class WorkflowFeed {
     }
   }
 
-  private async loadUntilQuiet(workflowId: string): Promise<void> {
-    do {
-      this.again.delete(workflowId);
-      const client = this.client;
-      if (!client) return;
-      try {
-        const workflow = await client.workflows.get({ workflowId });
-        if (this.client === client) this.model.setWorkflow(workflowId, workflow);
-      } catch (error) {
-        this.log.warn(`workflows: cannot read ${workflowId}: ${(error as Error).message}`);
-        return;
-      }
-    } while (this.again.has(workflowId));
+  private async read(workflowId: string): Promise<boolean> {
+    const client = this.client;
+    if (!client) return false;
+    try {
+      const workflow = await client.workflows.get({ workflowId });
+      if (this.client === client) this.model.setWorkflow(workflowId, workflow);
+      return true;
+    } catch (error) {
+      this.log.warn(`workflows: cannot read ${workflowId}: ${(error as Error).message}`);
+      return false;
+    }
   }
 }

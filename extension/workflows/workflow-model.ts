@@ -9,6 +9,7 @@
  * queued, the run's progress): every push names its run as stale, and the feed reads it again.
  */
 import type { PushedEvent, Workflow, WorkflowSummary } from '../../protocol/types';
+import { ChangeBatcher } from '../model/change-batcher';
 
 export type WorkflowEvent = Extract<PushedEvent, { topic: 'workflows' }>;
 
@@ -27,16 +28,14 @@ export class WorkflowModel {
   private pushes = 0;
   private readonly pushedAt = new Map<string, number>();
 
-  private pending: WorkflowChange = emptyChange();
-  private dirty = false;
-  private timer?: ReturnType<typeof setTimeout>;
-  private readonly listeners = new Set<(change: WorkflowChange) => void>();
+  private readonly changes: ChangeBatcher<WorkflowChange>;
 
-  constructor(private readonly flushMs = 100) {}
+  constructor(flushMs = 100) {
+    this.changes = new ChangeBatcher(emptyChange, flushMs);
+  }
 
   onDidChange(listener: (change: WorkflowChange) => void): { dispose(): void } {
-    this.listeners.add(listener);
-    return { dispose: () => this.listeners.delete(listener) };
+    return this.changes.onDidChange(listener);
   }
 
   /** Runs newest first (ties by id, so the order is stable). */
@@ -69,8 +68,8 @@ export class WorkflowModel {
     for (const summary of list) this.summaries.set(summary.workflowId, newer.get(summary.workflowId) ?? summary);
     for (const [workflowId, summary] of newer) this.summaries.set(workflowId, summary);
     for (const workflowId of this.details.keys()) if (!this.summaries.has(workflowId)) this.details.delete(workflowId);
-    this.pending.workflows = 'all';
-    this.schedule();
+    this.changes.pending.workflows = 'all';
+    this.changes.schedule();
     return [...new Set([...this.details.keys(), ...this.watched])].filter((workflowId) => this.summaries.has(workflowId));
   }
 
@@ -115,28 +114,17 @@ export class WorkflowModel {
 
   /** Emits the coalesced change now (tests; and the timer). */
   flush(): void {
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    if (!this.dirty) return;
-    const change = this.pending;
-    this.pending = emptyChange();
-    this.dirty = false;
-    for (const listener of this.listeners) listener(change);
+    this.changes.flush();
   }
 
   dispose(): void {
-    clearTimeout(this.timer);
-    this.listeners.clear();
+    this.changes.dispose();
   }
 
   private touch(workflowId: string): void {
-    if (this.pending.workflows !== 'all') this.pending.workflows.add(workflowId);
-    this.schedule();
-  }
-
-  private schedule(): void {
-    this.dirty = true;
-    this.timer ??= setTimeout(() => this.flush(), this.flushMs);
+    const { pending } = this.changes;
+    if (pending.workflows !== 'all') pending.workflows.add(workflowId);
+    this.changes.schedule();
   }
 }
 

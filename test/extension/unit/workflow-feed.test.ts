@@ -1,23 +1,12 @@
 import assert from 'node:assert/strict';
 import type { SwitchboardClient } from '../../../client/client';
 import { silentLogger } from '../../../common/logger';
-import { DaemonConnection } from '../../../extension/connection/daemon-connection';
-import { FleetStore } from '../../../extension/model/fleet-store';
+import type { DaemonConnection } from '../../../extension/connection/daemon-connection';
+import type { FleetStore } from '../../../extension/model/fleet-store';
 import { WorkflowFeed } from '../../../extension/workflows/workflow-feed';
 import { WorkflowModel } from '../../../extension/workflows/workflow-model';
 import { useDaemon, type TestDaemon } from '../../helpers/daemon';
-
-/** Resolves when the model holds what `check` wants (checked on each flush). */
-function modelSatisfies(model: WorkflowModel, check: () => boolean): Promise<void> {
-  if (check()) return Promise.resolve();
-  return new Promise((resolve) => {
-    const subscription = model.onDidChange(() => {
-      if (!check()) return;
-      subscription.dispose();
-      resolve();
-    });
-  });
-}
+import { feedConnection, modelSatisfies } from '../../helpers/feed-suite';
 
 /** Receives the queue's next step and acks it with a result naming it. */
 async function ackNext(client: SwitchboardClient, queue: string): Promise<string> {
@@ -37,9 +26,8 @@ describe('WorkflowFeed: the Workflows view model against a real daemon', functio
   let feed: WorkflowFeed;
 
   beforeEach(() => {
-    store = new FleetStore(20);
     model = new WorkflowModel(20);
-    connection = new DaemonConnection({ store, log: silentLogger, settings: () => ({ stateDir: d.stateDir, autoStart: false }), launch: () => Promise.reject(new Error('unused')), clientName: 'test' });
+    ({ connection, store } = feedConnection(d));
     feed = new WorkflowFeed(connection, model, silentLogger);
   });
   afterEach(() => {
