@@ -1,8 +1,10 @@
-/** `workflows` (the list), `workflow <id>` (one, with its steps) and `run <file.json>` (start one; --wait follows it to its end). */
+/** `workflows` (the list; with the capabilities its steps name and the agents that took them), `workflow <id>` (one, with its steps and their agents) and `run <file.json>` (start one; --wait follows it to its end). */
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { UserError } from '../common/user-error';
 import { ageText } from '../common/time-format';
+import { capabilityText } from '../protocol/capability';
 import type { ParamsOf } from '../protocol/methods';
 import type { Workflow, WorkflowSummary } from '../protocol/types';
 import type { SwitchboardClient } from '../client/client';
@@ -59,8 +61,10 @@ function readParams(file: string): ParamsOf<'workflow.start'> {
 }
 
 /** Starts the workflow after subscribing (so no end is missed) and resolves with it once it has ended. */
-async function follow(client: SwitchboardClient, params: ParamsOf<'workflow.start'>, json: boolean): Promise<Workflow> {
-  let workflowId: string | undefined = params.workflowId;
+async function follow(client: SwitchboardClient, given: ParamsOf<'workflow.start'>, json: boolean): Promise<Workflow> {
+  // the id is chosen here, not by the daemon: a step may end before workflow.start has answered
+  const params = { ...given, workflowId: given.workflowId ?? randomUUID() };
+  const workflowId = params.workflowId;
   let end: (() => void) | undefined;
   const ended = new Promise<void>((resolve) => (end = resolve));
   const subscription = await client.subscribe(['workflows'], (event) => {
@@ -70,7 +74,6 @@ async function follow(client: SwitchboardClient, params: ParamsOf<'workflow.star
     } else if (event.type !== 'step.started' && event.data.workflowId === workflowId && ENDED.has(event.data.status)) end!();
   });
   const started = await client.workflows.start(params);
-  workflowId = started.workflowId;
   if (!json) print(`started ${workflowId} (${started.steps.length} steps)`);
   // an idempotent start may answer a workflow that has ended already; else its end event comes
   const now = await client.workflows.get({ workflowId });
@@ -79,23 +82,37 @@ async function follow(client: SwitchboardClient, params: ParamsOf<'workflow.star
   return (await client.workflows.get({ workflowId }))!;
 }
 
+/** The columns of capability steps: shown only when the run (or a run of the list) has any. */
+const listed = (names: readonly string[] | undefined) => (names?.length ? truncate(names.join(','), 40) : '');
+
 function workflowsTable(list: WorkflowSummary[]): string {
   const now = Date.now();
+  const withCapabilities = list.some((w) => w.capabilities?.length);
   return table(
-    ['WORKFLOW', 'NAME', 'STATUS', 'OPEN', 'STARTED'],
-    list.map((w) => [w.workflowId, truncate(w.name, 40), w.status, `${w.openSteps}/${w.stepCount}`, `${ageText(now - w.startedAt)} ago`]),
+    ['WORKFLOW', 'NAME', 'STATUS', 'OPEN', 'STARTED', ...(withCapabilities ? ['CAPABILITIES', 'AGENTS'] : [])],
+    list.map((w) => [
+      w.workflowId,
+      truncate(w.name, 40),
+      w.status,
+      `${w.openSteps}/${w.stepCount}`,
+      `${ageText(now - w.startedAt)} ago`,
+      ...(withCapabilities ? [listed(w.capabilities), listed(w.agents)] : []),
+    ]),
   );
 }
 
 function workflowText(workflow: Workflow): string {
   const head = `${workflow.workflowId}  ${workflow.name}  ${workflow.status}`;
+  const withCapabilities = workflow.steps.some((s) => s.capability);
   const rows = workflow.steps.map((s) => [
     s.name,
     s.queue,
     s.state,
     String(s.attempts),
     s.startedAt && s.endedAt ? `${s.endedAt - s.startedAt}ms` : '',
+    ...(withCapabilities ? [s.capability ? capabilityText(s.capability) : '', s.agent ?? ''] : []),
     truncate(s.error ?? (s.result === undefined ? '' : JSON.stringify(s.result)), 60),
   ]);
-  return `${head}\n${table(['STEP', 'QUEUE', 'STATE', 'ATTEMPTS', 'TOOK', 'RESULT / ERROR'], rows)}`;
+  const columns = ['STEP', 'QUEUE', 'STATE', 'ATTEMPTS', 'TOOK', ...(withCapabilities ? ['CAPABILITY', 'AGENT'] : []), 'RESULT / ERROR'];
+  return `${head}\n${table(columns, rows)}`;
 }

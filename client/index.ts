@@ -23,3 +23,4 @@ export { discoverDaemon, DaemonNotFoundError, type Endpoint } from './discovery'
 export { RpcError, ErrorCode } from '../protocol/errors';
 export type * from '../protocol/types';
 export type { MethodName, ParamsOf, ResultOf } from '../protocol/methods';
+export { capabilityQueue, capabilityQueues, type CapabilityRef } from '../protocol/capability';

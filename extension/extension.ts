@@ -1,4 +1,4 @@
-/** Activation: connection, model, views, commands, webviews, notifications, status bar; the work queues, safety, the Fleet dashboard and agent details as their own features. */
+/** Activation: connection, model, views, commands, webviews, notifications, status bar; the work queues, safety, the Fleet dashboard, agent details, coordination and MCP as their own features. */
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { registerAgentDetail } from './agent-detail/register';
@@ -23,6 +23,8 @@ import { EventsView } from './views/events-view';
 import { SignalsView } from './views/signals-view';
 import { APPROVAL_VIEW_TYPE, ApprovalPanels } from './webviews/approval-panel';
 import { COMPOSER_VIEW_TYPE, SignalComposerPanel } from './webviews/signal-composer-panel';
+import { registerCoordination, type CoordinationApi } from './coordination/register-coordination';
+import { registerMcp } from './mcp/register-mcp';
 import { registerWorkflows, type WorkflowsApi } from './workflows/register-workflows';
 
 /** Relative times (stale agents, approval ages) are redrawn this often from the local clock. */
@@ -37,6 +39,7 @@ export interface SwitchboardApi {
   statusBar: StatusBar;
   queues: QueuesApi;
   safety: SafetyApi;
+  coordination: CoordinationApi;
   workflows: WorkflowsApi;
 }
 
@@ -84,6 +87,7 @@ export function activate(context: vscode.ExtensionContext): SwitchboardApi {
   void vscode.commands.executeCommand('setContext', 'switchboard.agentsGrouped', true);
   const queues = registerQueues(services);
   const safety = registerSafety(services);
+  const coordination = registerCoordination(services);
   const workflows = registerWorkflows(services);
 
   const statusBar = new StatusBar(store, () => connection);
@@ -167,6 +171,7 @@ export function activate(context: vscode.ExtensionContext): SwitchboardApi {
       if (event.affectsConfiguration('switchboard.daemonUrl') || event.affectsConfiguration('switchboard.stateDir')) void connection.restart();
       if (event.affectsConfiguration('switchboard.staleThresholdSeconds')) agentsView.refreshStale();
     }),
+    ...registerMcp(services),
   );
 
   connection.on('state', (state) => {
@@ -184,7 +189,7 @@ export function activate(context: vscode.ExtensionContext): SwitchboardApi {
   void connection.start();
   const cpu = process.cpuUsage(cpuAtStart);
   log.info(`activated in ${Math.round(performance.now() - startedAt)} ms (${Math.round((cpu.user + cpu.system) / 1000)} ms of CPU)`);
-  return { store, connection, agentsView, approvalsView, statusBar, queues, safety, workflows };
+  return { store, connection, agentsView, approvalsView, statusBar, queues, safety, coordination, workflows };
 }
 
 export function deactivate(): void {

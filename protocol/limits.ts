@@ -86,6 +86,11 @@ export const LIMITS = {
     unit: 'ms',
     means: 'an event type not published for this long loses its stream and leaves event.types',
   },
+  workflowRetentionMs: {
+    default: 7 * 24 * 60 * 60 * 1000,
+    unit: 'ms',
+    means: 'a workflow that ended (completed, failed or cancelled) is deleted this long after its end, and leaves workflow.list (the retention of the daemon that started it)',
+  },
 } as const satisfies Record<string, { default: number; unit: string; means: string }>;
 
 export type DaemonLimits = { [K in keyof typeof LIMITS]: number };

@@ -6,6 +6,7 @@ import type {
   RouteCandidate,
   Approval,
   AuditEntry,
+  BarrierInfo,
   BarrierResult,
   Lock,
   Permit,
@@ -116,6 +117,7 @@ interface Results {
   'workflow.resume': Workflow;
   'workflow.retryStep': Workflow;
   'dispatch.route': RouteCandidate[];
+  'barrier.list': BarrierInfo[];
 }
 
 /** Listings that answer one Page instead of the whole array when called with `limit`: method → item. */
@@ -190,7 +192,7 @@ export const METHODS = {
   'queue.receive': {
     blocking: 'waitMs',
     result: 'Job \\| null, or Job[] with `count`',
-    doc: 'Takes the next jobs (high, then normal, then low; FIFO within) and makes them invisible for visibilityMs; each delivery gets a new receipt and attempts + 1. With waitMs it blocks until a job arrives (woken by push, from any daemon).',
+    doc: 'Takes the next jobs (high, then normal, then low; FIFO within) and makes them invisible for visibilityMs; each delivery gets a new receipt and attempts + 1. With waitMs it blocks until a job arrives (woken by push, from any daemon). From a capability queue (`cap:…`, workflow steps naming a capability) only a live agent advertising it, with its agent id as consumer (-32602 otherwise).',
   },
   'queue.extend': { result: 'Job', doc: 'Pushes visibleUntil out (lease extension). A stale receipt -32003, an unknown job -32002.' },
   'queue.ack': { result: 'Job', doc: 'Completes the delivery (state `completed`, with result). A stale receipt -32003 and nothing changes.' },
@@ -282,7 +284,7 @@ export const METHODS = {
   },
   'workflow.start': {
     result: 'Workflow',
-    doc: 'Starts a DAG of steps, each a job on its queue once its dependencies completed (payload `{workflowId, step, input, results}`). A cycle, an unknown or repeated name is -32602 naming the step; an existing workflowId answers that workflow.',
+    doc: 'Starts a DAG of steps, each a job on its queue once its dependencies completed (payload `{workflowId, step, input, results}`). A step names a `queue` or a `capability` `{name, version?}` (its job goes to `cap:<name>[@<version>]`, which only live agents advertising it receive from). A cycle, an unknown or repeated name, a step with both or neither of queue and capability, or a capability no live agent advertises is -32602 naming the step; inputs pass safety enforcement; an existing workflowId answers that workflow.',
   },
   'workflow.get': { result: 'Workflow \\| null', doc: 'One workflow with the state, result or error of every step.' },
   'workflow.list': { result: 'WorkflowSummary[]', doc: 'Workflows newest first, without their steps.' },
@@ -297,6 +299,7 @@ export const METHODS = {
     result: 'RouteCandidate[]',
     doc: '*Extension to SPEC §4*: live agents advertising the capability (and version), best first, each with its score (queue depth 30 %, heartbeat age 40 %, success rate 30 % by default) and why; none → [].',
   },
+  'barrier.list': { result: 'BarrierInfo[]', doc: '*Extension to SPEC §4*: every barrier with parties waiting now (arrived of parties, its generation), by name.' },
 } as const satisfies Record<MethodName, MethodInfo>;
 
 /** Method prefixes that become SDK namespaces (`agent.start` → `client.agents.start`): one line per domain. */

@@ -38,7 +38,10 @@ export type ToolFlag = (typeof TOOL_FLAGS)[number];
 export const REDACTED_FIELDS = ['api_key', 'apikey', 'token', 'password', 'passwd', 'secret', 'auth', 'authorization'] as const;
 export const REDACTED = '[REDACTED]';
 
-/** The payload fields enforcement passes through the validator (SPEC "Safety"), per method. */
+/**
+ * The payload fields enforcement passes through the validator (SPEC "Safety"), per method. A
+ * `list[].field` names that field of each item of a list param (each checked as `list[i].field`).
+ */
 export const ENFORCED_FIELDS = {
   'signal.send': ['payload'],
   'signal.broadcast': ['payload'],
@@ -46,6 +49,7 @@ export const ENFORCED_FIELDS = {
   'approval.request': ['context'],
   'outcome.record': ['output'],
   'event.publish': ['data'],
+  'workflow.start': ['steps[].input'],
 } as const;
 
 /** Largest text safety.validate takes (characters). */

@@ -25,6 +25,7 @@ import {
   TOOL_FLAGS,
 } from './safety';
 import { TIERS } from './tier';
+import { STEP_CAPABILITY_NAME_PATTERN, STEP_CAPABILITY_VERSION_PATTERN } from './capability';
 
 /** A question's choices: at most this many, each at most this long. */
 export const MAX_CHOICES = 50;
@@ -96,7 +97,16 @@ function WorkflowStepSchema() {
   return Type.Object(
     {
       name: Id('step name, unique in the workflow'),
-      queue: Id("queue the step's job goes to"),
+      queue: Type.Optional(Id("queue the step's job goes to (or give capability)")),
+      capability: Type.Optional(
+        Type.Object(
+          {
+            name: Type.String({ pattern: STEP_CAPABILITY_NAME_PATTERN, description: 'capability an agent advertises in metadata.capabilities (an id without @)' }),
+            version: Type.Optional(Type.String({ pattern: STEP_CAPABILITY_VERSION_PATTERN, description: 'exactly this version; default any' })),
+          },
+          { additionalProperties: false, description: "*extension*: instead of queue, the capability whose agents run the step (its job goes to the queue cap:<name>[@<version>])" },
+        ),
+      ),
       input: Type.Optional(Type.Unknown({ description: "passed in the step's job payload; any JSON value, at most maxValueBytes serialized" })),
       dependsOn: Type.Optional(Type.Array(Id('name of another step'), { maxItems: MAX_WORKFLOW_STEPS, description: 'steps that must complete first' })),
       timeoutMs: Type.Optional(TimeoutMs("the step's job's visibility: a delivery not acked or extended within it is retried")),
@@ -422,6 +432,7 @@ export const schemas = {
       ),
     ),
   }),
+  'barrier.list': Params({}),
 };
 
 /** One validator rule: data, not code (docs/safety.md "Rule format"). */

@@ -4,6 +4,7 @@ import type { OutcomeSeverity, OutcomeStatus } from './outcome';
 import type { Direction, RuleAction, SafetyLevel, SafetySeverity, ToolFlag } from './safety';
 import type { SafetyPolicyDoc, SafetyRuleDoc } from './schemas';
 import type { Tier } from './tier';
+import type { CapabilityRef } from './capability';
 
 export type { OutcomeSeverity, OutcomeStatus };
 
@@ -633,6 +634,10 @@ export interface WorkflowStep {
   error?: string;
   startedAt?: number;
   endedAt?: number;
+  /** *Extension*: the capability the step names instead of a queue (its `queue` is then `cap:<name>[@<version>]`). */
+  capability?: CapabilityRef;
+  /** *Extension*: of a capability step, the agent that received its latest delivery. */
+  agent?: string;
   /** *Extension*, in workflow.get and the workflow.* answers only (not the step events): the step's definition. */
   dependsOn?: string[];
   maxAttempts?: number;
@@ -651,6 +656,10 @@ export interface WorkflowSummary {
   stepCount: number;
   /** Steps not yet completed, failed or skipped. */
   openSteps: number;
+  /** *Extension*: the capabilities its steps name (`summarize`, `summarize@2`), when any do. */
+  capabilities?: string[];
+  /** *Extension*: the agents that received its capability steps so far, in the order they first did. */
+  agents?: string[];
 }
 
 export interface Workflow extends WorkflowSummary {
@@ -694,3 +703,6 @@ export interface RouteCandidate {
   degradedReasons: string[];
   explanation: string;
 }
+
+/** A barrier with parties waiting (barrier.list): the figures its events carry. */
+export type BarrierInfo = BarrierEvent;

@@ -1,11 +1,14 @@
 /** queue.* — reliable work queues: priorities, delays, visibility timeouts with fenced receipts, retries, dead letters. */
 import { randomUUID } from 'node:crypto';
+import { capabilityOfQueue, capabilityText } from '../../protocol/capability';
+import { ErrorCode, RpcError } from '../../protocol/errors';
 import { DEFAULTS, MAX_DELAY_MS } from '../../protocol/limits';
 import type { Handlers } from '../domain/context';
 import type { Deps } from '../domain/deps';
 import { SWEEP_BATCH } from '../domain/module';
 import { waitUntil, type Waiters } from '../hub/waiters';
 import type { Job } from '../../protocol/types';
+import { advertises } from '../store/capable-agents';
 import { RawJson, rawOrNull } from '../store/raw-json';
 import { scripts } from '../store/scripts';
 import { KeyedTickBatch } from '../store/tick-batch';
@@ -82,6 +85,20 @@ export function queueHandlers(deps: Deps, waiters: Waiters, registry: DueRegistr
   const releaseAll = (queue: string, jobsJson: string) =>
     Promise.all((JSON.parse(jobsJson) as Job[]).map((job) => release(queue, job.jobId, job.receipt!)));
 
+  /**
+   * A capability queue (a workflow step naming a capability) is received from only by a live agent
+   * advertising it, under its agent id: so the step's recorded agent is one that can run it.
+   */
+  const checkCapable = async (queue: string, consumer: string) => {
+    const capability = capabilityOfQueue(queue)!;
+    if (await advertises(redis, keys, consumer, capability.name, capability.version)) return;
+    throw new RpcError(
+      ErrorCode.InvalidParams,
+      `invalid params: "${queue}" is a capability queue; its consumer must be the id of a live agent advertising ${capabilityText(capability)}, and "${consumer}" is not`,
+      { field: 'consumer', rule: 'advertisesCapability' },
+    );
+  };
+
   return {
     'queue.enqueue': async (p, ctx) => {
       registry.known(p.queue);
@@ -99,6 +116,8 @@ export function queueHandlers(deps: Deps, waiters: Waiters, registry: DueRegistr
     },
 
     'queue.receive': async (p, ctx) => {
+      // not awaited for a plain queue: its receive keeps its place among the connection's calls
+      if (capabilityOfQueue(p.queue) !== null) await checkCapable(p.queue, p.consumer);
       let dueInMs: number | undefined;
       let found = await waitUntil(
         waiters,

@@ -9,6 +9,7 @@ import { OUTCOME_STATUSES, OUTCOME_WINDOW_SECONDS, OUTCOME_BUCKET_SECONDS } from
 import type { RouteCandidate } from '../../protocol/types';
 import type { Handlers } from '../domain/context';
 import type { Deps } from '../domain/deps';
+import { liveAgentsWith } from '../store/capable-agents';
 import { BucketSums } from '../store/outcome-buckets';
 import { redisCall } from '../store/redis';
 import { scripts } from '../store/scripts';
@@ -20,21 +21,6 @@ const SUCCESS_SLOT = OUTCOME_STATUSES.indexOf('success');
 const STALE_TTL_SHARE = 0.5;
 /** The success component of an agent without outcomes in the window. */
 const NO_OUTCOMES_SUCCESS = 0.5;
-
-interface Capability {
-  name: string;
-  version: string;
-}
-
-function capabilitiesOf(metadata: string | null | undefined): Capability[] {
-  if (!metadata) return [];
-  try {
-    const caps = (JSON.parse(metadata) as { capabilities?: unknown }).capabilities;
-    return Array.isArray(caps) ? caps.filter((c): c is Capability => typeof c?.name === 'string' && typeof c?.version === 'string') : [];
-  } catch {
-    return [];
-  }
-}
 
 const round = (n: number) => Math.round(n * 1000) / 1000;
 
@@ -50,22 +36,11 @@ export function routingHandlers({ redis, keys }: Deps): RoutingHandlers {
       const total = raw.queueDepth + raw.heartbeat + raw.successRate;
       const weights = total === 0 ? DEFAULTS.routeWeights : { queueDepth: raw.queueDepth / total, heartbeat: raw.heartbeat / total, successRate: raw.successRate / total };
 
-      const [[seconds, micros], beats] = await Promise.all([
+      const [[seconds, micros], candidates] = await Promise.all([
         redisCall(redis, () => redis.time()),
-        redisCall(redis, () => redis.zrange(keys.agentIndexes.beats, 0, -1, 'WITHSCORES')),
+        liveAgentsWith(redis, keys, p.capability, p.version),
       ]);
       const now = Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
-      const live: { agentId: string; lastBeat: number }[] = [];
-      for (let i = 0; i < beats.length; i += 2) live.push({ agentId: beats[i]!, lastBeat: Number(beats[i + 1]) });
-
-      const withCaps = await Promise.all(
-        live.map(async (agent) => {
-          const [metadata, ttlSeconds, alive] = await redisCall(redis, () => redis.hmget(keys.agent(agent.agentId), 'metadata', 'ttlSeconds', 'alive'));
-          const cap = capabilitiesOf(metadata).find((c) => c.name === p.capability && (p.version === undefined || c.version === p.version));
-          return alive === '1' && cap ? { ...agent, version: cap.version, ttlMs: Number(ttlSeconds ?? DEFAULTS.agentTtlSeconds) * 1000 } : null;
-        }),
-      );
-      const candidates = withCaps.filter((c) => c !== null);
       if (candidates.length === 0) return [];
 
       const buckets = Math.ceil(OUTCOME_WINDOW_SECONDS / OUTCOME_BUCKET_SECONDS);

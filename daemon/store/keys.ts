@@ -149,10 +149,13 @@ export function createKeys(namespace = 'sb') {
     feedbackStage: (workflow: string, stage: string) => `{${namespace}:fb:${workflow}#${stage}}`,
     /**
      * Hash of one workflow and its steps (daemon/store/lua/includes/workflowSteps.lua), under its own
-     * tag so that workflows spread over a Redis Cluster.
+     * tag so that workflows spread over a Redis Cluster; it expires workflowRetentionMs after the run ends.
      */
     workflow: (workflowId: string) => `{${namespace}:wf:${workflowId}}`,
-    /** Sorted set: workflow id → start time (workflow.list); in its own slot, written beside workflow.start's script. */
+    /**
+     * Sorted set: workflow id → start time (workflow.list); in its own slot, written before
+     * workflow.start's script, and its ids whose hash expired are dropped by the list and a sweep.
+     */
     workflowIds: `{${namespace}:workflows}:ids`,
 
     /** Pub/sub channels: every state change is published on its domain's channel (see daemon/events/frame.ts). */
@@ -198,6 +201,8 @@ export function createKeys(namespace = 'sb') {
     lockRegistry: { names: `{${namespace}:coordination}:locks`, due: `{${namespace}:coordination}:locksDue` },
     /** Set of semaphore names; sorted set: semaphore name → when its earliest permit expires (epoch ms). */
     semaphoreRegistry: { names: `{${namespace}:coordination}:semaphores`, due: `{${namespace}:coordination}:semaphoresDue` },
+    /** Sorted set: barrier name → until when its state may last (epoch ms, the arriving daemon's clock), for barrier.list. */
+    barrierRegistry: `{${namespace}:coordination}:barriers`,
   };
 }
 

@@ -65,7 +65,7 @@ import workflowGetLua from './lua/workflowGet-1.lua';
 import workflowPauseLua from './lua/workflowPause-1.lua';
 import workflowResumeLua from './lua/workflowResume-1.lua';
 import workflowRetryStepLua from './lua/workflowRetryStep-1.lua';
-import workflowStartLua from './lua/workflowStart-2.lua';
+import workflowStartLua from './lua/workflowStart-1.lua';
 import agentJson from './lua/includes/agentJson.lua';
 import breaker from './lua/includes/breaker.lua';
 import budget from './lua/includes/budget.lua';
@@ -219,7 +219,7 @@ export const scripts = {
   feedbackRecord: script(feedbackRecordLua, ['stage'], ['tier', 'quality', 'retentionDays', 'dayMs']),
   feedbackRead: script(feedbackReadLua, ['stage'], ['retentionDays', 'dayMs']),
   /** Takes, after its named arguments, the field/value pairs of the workflow's definition (workflows/definition.ts). */
-  workflowStart: script(workflowStartLua, ['workflow', 'ids'], ['workflowId', 'queuesChannel', 'workflowsChannel']),
+  workflowStart: script(workflowStartLua, ['workflow'], ['workflowId', 'queuesChannel', 'workflowsChannel', 'retentionMs']),
   workflowGet: script(workflowGetLua, ['workflow'], ['summary']),
   workflowCancel: script(workflowCancelLua, ['workflow'], ['workflowId']),
   workflowPause: script(workflowPauseLua, ['workflow'], ['workflowId']),

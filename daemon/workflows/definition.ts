@@ -1,10 +1,11 @@
 /**
  * A workflow.start's steps checked (unique names, known dependencies, no cycle, job ids within the
- * id limit, inputs within maxValueBytes) and laid out as the fields of its workflow hash
+ * id limit, inputs within maxValueBytes, a queue or a capability) and laid out as the fields of its workflow hash
  * (daemon/store/lua/includes/workflowSteps.lua describes them).
  */
 import { ErrorCode, RpcError } from '../../protocol/errors';
-import { MAX_WORKFLOW_STEPS } from '../../protocol/limits';
+import { capabilityQueue, capabilityText } from '../../protocol/capability';
+import { ID_REGEXP, MAX_WORKFLOW_STEPS } from '../../protocol/limits';
 import type { ParamsOf } from '../../protocol/schemas';
 import type { Keys } from '../store/keys';
 import { QUEUE_KEYS } from '../store/scripts';
@@ -78,23 +79,43 @@ export function definitionFields(p: Start, workflowId: string, keys: Keys, maxVa
   const deps = p.steps.map((step) => (step.dependsOn ?? []).map((name) => index.get(name)!));
   const next = dependents(deps.map((d) => d.map((i) => i - 1))).map((d) => d.map((i) => i + 1));
   const queues = new Set<string>();
+  const capabilities = new Set<string>();
   p.steps.forEach((step, k) => {
     const i = k + 1;
     if (workflowId.length + 1 + step.name.length + RUN_SUFFIX > MAX_JOB_ID) {
       throw invalid(`steps[${k}].name`, 'jobIdLength', `workflowId:step must stay under ${MAX_JOB_ID - RUN_SUFFIX} characters (it is the job id)`);
     }
-    fields.push(`n:${step.name}`, i, `${i}:name`, step.name, `${i}:queue`, step.queue, `${i}:deps`, JSON.stringify(deps[k]), `${i}:next`, JSON.stringify(next[k]));
+    const queue = stepQueue(step, k);
+    fields.push(`n:${step.name}`, i, `${i}:name`, step.name, `${i}:queue`, queue, `${i}:deps`, JSON.stringify(deps[k]), `${i}:next`, JSON.stringify(next[k]));
+    if (step.capability) {
+      fields.push(`${i}:cap`, JSON.stringify(step.capability));
+      capabilities.add(capabilityText(step.capability));
+    }
     fields.push(`${i}:state`, 'pending', `${i}:attempts`, 0, `${i}:maxAttempts`, step.maxAttempts ?? STEP_MAX_ATTEMPTS);
     if (step.input !== undefined) fields.push(`${i}:input`, inputJson(step, k, maxValueBytes));
     if (step.optional) fields.push(`${i}:optional`, '1');
     if (step.timeoutMs !== undefined) fields.push(`${i}:timeoutMs`, step.timeoutMs);
-    queues.add(step.queue);
+    queues.add(queue);
   });
+  if (capabilities.size > 0) fields.push('caps', JSON.stringify([...capabilities]));
   for (const queue of queues) {
     const queueKeys = keys.queue(queue);
     fields.push(`q:${queue}`, JSON.stringify([...QUEUE_KEYS.map((name) => queueKeys[name]), queueKeys.jobPrefix]));
   }
   return fields;
+}
+
+/** The queue a step's job goes to: the one it names, or its capability's; exactly one of the two. */
+export function stepQueue(step: StepParams, k: number): string {
+  if ((step.queue === undefined) === (step.capability === undefined)) {
+    throw invalid(`steps[${k}]`, 'queueOrCapability', `step "${step.name}" must name either a queue or a capability (not both, not neither)`);
+  }
+  if (step.queue !== undefined) return step.queue;
+  const queue = capabilityQueue(step.capability!);
+  if (!ID_REGEXP.test(queue)) {
+    throw invalid(`steps[${k}].capability`, 'queueNameLength', `step "${step.name}": its capability queue "${queue.slice(0, 40)}…" is over ${MAX_JOB_ID} characters`);
+  }
+  return queue;
 }
 
 function inputJson(step: StepParams, k: number, maxBytes: number): string {

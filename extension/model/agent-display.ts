@@ -29,6 +29,21 @@ export function describeAgent(agent: AgentStatus): string {
   return agent.currentTask ? `${percent} · ${agent.currentTask}` : percent;
 }
 
+/** The MCP client an agent joined through: `switchboard mcp` marks its agents `metadata.via: 'mcp'` with `mcpClient: {name, version}`. */
+export function mcpClientOf(agent: AgentStatus): { name?: string; version?: string } | undefined {
+  if (agent.metadata.via !== 'mcp') return undefined;
+  const client = agent.metadata.mcpClient as { name?: unknown; version?: unknown } | undefined;
+  const text = (value: unknown) => (typeof value === 'string' && value !== '' ? value : undefined);
+  return { name: text(client?.name), version: text(client?.version) };
+}
+
+/** "MCP · claude-code": the badge of an agent that joined through MCP, in its row. */
+export function mcpBadge(agent: AgentStatus): string | undefined {
+  const client = mcpClientOf(agent);
+  if (!client) return undefined;
+  return client.name ? `MCP · ${client.name}` : 'MCP';
+}
+
 export const NO_WORKFLOW = '(no workflow)';
 
 export function workflowOf(agent: AgentStatus): string {

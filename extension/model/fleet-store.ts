@@ -4,6 +4,7 @@
  * listeners at most every `flushMs`, naming what changed, so that 1 000 beats a second become a
  * few element-level tree refreshes, not thousands.
  */
+import { ChangeBatcher } from './change-batcher';
 import type { AgentStatus, Approval, OutcomeAgentStats, OutcomeAlert, PushedEvent, Signal, StreamEvent } from '../../protocol/types';
 
 export interface FleetChange {
@@ -54,16 +55,14 @@ export class FleetStore {
   /** Outcome stats over the daemon's default window, by agent name (outcome.stats, then its pushes). */
   readonly outcomeStats = new Map<string, OutcomeAgentStats>();
 
-  private pending = emptyChange();
-  private dirty = false;
-  private timer?: ReturnType<typeof setTimeout>;
-  private readonly listeners = new Set<(change: FleetChange) => void>();
+  private readonly changes: ChangeBatcher<FleetChange>;
 
-  constructor(private readonly flushMs = 100) {}
+  constructor(flushMs = 100) {
+    this.changes = new ChangeBatcher(emptyChange, flushMs);
+  }
 
   onDidChange(listener: (change: FleetChange) => void): { dispose(): void } {
-    this.listeners.add(listener);
-    return { dispose: () => this.listeners.delete(listener) };
+    return this.changes.onDidChange(listener);
   }
 
   applySnapshot(snapshot: Snapshot): void {
@@ -75,11 +74,11 @@ export class FleetStore {
     if (snapshot.outcomeStats) {
       this.outcomeStats.clear();
       for (const stats of snapshot.outcomeStats) this.outcomeStats.set(stats.agentName, stats);
-      this.pending.outcomeStats = 'all';
+      this.changes.pending.outcomeStats = 'all';
     }
-    this.pending.agents = 'all';
-    this.pending.approvals = this.pending.events = this.pending.signals = true;
-    this.schedule();
+    this.changes.pending.agents = 'all';
+    this.changes.pending.approvals = this.changes.pending.events = this.changes.pending.signals = true;
+    this.changes.schedule();
   }
 
   applyEvent(event: PushedEvent): void {
@@ -104,7 +103,7 @@ export class FleetStore {
       default:
         this.applyStreamEvent(event.data);
     }
-    this.schedule();
+    this.changes.schedule();
   }
 
   /** Alive agents whose last beat is older than the threshold. */
@@ -124,24 +123,17 @@ export class FleetStore {
 
   /** Emits the coalesced change now (tests; and the timer). */
   flush(): void {
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    if (!this.dirty) return;
-    const change = this.pending;
-    this.pending = emptyChange();
-    this.dirty = false;
-    for (const listener of this.listeners) listener(change);
+    this.changes.flush();
   }
 
   dispose(): void {
-    clearTimeout(this.timer);
-    this.listeners.clear();
+    this.changes.dispose();
   }
 
   private applyAgent(type: string, agent: AgentStatus): void {
     this.agents.set(agent.agentId, agent);
-    if (this.pending.agents !== 'all') this.pending.agents.add(agent.agentId);
-    if (type === 'agent.expired' || (type === 'agent.stopped' && agent.status === 'failed')) this.pending.endedBadly.push(agent);
+    if (this.changes.pending.agents !== 'all') this.changes.pending.agents.add(agent.agentId);
+    if (type === 'agent.expired' || (type === 'agent.stopped' && agent.status === 'failed')) this.changes.pending.endedBadly.push(agent);
   }
 
   /** Stats pushes and alerts; single outcomes are the dashboard's (it listens to the connection). Says whether anything changed. */
@@ -151,11 +143,11 @@ export class FleetStore {
       // An agent whose outcomes all left the window gets one last push with count 0.
       if (stats.count === 0) this.outcomeStats.delete(stats.agentName);
       else this.outcomeStats.set(stats.agentName, stats);
-      if (this.pending.outcomeStats !== 'all') this.pending.outcomeStats.add(stats.agentName);
+      if (this.changes.pending.outcomeStats !== 'all') this.changes.pending.outcomeStats.add(stats.agentName);
       return true;
     }
     if (event.type === 'alert.failure_rate' || event.type === 'alert.recovered') {
-      this.pending.alerts.push({ type: event.type, alert: event.data });
+      this.changes.pending.alerts.push({ type: event.type, alert: event.data });
       return true;
     }
     return false;
@@ -164,12 +156,12 @@ export class FleetStore {
   private applyApproval(type: string, approval: Approval): void {
     if (type === 'approval.requested') {
       this.approvals.set(approval.requestId, approval);
-      this.pending.newApprovals.push(approval);
+      this.changes.pending.newApprovals.push(approval);
     } else {
       this.approvals.delete(approval.requestId);
-      this.pending.newApprovals = this.pending.newApprovals.filter((a) => a.requestId !== approval.requestId);
+      this.changes.pending.newApprovals = this.changes.pending.newApprovals.filter((a) => a.requestId !== approval.requestId);
     }
-    this.pending.approvals = true;
+    this.changes.pending.approvals = true;
   }
 
   private applySignal(event: Extract<PushedEvent, { topic: 'signals' }>): void {
@@ -198,7 +190,7 @@ export class FleetStore {
       this.touchSignalTarget(cleared.agentId);
     }
     this.trimSignals();
-    this.pending.signals = true;
+    this.changes.pending.signals = true;
   }
 
   private index(target: string): Set<string> {
@@ -208,9 +200,9 @@ export class FleetStore {
   }
 
   private touchSignalTarget(agentId: string): void {
-    if (this.pending.agents === 'all') return;
-    if (agentId === '*') this.pending.agents = 'all';
-    else if (this.agents.has(agentId)) this.pending.agents.add(agentId);
+    if (this.changes.pending.agents === 'all') return;
+    if (agentId === '*') this.changes.pending.agents = 'all';
+    else if (this.agents.has(agentId)) this.changes.pending.agents.add(agentId);
   }
 
   /** Drops expired signals, and all but the newest consumed ones. */
@@ -228,12 +220,7 @@ export class FleetStore {
   private applyStreamEvent(event: StreamEvent): void {
     this.events.push(event);
     if (this.events.length > MAX_EVENTS) this.events.splice(0, this.events.length - MAX_EVENTS);
-    this.pending.events = true;
-  }
-
-  private schedule(): void {
-    this.dirty = true;
-    this.timer ??= setTimeout(() => this.flush(), this.flushMs);
+    this.changes.pending.events = true;
   }
 }
 

@@ -11,7 +11,6 @@
 import type { SwitchboardClient } from '../../client/client';
 import type { Logger } from '../../common/logger';
 import type { DaemonConnection, LinkState } from '../connection/daemon-connection';
-import { followTopic } from '../connection/follow-topic';
 import { ReloadUntilQuiet } from '../model/reload-until-quiet';
 import type { QueueEvent, QueueModel } from './queue-model';
 
@@ -41,9 +40,17 @@ export class QueueFeed {
     this.client = undefined;
   }
 
-  private attach(client: SwitchboardClient): Promise<void> {
+  private async attach(client: SwitchboardClient): Promise<void> {
     this.client = client;
-    return followTopic(client, 'queues', () => this.client, (event) => this.onEvent(event), () => this.snapshot(client), this.log);
+    try {
+      await client.subscribe(['queues'], (event) => this.client === client && event.topic === 'queues' && this.onEvent(event), {
+        onResync: () => void this.snapshot(client),
+      });
+      await this.snapshot(client);
+    } catch (error) {
+      // The connection retries and hands over a client again; nothing to do until then.
+      this.log.warn(`queues: cannot subscribe: ${(error as Error).message}`);
+    }
   }
 
   private async snapshot(client: SwitchboardClient): Promise<void> {

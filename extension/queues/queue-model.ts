@@ -6,6 +6,7 @@
  * jobs becomes one refresh (and one notification) per queue.
  */
 import type { Job, PushedEvent, QueueSummary } from '../../protocol/types';
+import { ChangeBatcher } from '../model/change-batcher';
 
 export type QueueEvent = Extract<PushedEvent, { topic: 'queues' }>;
 
@@ -25,16 +26,14 @@ export class QueueModel {
   private pushes = 0;
   private readonly pushedAt = new Map<string, number>();
 
-  private pending = emptyChange();
-  private dirty = false;
-  private timer?: ReturnType<typeof setTimeout>;
-  private readonly listeners = new Set<(change: QueueChange) => void>();
+  private readonly changes: ChangeBatcher<QueueChange>;
 
-  constructor(private readonly flushMs = 100) {}
+  constructor(flushMs = 100) {
+    this.changes = new ChangeBatcher(emptyChange, flushMs);
+  }
 
   onDidChange(listener: (change: QueueChange) => void): { dispose(): void } {
-    this.listeners.add(listener);
-    return { dispose: () => this.listeners.delete(listener) };
+    return this.changes.onDidChange(listener);
   }
 
   /** Queues by name. */
@@ -63,8 +62,8 @@ export class QueueModel {
     this.summaries.clear();
     for (const summary of list) this.summaries.set(summary.queue, newer.get(summary.queue) ?? summary);
     for (const [queue, summary] of newer) this.summaries.set(queue, summary);
-    this.pending.queues = 'all';
-    this.schedule();
+    this.changes.pending.queues = 'all';
+    this.changes.schedule();
   }
 
   /**
@@ -79,8 +78,8 @@ export class QueueModel {
         this.touch(event.data.queue);
         return undefined;
       case 'job.dead':
-        this.pending.newlyDead.push(event.data);
-        this.schedule();
+        this.changes.pending.newlyDead.push(event.data);
+        this.changes.schedule();
         return this.staleDead(event.data.queue);
       case 'job.replayed':
         return this.staleDead(event.data.queue);
@@ -122,18 +121,11 @@ export class QueueModel {
 
   /** Emits the coalesced change now (tests; and the timer). */
   flush(): void {
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    if (!this.dirty) return;
-    const change = this.pending;
-    this.pending = emptyChange();
-    this.dirty = false;
-    for (const listener of this.listeners) listener(change);
+    this.changes.flush();
   }
 
   dispose(): void {
-    clearTimeout(this.timer);
-    this.listeners.clear();
+    this.changes.dispose();
   }
 
   private staleDead(queue: string): string | undefined {
@@ -141,13 +133,8 @@ export class QueueModel {
   }
 
   private touch(queue: string): void {
-    if (this.pending.queues !== 'all') this.pending.queues.add(queue);
-    this.schedule();
-  }
-
-  private schedule(): void {
-    this.dirty = true;
-    this.timer ??= setTimeout(() => this.flush(), this.flushMs);
+    if (this.changes.pending.queues !== 'all') this.changes.pending.queues.add(queue);
+    this.changes.schedule();
   }
 }
 

@@ -8,36 +8,30 @@
 import type { SwitchboardClient } from '../../client/client';
 import type { Logger } from '../../common/logger';
 import { ErrorCode, RpcError } from '../../protocol/errors';
-import { onEachClient, type ClientSource } from '../connection/each-client';
-import { followTopic } from '../connection/follow-topic';
+import type { ClientSource } from '../connection/each-client';
+import { TopicFeed } from '../connection/topic-feed';
 import { INCIDENT_KINDS } from './incidents';
 import { INCIDENTS_SHOWN, type SafetyModel } from './safety-model';
 
 export class SafetyFeed {
-  private client?: SwitchboardClient;
-  private readonly following: { dispose(): void };
+  private readonly feed: TopicFeed<'safety'>;
 
   constructor(
     connection: ClientSource,
     private readonly model: SafetyModel,
     private readonly log: Logger,
   ) {
-    this.following = onEachClient(connection, (client) => void this.attach(client));
+    this.feed = new TopicFeed(connection, 'safety', log, { onEvent: (event) => model.applyEvent(event), snapshot: (client) => this.snapshot(client) });
   }
 
   /** Loads the snapshot again (the view's Refresh); resolves once it is in the model. */
   refresh(): Promise<void> {
-    return this.client ? this.snapshot(this.client) : Promise.resolve();
+    const client = this.feed.current();
+    return client ? this.snapshot(client) : Promise.resolve();
   }
 
   dispose(): void {
-    this.following.dispose();
-    this.client = undefined;
-  }
-
-  private attach(client: SwitchboardClient): Promise<void> {
-    this.client = client;
-    return followTopic(client, 'safety', () => this.client, (event) => this.model.applyEvent(event), () => this.snapshot(client), this.log);
+    this.feed.dispose();
   }
 
   private async snapshot(client: SwitchboardClient): Promise<void> {
@@ -47,7 +41,7 @@ export class SafetyFeed {
       this.load('breaker.list', () => client.breakers.list()),
       this.load('budget.list', () => client.budgets.list()),
     ]);
-    if (this.client === client) this.model.applySnapshot({ audit, breakers, budgets });
+    if (this.feed.current() === client) this.model.applySnapshot({ audit, breakers, budgets });
   }
 
   private async load<T>(method: string, call: () => Promise<T>): Promise<T | undefined> {

@@ -9,7 +9,7 @@ import type { AgentStatus, Approval, OutcomeAgentStats } from '../../protocol/ty
 import { OUTCOME_WINDOW_SECONDS } from '../../protocol/outcome';
 import { countText, msText, percentText, usdText, windowText } from '../../common/outcome-format';
 import { ageText, clockTime } from '../../common/time-format';
-import { STATE_LABELS, describeAgent, displayState, type AgentDisplayState } from '../model/agent-display';
+import { STATE_LABELS, describeAgent, displayState, mcpBadge, mcpClientOf, type AgentDisplayState } from '../model/agent-display';
 import { AgentTreeModel, type AgentFilter, type AgentTreeNode } from '../model/agent-tree-model';
 import type { FleetStore } from '../model/fleet-store';
 import { staleThresholdSeconds } from '../settings';
@@ -44,10 +44,11 @@ export class AgentsView implements vscode.TreeDataProvider<AgentTreeNode>, vscod
       store.onDidChange((change) => {
         const flipped = change.approvals ? this.updateWaiting() : [];
         if (change.agents === 'all') return this.fire(this.model.rebuild());
-        // Stats pushes come every second while an agent works: only a flipped alert shows in its row
-        // (looksDifferent below drops the rest). 'all' comes with a snapshot, rebuilt above.
-        const alerted = change.outcomeStats === 'all' ? [] : [...change.outcomeStats].filter((id) => this.drawn.has(id));
-        const refresh = this.model.update(new Set([...change.agents, ...flipped, ...alerted]));
+        // Stats pushes come every second while an agent works: only a flipped alert, or the first
+        // figures of an agent (its tooltip gains them), show in its row; looksDifferent drops the rest.
+        const statsOf = change.outcomeStats === 'all' ? [...this.drawn.keys()] : [...change.outcomeStats];
+        const statsChanged = statsOf.filter((id) => this.drawn.has(id));
+        const refresh = this.model.update(new Set([...change.agents, ...flipped, ...statsChanged]));
         this.fire(refresh && refresh.filter((node) => node.kind !== 'agent' || this.looksDifferent(node.agentId)));
       }),
     );
@@ -149,14 +150,19 @@ export class AgentsView implements vscode.TreeDataProvider<AgentTreeNode>, vscod
 
   private descriptionOf(agent: AgentStatus, state: AgentDisplayState): string {
     const approval = state === 'waiting' ? this.waitingOn.get(agent.agentId) : undefined;
-    const text = approval ? `waiting: ${approval.type} · ${describeAgent(agent)}` : describeAgent(agent);
+    // The MCP badge before the progress: a narrow sidebar cuts the description's end.
+    const badge = mcpBadge(agent);
+    const described = badge ? `${badge} · ${describeAgent(agent)}` : describeAgent(agent);
+    const text = approval ? `waiting: ${approval.type} · ${described}` : described;
     return this.store.outcomeStats.get(agent.agentId)?.alerting ? `high error rate · ${text}` : text;
   }
 
   private lookOf(agent: AgentStatus, signalCount: number): { state: AgentDisplayState; look: string } {
     const approval = this.waitingOn.get(agent.agentId);
     const state = displayState(agent, staleThresholdSeconds(), Date.now(), approval !== undefined);
-    return { state, look: `${state}\n${this.descriptionOf(agent, state)}\n${signalCount}\n${approval?.requestId ?? ''}` };
+    // Whether it has figures is part of the look: its tooltip, built on hover, shows them once redrawn.
+    const figures = this.store.outcomeStats.has(agent.agentId);
+    return { state, look: `${state}\n${this.descriptionOf(agent, state)}\n${signalCount}\n${approval?.requestId ?? ''}\n${figures}` };
   }
 
   private looksDifferent(agentId: string): boolean {
@@ -188,6 +194,13 @@ function agentTooltip(agent: AgentStatus, state: AgentDisplayState, approval: Ap
   const md = new vscode.MarkdownString(undefined, true);
   md.appendMarkdown(`**${agent.agentId}** — $(${ICONS[state][0].replace('~spin', '')}) ${STATE_LABELS[state]}\n\n`);
   md.appendMarkdown(`${describeAgent(agent)}\n\n`);
+  const mcp = mcpClientOf(agent);
+  if (mcp) {
+    // The client's name is whatever it sent in initialize: text, not Markdown.
+    md.appendMarkdown('$(plug) Joined through MCP');
+    if (mcp.name) md.appendText(` from ${mcp.name}${mcp.version ? ` ${mcp.version}` : ''}`);
+    md.appendMarkdown(' (`switchboard mcp`)\n\n');
+  }
   if (approval) md.appendMarkdown(`Waiting for approval: **${approval.type}** (${approval.risk} risk), asked at ${clockTime(approval.requestedAt)}\n\n`);
   // A live agent's row is not redrawn on every beat, so neither is this: no "last beat" that would go stale.
   const beat = agent.alive && state !== 'stale' ? 'beating' : `last beat at ${clockTime(agent.lastBeatAt)}`;

@@ -15,10 +15,17 @@ export function describeRun(summary: WorkflowSummary, now = Date.now()): string 
   return `${summary.status} · ${progressText(summary)} · ${ageText(now - summary.startedAt)}`;
 }
 
-/** `running · attempt 2/4 · 12s · build`: state, attempts once delivered, how long it ran (or has been running), its queue. */
+/** `running · attempt 2/4 · 12s · build`: state, attempts once delivered, how long it ran (or has been running), where it runs. */
 export function describeStep(step: WorkflowStep, now = Date.now()): string {
   const attempts = step.attempts > 0 ? `attempt ${step.attempts}${step.maxAttempts ? `/${step.maxAttempts}` : ''}` : '';
-  return [step.state, attempts, stepTiming(step, now), step.queue].filter(Boolean).join(' · ');
+  return [step.state, attempts, stepTiming(step, now), stepTarget(step)].filter(Boolean).join(' · ');
+}
+
+/** Its queue; a capability step's capability (`summarize@2`), and the agent that took it last (`→ writer-1`). */
+export function stepTarget(step: WorkflowStep): string {
+  if (!step.capability) return step.queue;
+  const { name, version } = step.capability;
+  return `${name}${version ? `@${version}` : ''}${step.agent ? ` → ${step.agent}` : ''}`;
 }
 
 /** How long a step ran (to the ms under a minute: many steps take less than a second), or has been running (on the clock's refresh); empty before it started. */
@@ -41,7 +48,7 @@ export function runTooltip(summary: WorkflowSummary): string {
 export function stepTooltip(step: WorkflowStep): string {
   const lines = [
     `**${escape(step.name)}**${step.optional ? ' (optional)' : ''} — ${step.state}: ${STEP_LOOK[step.state].meaning}`,
-    `Queue \`${step.queue}\`${step.jobId ? ` · job \`${step.jobId}\`` : ''}`,
+    `${step.capability ? `Capability \`${stepTarget(step)}\` on queue` : 'Queue'} \`${step.queue}\`${step.jobId ? ` · job \`${step.jobId}\`` : ''}`,
   ];
   if (step.dependsOn?.length) lines.push(`Depends on ${step.dependsOn.map((name) => `\`${name}\``).join(', ')}`);
   if (step.startedAt !== undefined) lines.push(`Started ${clockTime(step.startedAt)}${step.endedAt !== undefined ? ` · ended ${clockTime(step.endedAt)}` : ''}`);

@@ -1,20 +1,19 @@
 /**
- * Keeps the WorkflowModel in step with the daemon: on each new client it subscribes to `workflows`,
- * loads `workflow.list` as the snapshot, and loads it again whenever the SDK says pushes may have
- * been missed (a seq gap, a reconnect). Each push names its run, which is read again with
- * `workflow.get` (a step's end moves its dependents and the run's progress, which no push carries);
- * a burst of pushes about one run while a read is on its way costs one more read, not one each.
+ * Keeps the WorkflowModel in step with the daemon: its own `workflows` subscription (TopicFeed),
+ * with `workflow.list` as the snapshot on connect and after a resync. Each push names its run,
+ * which is read again with `workflow.get` (a step's end moves its dependents and the run's
+ * progress, which no push carries); a burst of pushes about one run while a read is on its way
+ * costs one more read, not one each.
  */
 import type { SwitchboardClient } from '../../client/client';
 import type { Logger } from '../../common/logger';
-import { onEachClient, type ClientSource } from '../connection/each-client';
-import { followTopic } from '../connection/follow-topic';
+import type { ClientSource } from '../connection/each-client';
+import { TopicFeed } from '../connection/topic-feed';
 import { ReloadUntilQuiet } from '../model/reload-until-quiet';
 import type { WorkflowModel } from './workflow-model';
 
 export class WorkflowFeed {
-  private client?: SwitchboardClient;
-  private readonly following: { dispose(): void };
+  private readonly feed: TopicFeed<'workflows'>;
   private readonly reads = new ReloadUntilQuiet((workflowId) => this.read(workflowId));
 
   constructor(
@@ -22,7 +21,10 @@ export class WorkflowFeed {
     private readonly model: WorkflowModel,
     private readonly log: Logger,
   ) {
-    this.following = onEachClient(connection, (client) => void this.attach(client));
+    this.feed = new TopicFeed(connection, 'workflows', log, {
+      onEvent: (event) => void this.load(model.applyEvent(event)),
+      snapshot: (client) => this.snapshot(client),
+    });
   }
 
   /** Reads a run with its steps now; resolves when it is in the model. */
@@ -31,20 +33,14 @@ export class WorkflowFeed {
   }
 
   dispose(): void {
-    this.following.dispose();
-    this.client = undefined;
-  }
-
-  private attach(client: SwitchboardClient): Promise<void> {
-    this.client = client;
-    return followTopic(client, 'workflows', () => this.client, (event) => void this.load(this.model.applyEvent(event)), () => this.snapshot(client), this.log);
+    this.feed.dispose();
   }
 
   private async snapshot(client: SwitchboardClient): Promise<void> {
     try {
       const mark = this.model.mark();
       const list = await client.workflows.list();
-      if (this.client !== client) return;
+      if (this.feed.current() !== client) return;
       for (const workflowId of this.model.applySnapshot(list, mark)) void this.load(workflowId);
     } catch (error) {
       this.log.warn(`workflows: snapshot failed: ${(error as Error).message}`);
@@ -52,11 +48,11 @@ export class WorkflowFeed {
   }
 
   private async read(workflowId: string): Promise<boolean> {
-    const client = this.client;
+    const client = this.feed.current();
     if (!client) return false;
     try {
       const workflow = await client.workflows.get({ workflowId });
-      if (this.client === client) this.model.setWorkflow(workflowId, workflow);
+      if (this.feed.current() === client) this.model.setWorkflow(workflowId, workflow);
       return true;
     } catch (error) {
       this.log.warn(`workflows: cannot read ${workflowId}: ${(error as Error).message}`);

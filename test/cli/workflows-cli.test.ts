@@ -48,6 +48,23 @@ describe('switchboard CLI: workflows', function () {
     assert.match(missing.stderr, /workflow "nope" does not exist/);
   });
 
+  it('shows the capability a step names and the agent that took it, in the run and the list', async () => {
+    await client.agents.start({ agentId: 'cli-writer', metadata: { capabilities: [{ name: 'summarize', version: '2' }] } });
+    const started = await cli('run', file('cap.json', { name: 'cap run', workflowId: 'cli-cap', steps: [{ name: 'sum', capability: { name: 'summarize', version: '2' } }, { name: 'after', queue: 'cli-cap-q', dependsOn: ['sum'] }] }));
+    assert.equal(started.code, 0, started.stderr);
+    const job = await client.queues.receive({ queue: 'cap:summarize@2', consumer: 'cli-writer' });
+    assert.ok(job);
+    const one = await cli('workflow', 'cli-cap');
+    assert.match(one.stdout, /^STEP\s+QUEUE\s+STATE\s+ATTEMPTS\s+TOOK\s+CAPABILITY\s+AGENT\s+RESULT/m);
+    assert.match(one.stdout, /^sum\s+cap:summarize@2\s+running\s+1\s+summarize@2\s+cli-writer/m);
+    assert.match(one.stdout, /^after\s+cli-cap-q\s+pending\s+0\s*$/m);
+    const list = await cli('workflows');
+    assert.match(list.stdout, /^WORKFLOW\s+NAME\s+STATUS\s+OPEN\s+STARTED\s+CAPABILITIES\s+AGENTS/m);
+    assert.match(list.stdout, /^cli-cap\s+cap run\s+running\s+2\/2\s+.+ago\s+summarize@2\s+cli-writer/m);
+    await client.queues.ack({ queue: 'cap:summarize@2', jobId: job.jobId, receipt: job.receipt! });
+    await client.workflows.cancel({ workflowId: 'cli-cap' });
+  });
+
   it('--wait follows the run to its end: exit 0 when it completed, 1 when it failed', async () => {
     const workers = serveSteps(client, ['cli-wait'], (p) => {
       if (p.input === 'fail') throw new Error('told to');

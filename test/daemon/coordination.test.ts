@@ -3,14 +3,12 @@ import assert from 'node:assert/strict';
 import type { SwitchboardClient } from '../../client/client';
 import { ErrorCode } from '../../protocol/errors';
 import { isBlockingCall } from '../../protocol/methods';
-import type { Lock } from '../../protocol/types';
+import type { BarrierEvent, Lock } from '../../protocol/types';
 import { rejectsWith } from '../helpers/assert-rpc';
-import { startTestDaemon, type TestDaemon } from '../helpers/daemon';
+import { useTwoDaemons, type TestDaemon } from '../helpers/daemon';
 import { record } from '../helpers/events';
-import { startRedis, type TestRedis } from '../helpers/redis-server';
 
 describe('coordination primitives', () => {
-  let redis: TestRedis;
   let a: TestDaemon;
   let b: TestDaemon;
   let onA: SwitchboardClient;
@@ -19,15 +17,7 @@ describe('coordination primitives', () => {
   /** A fresh name per test, so tests share the daemons without sharing state. */
   const fresh = (kind: string) => `${kind}${++n}-${Date.now()}`;
 
-  before(async () => {
-    redis = await startRedis();
-    [a, b] = await Promise.all([startTestDaemon(redis.url), startTestDaemon(redis.url)]);
-    [onA, onB] = await Promise.all([a.client(), b.client()]);
-  });
-  after(async () => {
-    await Promise.all([a.stop(), b.stop()]);
-    await redis.stop();
-  });
+  useTwoDaemons((env) => ({ a, b, onA, onB } = env));
 
   describe('locks', () => {
     it('grants one holder at a time, with fencing tokens that strictly increase across grants, expiries and daemons', async () => {
@@ -177,6 +167,25 @@ describe('coordination primitives', () => {
       await rejectsWith(onB.barriers.wait({ name, parties: 3, timeoutMs: 1000 }), ErrorCode.Conflict, /waiting for 2 parties/);
       await onB.barriers.wait({ name, parties: 2, timeoutMs: 1000 });
       assert.equal((await waiting).released, true);
+    });
+
+    it('lists the barriers with parties waiting, on every daemon, until released or given up', async () => {
+      const name = fresh('bar');
+      const log = await record(onA, ['coordination']);
+      const listed = async (on: SwitchboardClient) => (await on.barriers.list()).filter((barrier) => barrier.name === name);
+      const arrived = (n: number) => log.next((e) => e.type === 'barrier.arrived' && (e.data as BarrierEvent).name === name && (e.data as BarrierEvent).arrived === n);
+      const first = onA.barriers.wait({ name, parties: 3, timeoutMs: 10_000 });
+      await arrived(1);
+      assert.deepEqual(await listed(onB), [{ name, parties: 3, arrived: 1, generation: 0 }]);
+      const second = onB.barriers.wait({ name, parties: 3, timeoutMs: 10_000 });
+      await arrived(2);
+      assert.deepEqual(await listed(onA), [{ name, parties: 3, arrived: 2, generation: 0 }]);
+      await onA.barriers.wait({ name, parties: 3, timeoutMs: 10_000 });
+      await Promise.all([first, second]);
+      assert.deepEqual(await listed(onB), [], 'released: nobody waits');
+      const lonely = fresh('bar');
+      assert.equal((await onB.barriers.wait({ name: lonely, parties: 2, timeoutMs: 100 })).released, false);
+      assert.deepEqual((await onA.barriers.list()).filter((barrier) => barrier.name === lonely), [], 'its only waiter gave up');
     });
   });
 

@@ -2,26 +2,16 @@ import assert from 'node:assert/strict';
 import type { SwitchboardClient } from '../../client/client';
 import { Worker } from '../../client/worker';
 import type { AgentStatus, Approval, Job, StreamEvent } from '../../protocol/types';
-import { startTestDaemon, type TestDaemon } from '../helpers/daemon';
+import { useTwoDaemons, type TestDaemon } from '../helpers/daemon';
 import { record } from '../helpers/events';
-import { startRedis, type TestRedis } from '../helpers/redis-server';
 
 describe('two daemons sharing one Redis', () => {
-  let redis: TestRedis;
   let a: TestDaemon;
   let b: TestDaemon;
   let onA: SwitchboardClient;
   let onB: SwitchboardClient;
 
-  before(async () => {
-    redis = await startRedis();
-    [a, b] = await Promise.all([startTestDaemon(redis.url), startTestDaemon(redis.url)]);
-    [onA, onB] = await Promise.all([a.client(), b.client()]);
-  });
-  after(async () => {
-    await Promise.all([a.stop(), b.stop()]);
-    await redis.stop();
-  });
+  useTwoDaemons((env) => ({ a, b, onA, onB } = env));
 
   it('wakes a signal.wait on one daemon with a signal sent through the other', async () => {
     const waiting = onB.signals.wait({ agentId: 'cross-agent', timeoutMs: 30_000 });

@@ -5,18 +5,14 @@ import type { SwitchboardClient } from '../../client/client';
 import { createKeys } from '../../daemon/store/keys';
 import { ErrorCode } from '../../protocol/errors';
 import type { ParamsOf } from '../../protocol/methods';
-import { useDaemon, type DaemonEnv } from '../helpers/daemon';
-import { flushRedis, redisClient } from '../helpers/redis-server';
+import { useEmptiedDaemon, type DaemonEnv } from '../helpers/daemon';
 
 describe('outcome timeline', () => {
   let env: DaemonEnv;
   let client: SwitchboardClient;
   let redis: Redis;
   const keys = createKeys();
-  useDaemon((e) => ({ client } = env = e));
-  before(() => (redis = redisClient(env.redis.url)));
-  after(() => redis.disconnect());
-  beforeEach(() => flushRedis(env.redis.url));
+  useEmptiedDaemon((e) => ({ client, raw: redis } = env = e));
 
   const record = (agentName: string, status: 'success' | 'failure', durationMs: number) =>
     client.outcomes.record({ agentName, actionType: 'llm.call', status, durationMs, tokensUsed: 10, costUsd: 0.001 });

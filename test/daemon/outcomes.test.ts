@@ -8,9 +8,8 @@ import { ErrorCode } from '../../protocol/errors';
 import type { ParamsOf } from '../../protocol/methods';
 import { OUTCOME_STATUSES, type OutcomeStatus } from '../../protocol/outcome';
 import type { OutcomeAlert, OutcomeEvent, PushedEvent } from '../../protocol/types';
-import { startTestDaemon, useDaemon, type DaemonEnv, type TestDaemon } from '../helpers/daemon';
+import { useEmptiedDaemon, useTwoDaemons, type DaemonEnv } from '../helpers/daemon';
 import { record } from '../helpers/events';
-import { flushRedis, redisClient, startRedis, type TestRedis } from '../helpers/redis-server';
 
 type RecordParams = ParamsOf<'outcome.record'>;
 
@@ -19,11 +18,7 @@ describe('outcomes', () => {
   let client: SwitchboardClient;
   let redis: Redis;
   const keys = createKeys();
-  useDaemon((e) => ({ client } = env = e));
-  before(() => (redis = redisClient(env.redis.url)));
-  after(() => redis.disconnect());
-  // Stats and recent span every agent: each test starts from an empty Redis.
-  beforeEach(() => flushRedis(env.redis.url));
+  useEmptiedDaemon((e) => ({ client, raw: redis } = env = e));
 
   const outcome = (agentName: string, status: OutcomeStatus, extra: Partial<RecordParams> = {}): RecordParams => ({
     agentName,
@@ -301,21 +296,10 @@ function statsWithout<T extends { agentName: string; alerting: boolean; lastAt: 
 }
 
 describe('outcomes across two daemons sharing one Redis', () => {
-  let redis: TestRedis;
-  let a: TestDaemon;
-  let b: TestDaemon;
   let onA: SwitchboardClient;
   let onB: SwitchboardClient;
 
-  before(async () => {
-    redis = await startRedis();
-    [a, b] = await Promise.all([startTestDaemon(redis.url), startTestDaemon(redis.url)]);
-    [onA, onB] = await Promise.all([a.client(), b.client()]);
-  });
-  after(async () => {
-    await Promise.all([a.stop(), b.stop()]);
-    await redis.stop();
-  });
+  useTwoDaemons((env) => ({ onA, onB } = env));
 
   it('raises the alert once and recovers once, whichever daemon the outcomes go through', async () => {
     const [logA, logB] = await Promise.all([record(onA, ['outcomes']), record(onB, ['outcomes'])]);

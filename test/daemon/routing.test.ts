@@ -4,18 +4,13 @@ import type Redis from 'ioredis';
 import type { SwitchboardClient } from '../../client/client';
 import { createKeys } from '../../daemon/store/keys';
 import { ErrorCode } from '../../protocol/errors';
-import { useDaemon, type DaemonEnv } from '../helpers/daemon';
-import { flushRedis, redisClient } from '../helpers/redis-server';
+import { useEmptiedDaemon } from '../helpers/daemon';
 
 describe('capability routing (dispatch.route)', () => {
-  let env: DaemonEnv;
   let client: SwitchboardClient;
   let redis: Redis;
   const keys = createKeys();
-  useDaemon((e) => ({ client } = env = e));
-  before(() => (redis = redisClient(env.redis.url)));
-  after(() => redis.disconnect());
-  beforeEach(() => flushRedis(env.redis.url));
+  useEmptiedDaemon((e) => ({ client, raw: redis } = e));
 
   const start = (agentId: string, capabilities: { name: string; version: string }[] = [{ name: 'summarize', version: '1' }], ttlSeconds = 60) =>
     client.agents.start({ agentId, ttlSeconds, metadata: { workflow: 'w', capabilities } });

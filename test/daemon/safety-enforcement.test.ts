@@ -26,6 +26,8 @@ const ENTRY_POINTS: [MethodName, (value: unknown, n: number) => Record<string, u
   ['approval.request', (context, n) => ({ agentId: `leaker-${n}`, type: 'deploy', context, timeoutMs: 200 })],
   ['outcome.record', (output, n) => ({ agentName: `leaker-${n}`, actionType: 'llm.call', status: 'success', durationMs: 5, output })],
   ['event.publish', (data) => ({ type: 'leaky', data })],
+  // a step's input, on a step that is enqueued at start (its job payload carries it too)
+  ['workflow.start', (input, n) => ({ name: 'leaky', workflowId: `leaky-${n}`, steps: [{ name: 'plain', queue: 'leaky-q' }, { name: 'fed', queue: 'leaky-q', input }] })],
 ];
 const FIELD: Record<string, string> = {
   'signal.send': 'payload',
@@ -34,7 +36,9 @@ const FIELD: Record<string, string> = {
   'approval.request': 'context',
   'outcome.record': 'output',
   'event.publish': 'data',
+  'workflow.start': 'steps[1].input',
 };
+const escaped = (text: string) => text.replace(/[[\].]/g, '\\$&');
 
 describe('safety: enforcement', function () {
   this.timeout(30_000);
@@ -70,7 +74,7 @@ describe('safety: enforcement', function () {
         );
         assert.ok(error instanceof RpcError);
         assert.equal(error.code, ErrorCode.BlockedBySafety, `${method}: ${error.message}`);
-        assert.match(error.message, new RegExp(`${FIELD[method]}\\.note\\[1\\]\\.deep.*test\\.block`));
+        assert.match(error.message, new RegExp(`${escaped(FIELD[method]!)}\\.note\\[1\\]\\.deep.*test\\.block`));
         const data = error.data as { field: string; rule: string; findings: { ruleId: string; path: string; start: number; end: number }[] };
         assert.deepEqual([data.field, data.rule], [FIELD[method], 'test.block']);
         assert.deepEqual(data.findings.map((f) => [f.ruleId, f.path, f.start, f.end]), [['test.block', `${FIELD[method]}.note[1].deep`, 4, 22]]);

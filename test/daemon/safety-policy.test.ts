@@ -103,7 +103,7 @@ describe('safety: tool registry and policy', () => {
     raw = redisClient(redis.url);
     log = await record(await d.client(), ['safety']);
   });
-  after(() => raw.quit());
+  after(() => raw.disconnect());
 
   const check = (params: ParamsOf<'policy.check'>) => client.call('policy.check', params) as Promise<PolicyDecision>;
 

@@ -14,6 +14,7 @@ import { ActionDispatcher } from '../../client/dispatch';
 import type { OutcomeEvent } from '../../protocol/types';
 import { packageVsix } from '../helpers/code-server';
 import { useE2eEnv } from '../helpers/e2e-env';
+import { hoverUntil } from '../helpers/hover';
 import { webviewContent } from '../helpers/webview-frame';
 import { record, type EventLog } from '../helpers/events';
 
@@ -59,9 +60,7 @@ describe('outcome views in a real VS Code (code-server + Chromium)', function ()
   const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`) });
 
   it('gives an agent’s outcome stats in its tooltip', async () => {
-    await page.getByRole('treeitem', { name: /^e2e-coder, / }).hover();
-    const hover = page.locator('.monaco-hover, .workbench-hover', { hasText: 'Outcomes, last 5 min' }).first();
-    await hover.waitFor();
+    const hover = await hoverUntil(page, page.getByRole('treeitem', { name: /^e2e-coder, / }), 'Outcomes, last 5 min');
     assert.match(await hover.innerText(), /20 outcomes · 95% success · 5\.0% errors/);
     assert.match(await hover.innerText(), /p95 \d+(\.\d)? ms · 2,000 tokens · \$0\.4000/);
     await shot('outcomes-tooltip');

@@ -188,7 +188,9 @@ describe('extension in a real VS Code (code-server + Chromium)', function () {
       await page.locator('.notifications-center .monaco-list-row', { hasText: `e2e-twin asks to "merge" (low risk) — branch: ${branch}` }).waitFor({ timeout: 30_000 });
     }
     await shot('approval-notifications-distinct');
-    await page.keyboard.press('Escape');
+    // While the centre is open new notifications go into it, not into toasts: closed, and seen closed.
+    await runCommand(page, 'Notifications: Hide Notifications');
+    await page.locator('.notifications-center.visible').waitFor({ state: 'detached' });
     await client.approvals.create({ agentId: 'e2e-prod', type: 'deploy', risk: 'high', context: { env: 'production' } });
     const toast = page.locator('.notification-toast', { hasText: 'e2e-prod asks to "deploy" (high risk) — env: production' });
     await toast.waitFor({ timeout: 30_000 });

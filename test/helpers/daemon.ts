@@ -2,11 +2,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type Redis from 'ioredis';
 import WebSocket from 'ws';
 import { SwitchboardClient, type ClientOptions } from '../../client/client';
 import { startDaemon, type DaemonOptions, type RunningDaemon } from '../../daemon/runtime/daemon';
 import type { MethodName, ParamsOf } from '../../protocol/methods';
-import { startRedis, type TestRedis } from './redis-server';
+import { flushRedis, redisClient, startRedis, type TestRedis } from './redis-server';
 
 export interface TestDaemon {
   daemon: RunningDaemon;
@@ -102,6 +103,39 @@ export function useDaemon(ready: (env: DaemonEnv) => void, options: Partial<Daem
   });
   after(async () => {
     await env?.d.stop();
+    await env?.redis.stop();
+  });
+}
+
+/**
+ * useDaemon for suites whose reads span every agent or key (stats, listings, routing): each test
+ * starts from an empty Redis, and `raw` is a connection of the test's own to it.
+ */
+export function useEmptiedDaemon(ready: (env: DaemonEnv & { raw: Redis }) => void, options: Partial<DaemonOptions> = {}): void {
+  let env: DaemonEnv | undefined;
+  useDaemon((e) => ready({ ...(env = e), raw: redisClient(e.redis.url) }), options);
+  beforeEach(() => flushRedis(env!.redis.url));
+}
+
+export interface TwoDaemons {
+  redis: TestRedis;
+  a: TestDaemon;
+  b: TestDaemon;
+  onA: SwitchboardClient;
+  onB: SwitchboardClient;
+}
+
+/** Two in-process daemons sharing one real redis-server, each with an SDK client, for a suite. */
+export function useTwoDaemons(ready: (env: TwoDaemons) => void): void {
+  let env: TwoDaemons | undefined;
+  before(async () => {
+    const redis = await startRedis();
+    const [a, b] = await Promise.all([startTestDaemon(redis.url), startTestDaemon(redis.url)]);
+    const [onA, onB] = await Promise.all([a.client(), b.client()]);
+    ready((env = { redis, a, b, onA, onB }));
+  });
+  after(async () => {
+    await Promise.all([env?.a.stop(), env?.b.stop()]);
     await env?.redis.stop();
   });
 }

@@ -12,6 +12,8 @@ export function stepDetails(workflow: Workflow, step: WorkflowStep, outcomes: Ou
   const facts: [string, string][] = [
     ['State', `${step.state}: ${STEP_LOOK[step.state].meaning}`],
     ['Queue', step.queue],
+    ...(step.capability ? [['Capability', `${step.capability.name}${step.capability.version ? `@${step.capability.version}` : ''}`] as [string, string]] : []),
+    ...(step.agent ? [['Agent', step.agent] as [string, string]] : []),
     ['Attempts', step.maxAttempts ? `${step.attempts} of ${step.maxAttempts}` : String(step.attempts)],
   ];
   if (step.jobId) facts.push(['Job', step.jobId]);

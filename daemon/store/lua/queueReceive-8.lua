@@ -40,7 +40,7 @@ for i = 1, #ids do
     deadlines[#deadlines + 1] = visibleUntil
     deadlines[#deadlines + 1] = ids[i]
     out[#out + 1] = jobJsonOf(f)
-    if f[16] then wfStepStarted(f[16], f[17], f[1], f[6], now) end
+    if f[16] then wfStepStarted(f[16], f[17], f[1], f[6], now, consumer) end
   end
 end
 if #deadlines > 0 then redis.call('ZADD', ACTIVE, unpack(deadlines)) end

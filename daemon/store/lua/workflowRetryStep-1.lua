@@ -1,7 +1,8 @@
 --[[
   Runs a failed, cancelled or skipped step again (a new job, with fresh attempts) and reopens its
   workflow: the steps it held back run after it. Completed steps never run again: their results are
-  the checkpoint the retried step and its dependents start from.
+  the checkpoint the retried step and its dependents start from. A reopened workflow no longer
+  expires until it ends again.
 
   KEYS[1] the workflow hash (includes/workflowSteps)
   ARGV[1] workflowId (for errors)
@@ -25,6 +26,8 @@ local now = nowMs()
 redis.call('HSET', wf, i .. ':state', 'pending')
 if f[1] ~= 'paused' then redis.call('HSET', wf, 'status', 'running') end
 redis.call('HDEL', wf, 'endedAt')
+-- reopened: kept until it ends again (its retention starts over then)
+redis.call('PERSIST', wf)
 wfReconcile(wf, now)
 wfPublish(wf, 'workflow.resumed', now, wfSummaryJson(wf))
 local s = redis.call('HMGET', wf, 'stopOnFailure', 'failures')

@@ -19,6 +19,9 @@ describe('workflow display (Workflows view texts)', () => {
     assert.equal(describeStep(workflowStep('a', { state: 'completed', attempts: 1, startedAt: now - 9_000, endedAt: now - 4_000 }), now), 'completed · attempt 1/4 · 5.00 s · q');
     assert.equal(describeStep(workflowStep('a', { state: 'completed', attempts: 1, startedAt: now - 9, endedAt: now - 2 }), now), 'completed · attempt 1/4 · 7.0 ms · q');
     assert.equal(describeStep(workflowStep('a', { state: 'failed', attempts: 4, startedAt: now - 200_000, endedAt: now }), now), 'failed · attempt 4/4 · 3m · q');
+    // A capability step says what it names and who took it, not its cap: queue.
+    assert.equal(describeStep(workflowStep('a', { queue: 'cap:summarize@2', capability: { name: 'summarize', version: '2' } }), now), 'pending · summarize@2');
+    assert.equal(describeStep(workflowStep('a', { state: 'running', attempts: 1, startedAt: now, queue: 'cap:summarize', capability: { name: 'summarize' }, agent: 'writer-1' }), now), 'running · attempt 1/4 · for 0s · summarize → writer-1');
   });
 
   it('a step tooltip has its dependencies, error and result, and no fence a text can close', () => {

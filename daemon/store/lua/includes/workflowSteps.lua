@@ -6,17 +6,22 @@
 --
 -- One hash per workflow (keys.workflow): its own fields (workflowId, name, status, stopOnFailure,
 -- startedAt, endedAt, n steps, open = steps not ended, failures = non-optional steps failed, topo =
--- JSON array of step indexes in dependency order, qch / wch = the queues and workflows channels)
--- and, per step i (1-based), fields "<i>:<what>": name, queue, input (JSON text), deps and next
--- (JSON arrays of indexes), optional, timeoutMs, maxAttempts, state, waiting (dependencies not yet
--- done), run (job runs so far), jobId, result, error, startedAt, endedAt, attempts. "q:<queue>" holds
+-- JSON array of step indexes in dependency order, qch / wch = the queues and workflows channels,
+-- retentionMs = how long the hash outlives the end, caps = JSON array of the capabilities steps
+-- name, agents = JSON array of the agents that received capability steps) and, per step i
+-- (1-based), fields "<i>:<what>": name, queue, input (JSON text), deps and next (JSON arrays of
+-- indexes), optional, timeoutMs, maxAttempts, state, waiting (dependencies not yet done), run (job
+-- runs so far), jobId, result, error, startedAt, endedAt, attempts, cap (JSON {name, version?} of a
+-- step naming a capability; its queue is that capability's) and agent (who received its latest
+-- delivery). "q:<queue>" holds
 -- the JSON array of a queue's keys (QUEUE_KEYS order, then the job prefix), built in keys.ts; a
 -- step's job hash carries `wf` (this hash's key) and `wfStep` (i).
 --
--- These scripts reach keys they are not given (the workflow from a job, a dependent's queue): on a
--- Redis Cluster a workflow's keys and all its queues would have to share one slot (docs/workflows.md).
+-- These scripts reach keys they are not given (the workflow from a job, a dependent's queue), in
+-- other slots: correct on one Redis, not on a Cluster (docs/workflows.md "Redis layout").
 
-local WF_STEP_FIELDS = { 'name', 'queue', 'state', 'jobId', 'result', 'error', 'startedAt', 'endedAt', 'attempts', 'optional' }
+local WF_STEP_FIELDS = { 'name', 'queue', 'state', 'jobId', 'result', 'error', 'startedAt', 'endedAt', 'attempts', 'optional',
+  'cap', 'agent' }
 
 -- WorkflowStep JSON of step i; result holds JSON text and is spliced in.
 local function wfStepJson(wf, i)
@@ -31,16 +36,22 @@ local function wfStepJson(wf, i)
   if f[6] then json = json .. ',"error":' .. cjson.encode(f[6]) end
   if f[7] then json = json .. ',"startedAt":' .. f[7] end
   if f[8] then json = json .. ',"endedAt":' .. f[8] end
+  if f[11] then json = json .. ',"capability":' .. f[11] end
+  if f[12] then json = json .. ',"agent":' .. cjson.encode(f[12]) end
   return json .. '}'
 end
 
 -- WorkflowSummary JSON (what the workflow events and workflow.list carry), from the hash.
 local function wfSummaryJson(wf)
-  local f = redis.call('HMGET', wf, 'workflowId', 'name', 'status', 'startedAt', 'endedAt', 'n', 'open', 'stopOnFailure')
+  local f = redis.call('HMGET', wf, 'workflowId', 'name', 'status', 'startedAt', 'endedAt', 'n', 'open', 'stopOnFailure',
+    'caps', 'agents')
   local json = '{"workflowId":' .. cjson.encode(f[1]) .. ',"name":' .. cjson.encode(f[2]) .. ',"status":"' .. f[3] ..
     '","stopOnFailure":' .. (f[8] == '1' and 'true' or 'false') .. ',"startedAt":' .. f[4]
   if f[5] then json = json .. ',"endedAt":' .. f[5] end
-  return json .. ',"stepCount":' .. f[6] .. ',"openSteps":' .. f[7] .. '}'
+  json = json .. ',"stepCount":' .. f[6] .. ',"openSteps":' .. f[7]
+  if f[9] then json = json .. ',"capabilities":' .. f[9] end
+  if f[10] then json = json .. ',"agents":' .. f[10] end
+  return json .. '}'
 end
 
 -- What workflow.get adds to step i's JSON (not the events: an input may be large): its definition,
@@ -144,6 +155,9 @@ end
 -- cancelled; a running one's end is still recorded, but advances nothing.
 local function wfEnd(wf, status, now)
   redis.call('HSET', wf, 'status', status, 'endedAt', int(now))
+  -- an ended workflow is kept for its retention (workflowRetentionMs); retryStep keeps it again
+  local retention = tonumber(redis.call('HGET', wf, 'retentionMs'))
+  if retention then redis.call('PEXPIRE', wf, retention) end
   local n = tonumber(redis.call('HGET', wf, 'n'))
   for i = 1, n do
     local state = redis.call('HGET', wf, i .. ':state')
@@ -256,11 +270,22 @@ local function wfStepEnded(wf, i, jobId, ok, value, attempts, now)
   wfMaybeDone(wf, now)
 end
 
--- A step's job was delivered: the step runs (attempt `attempts`).
-local function wfStepStarted(wf, i, jobId, attempts, now)
-  local s = redis.call('HMGET', wf, i .. ':jobId', i .. ':state', i .. ':startedAt')
+-- A step's job was delivered to `consumer`: the step runs (attempt `attempts`). A capability
+-- step records the consumer as its agent (only agents advertising it receive from its queue).
+local function wfStepStarted(wf, i, jobId, attempts, now, consumer)
+  local s = redis.call('HMGET', wf, i .. ':jobId', i .. ':state', i .. ':startedAt', i .. ':cap')
   if s[1] ~= jobId or (s[2] ~= 'queued' and s[2] ~= 'running') then return end
   redis.call('HSET', wf, i .. ':state', 'running', i .. ':attempts', attempts)
   if not s[3] then redis.call('HSET', wf, i .. ':startedAt', int(now)) end
+  if s[4] then
+    redis.call('HSET', wf, i .. ':agent', consumer)
+    local agents = cjson.decode(redis.call('HGET', wf, 'agents') or '[]')
+    local known = false
+    for _, agent in ipairs(agents) do known = known or agent == consumer end
+    if not known then
+      agents[#agents + 1] = consumer
+      redis.call('HSET', wf, 'agents', cjson.encode(agents))
+    end
+  end
   if s[2] == 'queued' then wfStepEvent(wf, 'step.started', now, i) end
 end
