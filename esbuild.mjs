@@ -44,6 +44,7 @@ const builds = [
       // These import their CSS (the dashboard uPlot's too): esbuild writes it as dist/webview/<app>.css.
       dashboard: 'webview/dashboard/main.ts',
       'agent-detail': 'webview/agent-detail/main.ts',
+      'workflow-graph': 'webview/workflow-graph/main.ts',
     },
     outdir: 'dist/webview',
   },

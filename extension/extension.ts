@@ -25,6 +25,7 @@ import { APPROVAL_VIEW_TYPE, ApprovalPanels } from './webviews/approval-panel';
 import { COMPOSER_VIEW_TYPE, SignalComposerPanel } from './webviews/signal-composer-panel';
 import { registerCoordination, type CoordinationApi } from './coordination/register-coordination';
 import { registerMcp } from './mcp/register-mcp';
+import { registerWorkflows, type WorkflowsApi } from './workflows/register-workflows';
 
 /** Relative times (stale agents, approval ages) are redrawn this often from the local clock. */
 const CLOCK_REFRESH_MS = 5_000;
@@ -39,6 +40,7 @@ export interface SwitchboardApi {
   queues: QueuesApi;
   safety: SafetyApi;
   coordination: CoordinationApi;
+  workflows: WorkflowsApi;
 }
 
 export function activate(context: vscode.ExtensionContext): SwitchboardApi {
@@ -86,6 +88,7 @@ export function activate(context: vscode.ExtensionContext): SwitchboardApi {
   const queues = registerQueues(services);
   const safety = registerSafety(services);
   const coordination = registerCoordination(services);
+  const workflows = registerWorkflows(services);
 
   const statusBar = new StatusBar(store, () => connection);
   const notifier = new ConnectionNotifier();
@@ -186,7 +189,7 @@ export function activate(context: vscode.ExtensionContext): SwitchboardApi {
   void connection.start();
   const cpu = process.cpuUsage(cpuAtStart);
   log.info(`activated in ${Math.round(performance.now() - startedAt)} ms (${Math.round((cpu.user + cpu.system) / 1000)} ms of CPU)`);
-  return { store, connection, agentsView, approvalsView, statusBar, queues, safety, coordination };
+  return { store, connection, agentsView, approvalsView, statusBar, queues, safety, coordination, workflows };
 }
 
 export function deactivate(): void {

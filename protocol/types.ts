@@ -638,6 +638,11 @@ export interface WorkflowStep {
   capability?: CapabilityRef;
   /** *Extension*: of a capability step, the agent that received its latest delivery. */
   agent?: string;
+  /** *Extension*, in workflow.get and the workflow.* answers only (not the step events): the step's definition. */
+  dependsOn?: string[];
+  maxAttempts?: number;
+  /** As given at start; absent when none was (the payload then carries null). */
+  input?: unknown;
 }
 
 /** A workflow without its steps (workflow.list, the workflows topic). */

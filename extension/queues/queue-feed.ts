@@ -11,13 +11,12 @@
 import type { SwitchboardClient } from '../../client/client';
 import type { Logger } from '../../common/logger';
 import type { DaemonConnection, LinkState } from '../connection/daemon-connection';
+import { ReloadUntilQuiet } from '../model/reload-until-quiet';
 import type { QueueEvent, QueueModel } from './queue-model';
 
 export class QueueFeed {
   private client?: SwitchboardClient;
-  /** Dead-job loads on their way, and the queues that changed again meanwhile. */
-  private readonly loading = new Map<string, Promise<void>>();
-  private readonly again = new Set<string>();
+  private readonly deadLoads = new ReloadUntilQuiet((queue) => this.readDead(queue));
   private readonly onState = (state: LinkState) => {
     if (state === 'connected' && this.connection.client && this.connection.client !== this.client) void this.attach(this.connection.client);
   };
@@ -33,14 +32,7 @@ export class QueueFeed {
 
   /** Loads a watched queue's dead jobs now (its row was expanded); resolves when they are in the model. */
   loadDead(queue: string): Promise<void> {
-    const running = this.loading.get(queue);
-    if (running) {
-      this.again.add(queue);
-      return running;
-    }
-    const load = this.loadDeadUntilQuiet(queue).finally(() => this.loading.delete(queue));
-    this.loading.set(queue, load);
-    return load;
+    return this.deadLoads.run(queue);
   }
 
   dispose(): void {
@@ -79,18 +71,16 @@ export class QueueFeed {
     if (stale) void this.loadDead(stale);
   }
 
-  private async loadDeadUntilQuiet(queue: string): Promise<void> {
-    do {
-      this.again.delete(queue);
-      const client = this.client;
-      if (!client) return;
-      try {
-        const jobs = await client.queues.dead({ queue });
-        if (this.client === client) this.model.setDead(queue, jobs);
-      } catch (error) {
-        this.log.warn(`queues: cannot load the dead jobs of ${queue}: ${(error as Error).message}`);
-        return;
-      }
-    } while (this.again.has(queue));
+  private async readDead(queue: string): Promise<boolean> {
+    const client = this.client;
+    if (!client) return false;
+    try {
+      const jobs = await client.queues.dead({ queue });
+      if (this.client === client) this.model.setDead(queue, jobs);
+      return true;
+    } catch (error) {
+      this.log.warn(`queues: cannot load the dead jobs of ${queue}: ${(error as Error).message}`);
+      return false;
+    }
   }
 }

@@ -146,6 +146,27 @@ describe('workflows', () => {
     assert.equal((await client.queues.stats({ queue: q })).waiting.normal, 0);
   });
 
+  it('answers each step\'s definition (dependsOn by name, maxAttempts, input) with the workflow, not in its step events', async () => {
+    const q = fresh();
+    const wf = await client.workflows.start({
+      name: 'defs',
+      steps: [
+        { name: 'a', queue: q, input: { n: 1 }, maxAttempts: 2 },
+        { name: 'b', queue: q },
+        { name: 'c', queue: q, dependsOn: ['b', 'a'] },
+      ],
+    });
+    const defs = (w: Workflow) => w.steps.map((s) => [s.name, s.dependsOn, s.maxAttempts, s.input]);
+    const expected = [['a', [], 2, { n: 1 }], ['b', [], 4, undefined], ['c', ['b', 'a'], 4, undefined]];
+    assert.deepEqual(defs(wf), expected);
+    assert.deepEqual(defs((await client.workflows.get({ workflowId: wf.workflowId }))!), expected);
+    workers = serveSteps(client, [q]);
+    const started = await log.next((e) => e.topic === 'workflows' && e.type === 'step.started');
+    const pushed = (started.data as { step: object }).step;
+    assert.ok(!('dependsOn' in pushed) && !('input' in pushed), 'a step event carries the step\'s state only');
+    await ended(wf.workflowId, 'completed');
+  });
+
   it('answers an existing workflowId with that workflow (idempotent start)', async () => {
     const q = fresh();
     const workflowId = `${q}-id`;

@@ -8,13 +8,14 @@
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { FrameLocator, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { SwitchboardClient } from '../../client/client';
 import { ActionDispatcher } from '../../client/dispatch';
 import type { OutcomeEvent } from '../../protocol/types';
 import { packageVsix } from '../helpers/code-server';
 import { useE2eEnv } from '../helpers/e2e-env';
 import { hoverUntil } from '../helpers/hover';
+import { webviewContent } from '../helpers/webview-frame';
 import { record, type EventLog } from '../helpers/events';
 
 const SHOTS = resolve(__dirname, '../../test-results');
@@ -141,8 +142,3 @@ describe('outcome views in a real VS Code (code-server + Chromium)', function ()
     await shot('dashboard-restored');
   });
 });
-
-/** The content of the newest webview (VS Code nests it in two iframes); locators on it wait by themselves. */
-function webviewContent(page: Page): FrameLocator {
-  return page.frameLocator('iframe.webview').last().frameLocator('#active-frame');
-}

@@ -7,13 +7,14 @@
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { FrameLocator, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { SwitchboardClient } from '../../client/client';
 import { runFleet, type Fleet } from '../../examples/demo-fleet/fleet';
 import type { Approval } from '../../protocol/types';
 import { packageVsix } from '../helpers/code-server';
 import { extensionLogs } from '../helpers/extension-log';
 import { useE2eEnv } from '../helpers/e2e-env';
+import { webviewContent } from '../helpers/webview-frame';
 import { startupTimeline } from '../helpers/startup-timeline';
 import { record, type EventLog } from '../helpers/events';
 import { runCommand } from '../helpers/palette';
@@ -360,8 +361,3 @@ describe('extension in a real VS Code: the daemon goes away and comes back', fun
     await page.locator('.notification-toast', { hasText: 'reconnected' }).waitFor();
   });
 });
-
-/** The content of the newest webview (VS Code nests it in two iframes); locators on it wait by themselves. */
-function webviewContent(page: Page): FrameLocator {
-  return page.frameLocator('iframe.webview').last().frameLocator('#active-frame');
-}

@@ -1,5 +1,5 @@
 /** Wire objects for the view-model tests. */
-import type { AgentStatus, Approval, Job, OutcomeAgentStats, OutcomeAlert, PushedEvent, QueueSummary } from '../../../protocol/types';
+import type { AgentStatus, Approval, Job, OutcomeAgentStats, OutcomeAlert, PushedEvent, QueueSummary, Workflow, WorkflowStep, WorkflowSummary } from '../../../protocol/types';
 
 export function agent(agentId: string, over: Partial<AgentStatus> = {}): AgentStatus {
   const now = Date.now();
@@ -47,4 +47,16 @@ export function outcomeStats(agentName: string, over: Partial<OutcomeAgentStats>
 
 export function outcomeAlert(agentName: string, over: Partial<OutcomeAlert> = {}): OutcomeAlert {
   return { agentName, errorRate: 0.25, count: 20, errors: 5, threshold: 0.1, windowSeconds: 300, at: Date.now(), ...over };
+}
+
+export function workflowSummary(workflowId: string, over: Partial<WorkflowSummary> = {}): WorkflowSummary {
+  return { workflowId, name: `run ${workflowId}`, status: 'running', stopOnFailure: true, startedAt: Date.now(), stepCount: 2, openSteps: 2, ...over };
+}
+
+export function workflowStep(name: string, over: Partial<WorkflowStep> = {}): WorkflowStep {
+  return { name, queue: 'q', state: 'pending', attempts: 0, dependsOn: [], maxAttempts: 4, ...over };
+}
+
+export function workflow(workflowId: string, steps: WorkflowStep[], over: Partial<WorkflowSummary> = {}): Workflow {
+  return { ...workflowSummary(workflowId, { stepCount: steps.length, openSteps: steps.length, ...over }), steps };
 }

@@ -1,23 +1,12 @@
 import assert from 'node:assert/strict';
 import type { SwitchboardClient } from '../../../client/client';
 import { silentLogger } from '../../../common/logger';
-import { DaemonConnection } from '../../../extension/connection/daemon-connection';
-import { FleetStore } from '../../../extension/model/fleet-store';
+import type { DaemonConnection } from '../../../extension/connection/daemon-connection';
+import type { FleetStore } from '../../../extension/model/fleet-store';
 import { QueueFeed } from '../../../extension/queues/queue-feed';
 import { QueueModel } from '../../../extension/queues/queue-model';
 import { useDaemon, type TestDaemon } from '../../helpers/daemon';
-
-/** Resolves when the model holds what `check` wants (checked on each flush). */
-function modelSatisfies(model: QueueModel, check: () => boolean): Promise<void> {
-  if (check()) return Promise.resolve();
-  return new Promise((resolve) => {
-    const subscription = model.onDidChange(() => {
-      if (!check()) return;
-      subscription.dispose();
-      resolve();
-    });
-  });
-}
+import { feedConnection, modelSatisfies } from '../../helpers/feed-suite';
 
 /** Enqueues a job and kills it at once (received before any waiting low-priority job, then nacked without retry). */
 async function killJob(client: SwitchboardClient, queue: string, error: string): Promise<string> {
@@ -38,9 +27,8 @@ describe('QueueFeed: the Queues view model against a real daemon', function () {
   let feed: QueueFeed;
 
   beforeEach(async () => {
-    store = new FleetStore(20);
     model = new QueueModel(20);
-    connection = new DaemonConnection({ store, log: silentLogger, settings: () => ({ stateDir: d.stateDir, autoStart: false }), launch: () => Promise.reject(new Error('unused')), clientName: 'test' });
+    ({ connection, store } = feedConnection(d));
     feed = new QueueFeed(connection, model, silentLogger);
   });
   afterEach(() => {

@@ -54,11 +54,22 @@ local function wfSummaryJson(wf)
   return json .. '}'
 end
 
--- Workflow JSON: the summary's fields and every step, in the order they were given.
+-- What workflow.get adds to step i's JSON (not the events: an input may be large): its definition,
+-- dependsOn by name (the editor's graph draws its edges), maxAttempts and input (JSON text, spliced).
+local function wfStepDefinitionJson(wf, i, step)
+  local f = redis.call('HMGET', wf, i .. ':deps', i .. ':maxAttempts', i .. ':input')
+  local names = {}
+  for k, d in ipairs(cjson.decode(f[1])) do names[k] = cjson.encode(redis.call('HGET', wf, d .. ':name')) end
+  local json = step:sub(1, -2) .. ',"dependsOn":[' .. table.concat(names, ',') .. '],"maxAttempts":' .. f[2]
+  if f[3] then json = json .. ',"input":' .. f[3] end
+  return json .. '}'
+end
+
+-- Workflow JSON: the summary's fields and every step with its definition, in the order they were given.
 local function wfJson(wf)
   local n = tonumber(redis.call('HGET', wf, 'n'))
   local steps = {}
-  for i = 1, n do steps[i] = wfStepJson(wf, i) end
+  for i = 1, n do steps[i] = wfStepDefinitionJson(wf, i, wfStepJson(wf, i)) end
   local summary = wfSummaryJson(wf)
   return summary:sub(1, -2) .. ',"steps":[' .. table.concat(steps, ',') .. ']}'
 end

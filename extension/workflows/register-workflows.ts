@@ -1,0 +1,45 @@
+/** The workflows feature: its model, its link to the daemon, the Workflows view, its commands and the graph webviews. */
+import * as vscode from 'vscode';
+import type { ExtensionServices } from '../context';
+import { registerWorkflowCommands } from './workflow-commands';
+import { WorkflowFeed } from './workflow-feed';
+import { WORKFLOW_GRAPH_VIEW_TYPE, WorkflowGraphPanels } from './workflow-graph-panel';
+import { WorkflowModel } from './workflow-model';
+import { WorkflowsView } from './workflows-view';
+
+/** Ages and running times in the rows move on the local clock this often (a redraw only of rows whose text changed). */
+const CLOCK_REFRESH_MS = 5_000;
+
+/** What the feature hands back: the model and view, for the in-host tests. */
+export interface WorkflowsApi {
+  model: WorkflowModel;
+  view: WorkflowsView;
+}
+
+/** Registers everything on the extension's subscriptions. */
+export function registerWorkflows(services: ExtensionServices): WorkflowsApi {
+  const model = new WorkflowModel();
+  const feed = new WorkflowFeed(services.connection, model, services.log);
+  const view = new WorkflowsView(model, feed);
+  const graphs = new WorkflowGraphPanels(services, model, feed);
+  const tree = vscode.window.createTreeView('switchboard.workflows', { treeDataProvider: view, showCollapseAll: true });
+  const onState = () => view.setConnected(services.connection.state === 'connected');
+  services.connection.on('state', onState);
+  onState();
+  const clock = setInterval(() => tree.visible && view.refreshTimes(), CLOCK_REFRESH_MS);
+  services.extension.subscriptions.push(
+    view,
+    tree,
+    graphs,
+    tree.onDidCollapseElement((event) => view.collapsed(event.element)),
+    ...registerWorkflowCommands(services, model, (workflowId) => graphs.show(workflowId)),
+    vscode.window.registerWebviewPanelSerializer(WORKFLOW_GRAPH_VIEW_TYPE, {
+      deserializeWebviewPanel: async (panel, state) => graphs.restore(panel, (state as { workflowId?: string } | undefined)?.workflowId),
+    }),
+    { dispose: () => clearInterval(clock) },
+    { dispose: () => services.connection.off('state', onState) },
+    { dispose: () => feed.dispose() },
+    { dispose: () => model.dispose() },
+  );
+  return { model, view };
+}
