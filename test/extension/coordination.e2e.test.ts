@@ -9,17 +9,18 @@
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { Locator, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { SwitchboardClient } from '../../client/client';
 import type { BarrierResult } from '../../protocol/types';
 import { packageVsix } from '../helpers/code-server';
 import { useE2eEnv } from '../helpers/e2e-env';
 import { extensionLogs } from '../helpers/extension-log';
+import { hoverUntil } from '../helpers/hover';
+import { startMcpSession, type McpSession } from '../helpers/mcp-session';
 import { runCommand } from '../helpers/palette';
 
 const SHOTS = resolve(__dirname, '../../test-results');
 const THEME = process.env.SWITCHBOARD_E2E_THEME ? `-${process.env.SWITCHBOARD_E2E_THEME.toLowerCase().replace(/\W+/g, '-')}` : '';
-const MCP_AGENT = 'claude-code-7f3a';
 
 describe('the Coordination view and MCP in a real VS Code (code-server + Chromium)', function () {
   this.timeout(180_000);
@@ -27,6 +28,8 @@ describe('the Coordination view and MCP in a real VS Code (code-server + Chromiu
   let client: SwitchboardClient;
   let page: Page;
   let barrierWait: Promise<BarrierResult | undefined>;
+  let mcp: McpSession;
+  let mcpAgent: string;
 
   before(async () => {
     mkdirSync(SHOTS, { recursive: true });
@@ -37,8 +40,10 @@ describe('the Coordination view and MCP in a real VS Code (code-server + Chromiu
     await client.semaphores.acquire({ name: 'e2e-gpu', owner: 'trainer-2', limit: 2, ttlMs: 120_000 });
     // One party of three waits (its own connection: a parked call holds it); the test brings the other two.
     barrierWait = (await env.client()).barriers.wait({ name: 'e2e-phase', parties: 3, timeoutMs: 170_000 }).catch(() => undefined);
-    await client.agents.start({ agentId: MCP_AGENT, ttlSeconds: 300, metadata: { via: 'mcp', mcpClient: { name: 'claude-code', version: '1.0.0' } } });
-    await client.agents.beat({ agentId: MCP_AGENT, progress: 0.4, currentTask: 'refactoring the parser' });
+    // An agent that joins as Claude Code would: the official MCP client running `switchboard mcp`.
+    mcp = await startMcpSession(env.stateDir, { clientName: 'claude-code', clientVersion: '1.0.0' });
+    const status = await mcp.client.callTool({ name: 'report_status', arguments: { progress: 0.4, currentTask: 'refactoring the parser' } });
+    mcpAgent = (status.structuredContent as { agentId: string }).agentId;
     page = await env.openWorkbench({ vsix: packageVsix(), settings: { 'workbench.colorTheme': 'Default Light Modern' } });
     await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
     await page.locator('.activitybar').waitFor({ timeout: 60_000 });
@@ -48,6 +53,8 @@ describe('the Coordination view and MCP in a real VS Code (code-server + Chromiu
     await page.locator('.pane-header[aria-expanded="true"]', { hasText: 'Coordination' }).waitFor();
   });
 
+  after(() => mcp?.close());
+
   const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}${THEME}.png`) });
   afterEach(async function () {
     if (this.currentTest?.state === 'failed') await shot(`coordination-failed-${this.currentTest.title.slice(0, 40).replace(/\W+/g, '-')}`);
@@ -55,19 +62,6 @@ describe('the Coordination view and MCP in a real VS Code (code-server + Chromiu
     if (this.currentTest?.state === 'failed') console.log(extensionLogs(env.workbench!.userDataDir));
   });
   const row = (name: RegExp) => page.getByRole('treeitem', { name });
-  const tooltip = (text: string) => page.locator('.monaco-hover, .workbench-hover', { hasText: text }).first();
-  /** Hovers a row until its tooltip shows: on a busy machine the sidebar may still be laying out, and another row's tooltip comes first. */
-  const hoverFor = async (target: Locator, text: string) => {
-    for (let attempt = 1; ; attempt++) {
-      await page.mouse.move(800, 700);
-      await target.hover();
-      try {
-        return await tooltip(text).waitFor({ timeout: 5_000 });
-      } catch (error) {
-        if (attempt === 3) throw error;
-      }
-    }
-  };
 
   it('shows the lock with its holder, token and time left, the semaphore with its holders, and the barrier with its arrivals', async () => {
     const lock = row(/^lock e2e-deploy, held by e2e-deployer · (2m|1m) left · token 1$/);
@@ -77,8 +71,8 @@ describe('the Coordination view and MCP in a real VS Code (code-server + Chromiu
     await row(/^permit of e2e-gpu held by trainer-2, (2m|1m) left$/).waitFor();
     await row(/^barrier e2e-phase, 1\/3 arrived$/).waitFor();
     await shot('coordination-view');
-    await hoverFor(lock, 'Held by e2e-deployer with fencing token 1');
-    await tooltip('fencing token').getByText('Lease ends at').waitFor();
+    const tip = await hoverUntil(page, lock, 'Held by e2e-deployer with fencing token 1');
+    await tip.getByText('Lease ends at').waitFor();
     await shot('coordination-lock-tooltip');
   });
 
@@ -108,10 +102,11 @@ describe('the Coordination view and MCP in a real VS Code (code-server + Chromiu
 
   it('badges the agent that joined through MCP in the Agents view, and says so in its tooltip', async () => {
     // Stale on a slow run (it beat once): the badge is there whatever the state.
-    const agent = row(new RegExp(`^${MCP_AGENT}, (running|stale), MCP · claude-code · 40% · refactoring the parser$`));
+    assert.match(mcpAgent, /^claude-code-[0-9a-f]{6}$/);
+    const agent = row(new RegExp(`^${mcpAgent}, running, MCP · claude-code · 40% · refactoring the parser$`));
     await agent.waitFor({ timeout: 30_000 });
-    await hoverFor(agent, 'Joined through MCP');
-    await tooltip('Joined through MCP').getByText('from claude-code 1.0.0').waitFor();
+    const tip = await hoverUntil(page, agent, 'Joined through MCP');
+    await tip.getByText('from claude-code 1.0.0').waitFor();
     await shot('agents-mcp-badge');
   });
 
