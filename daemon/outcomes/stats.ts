@@ -19,8 +19,9 @@ export async function readStats({ redis, keys }: Deps, windowSeconds: number, ag
     { agentPrefix: keys.outcomeAgentPrefix, windowPrefix: keys.outcomeWindowPrefix, bucketPrefix: keys.outcomeBucketPrefix, buckets, agentName: agentName ?? '' },
   )) as [Buffer, ...[Buffer, Buffer, Buffer, (Buffer | null)[], (Buffer | null)[]][]];
   const fleet = new BucketSums();
+  const sums = new BucketSums();
   const agents = perAgent.map(([name, alert, lastAt, plus, minus]): OutcomeAgentStats => {
-    const sums = new BucketSums();
+    sums.reset();
     for (const bucket of plus) if (bucket) sums.merge(bucket, 1);
     for (const bucket of minus) if (bucket) sums.merge(bucket, -1);
     fleet.add(sums);
@@ -33,13 +34,14 @@ export async function readStats({ redis, keys }: Deps, windowSeconds: number, ag
 export function statsOf(sums: BucketSums): OutcomeStats {
   const { count } = sums;
   const rate = (n: number) => (count === 0 ? 0 : n / count);
+  const [p50Ms = null, p95Ms = null, p99Ms = null] = sums.percentiles([50, 95, 99]);
   return {
     count,
     successRate: rate(sums.byStatus[SUCCESS_SLOT]!),
     errorRate: rate(sums.errors),
-    p50Ms: sums.percentile(50),
-    p95Ms: sums.percentile(95),
-    p99Ms: sums.percentile(99),
+    p50Ms,
+    p95Ms,
+    p99Ms,
     avgMs: count === 0 ? null : sums.durationUs / count / 1000,
     tokensUsed: sums.tokens,
     // Divided, not multiplied by 1e-9: the nearest float to the exact decimal sum.

@@ -52,6 +52,16 @@ export class BucketSums {
   costUnits = 0;
   durationUs = 0;
   readonly bins = new Float64Array(BIN_COUNT);
+  /** Bins past this one are all zero: loops over the histogram stop here (most agents use a third of it). */
+  private binsUsed = 0;
+
+  /** Back to no outcomes, so that one instance serves agent after agent without allocating. */
+  reset(): void {
+    this.byStatus.fill(0);
+    this.count = this.errors = this.tokens = this.costUnits = this.durationUs = 0;
+    this.bins.fill(0, 0, this.binsUsed);
+    this.binsUsed = 0;
+  }
 
   /** Adds (sign 1) or subtracts (sign -1) one bucket-layout string. */
   merge(bucket: Buffer, sign: 1 | -1): void {
@@ -61,7 +71,9 @@ export class BucketSums {
     this.tokens += sign * i64(bucket, TOKENS_SLOT);
     this.costUnits += sign * i64(bucket, COST_SLOT);
     this.durationUs += sign * i64(bucket, DURATION_SLOT);
-    for (let offset = HEADER_BYTES, bin = 0; offset + 4 <= bucket.length; offset += 4, bin++) this.bins[bin]! += sign * bucket.readUInt32BE(offset);
+    let bin = 0;
+    for (let offset = HEADER_BYTES; offset + 4 <= bucket.length; offset += 4, bin++) this.bins[bin]! += sign * bucket.readUInt32BE(offset);
+    this.binsUsed = Math.max(this.binsUsed, bin);
   }
 
   add(other: BucketSums): void {
@@ -71,19 +83,26 @@ export class BucketSums {
     this.tokens += other.tokens;
     this.costUnits += other.costUnits;
     this.durationUs += other.durationUs;
-    for (let bin = 0; bin < BIN_COUNT; bin++) this.bins[bin]! += other.bins[bin]!;
+    for (let bin = 0; bin < other.binsUsed; bin++) this.bins[bin]! += other.bins[bin]!;
+    this.binsUsed = Math.max(this.binsUsed, other.binsUsed);
   }
 
   /** The duration at a nearest-rank percentile (0 < p ≤ 100), as its bin's middle; null without outcomes. */
   percentile(p: number): number | null {
-    if (this.count === 0) return null;
-    const rank = Math.max(1, Math.ceil((p / 100) * this.count));
+    return this.percentiles([p])[0]!;
+  }
+
+  /** Several percentiles, ascending, in one walk over the histogram. */
+  percentiles(ascending: readonly number[]): (number | null)[] {
+    if (this.count === 0) return ascending.map(() => null);
+    const out: number[] = [];
     let seen = 0;
-    for (let bin = 0; bin < BIN_COUNT; bin++) {
+    for (let bin = 0; bin < this.binsUsed && out.length < ascending.length; bin++) {
       seen += this.bins[bin]!;
-      if (seen >= rank) return binValue(bin);
+      while (out.length < ascending.length && seen >= Math.max(1, Math.ceil((ascending[out.length]! / 100) * this.count))) out.push(binValue(bin));
     }
-    return binValue(BIN_COUNT - 1);
+    while (out.length < ascending.length) out.push(binValue(BIN_COUNT - 1));
+    return out;
   }
 }
 
