@@ -1,10 +1,13 @@
 /**
  * A small fleet that shows everything Switchboard watches: agents that beat with progress and
  * tasks, signal each other, one that fails, one that goes silent and expires, one that asks a
- * human for approval and waits. `pace` scales every delay (1 = human speed; tests use less).
+ * human for approval and waits, and a release workflow run by builders that share CI runners and
+ * a registry lock (release-train.ts). `pace` scales every delay (1 = human speed; tests use less).
  */
 import { Heartbeat } from '../../client/heartbeat';
 import type { SwitchboardClient } from '../../client/client';
+import type { Worker } from '../../client/worker';
+import { builder, releaseBot, type TrainParts } from './release-train';
 
 export interface Fleet {
   readonly agentIds: readonly string[];
@@ -124,7 +127,14 @@ export function runFleet(client: SwitchboardClient, pace = 1): Fleet {
     await done(hb, 'completed');
   };
 
-  const agents = [planner, () => coder('coder-1'), () => coder('coder-2'), reviewer, flakyTester, silentCrawler, coordinator];
+  const train: TrainParts = { client, agent, done, sleep, running };
+  const workers: Promise<Worker>[] = [];
+  const builders = async () => {
+    for (const id of ['builder-1', 'builder-2']) workers.push(builder(train, id));
+    await Promise.all(workers);
+  };
+
+  const agents = [planner, () => coder('coder-1'), () => coder('coder-2'), reviewer, flakyTester, silentCrawler, coordinator, () => releaseBot(train), builders];
   for (const run of agents) {
     run().catch((error: unknown) => {
       // Once stopped, blocked calls end with the closed connection: that is not news.
@@ -133,10 +143,11 @@ export function runFleet(client: SwitchboardClient, pace = 1): Fleet {
   }
 
   return {
-    agentIds: ['planner', 'coder-1', 'coder-2', 'reviewer', 'flaky-tester', 'docs-crawler', 'coordinator'],
-    /** Ends every loop and stops the agents that are still up; blocked waits end when the client closes. */
+    agentIds: ['planner', 'coder-1', 'coder-2', 'reviewer', 'flaky-tester', 'docs-crawler', 'coordinator', 'release-bot', 'builder-1', 'builder-2'],
+    /** Ends every loop, lets the builders finish their steps, and stops the agents that are still up; blocked waits end when the client closes. */
     async stop() {
       stopped.abort();
+      await Promise.all(workers.map(async (worker) => (await worker.catch(() => undefined))?.stop()));
       await Promise.all([...heartbeats].map((hb) => done(hb, 'cancelled')));
     },
   };
