@@ -52,12 +52,17 @@ export function workflowHandlers({ redis, keys, limits }: Deps): WorkflowHandler
       const workflow = keys.workflow(workflowId);
       const fields = definitionFields(p, workflowId, keys, limits.maxValueBytes);
       // An existing workflow is answered as it stands (idempotent start), whoever is alive now.
-      if ((await redisCall(redis, () => redis.exists(workflow))) === 0) await checkAdvertised(p.steps);
+      const isNew = (await redisCall(redis, () => redis.exists(workflow))) === 0;
+      if (isNew) await checkAdvertised(p.steps);
       // The queue names set and the workflow index live in other slots: written before the script,
       // so queue.list and the sweeper know the queues before their first step is enqueued, and a
       // workflow is never left out of workflow.list (an id whose hash never came is dropped by it).
       await redisCall(redis, () => redis.sadd(keys.queueNames, ...new Set(p.steps.map(stepQueue))));
-      await redisCall(redis, () => redis.zadd(keys.workflowIds, 'NX', Date.now(), workflowId));
+      // A new run is indexed at its own start, also where an ended run of the same id left its entry
+      // (its hash expired, its id not pruned yet): the old score would sort it among old runs, and
+      // let the prune take it as an id whose start never came.
+      if (isNew) await redisCall(redis, () => redis.zadd(keys.workflowIds, Date.now(), workflowId));
+      else await redisCall(redis, () => redis.zadd(keys.workflowIds, 'NX', Date.now(), workflowId));
       const reply = await scripts.workflowStart.run(
         redis,
         { workflow },

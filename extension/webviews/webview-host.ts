@@ -122,11 +122,16 @@ export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, a
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <link rel="stylesheet" href="${codicons}" id="vscode-codicon-stylesheet">
 <link rel="stylesheet" href="${style}">
-<title>${title}</title>
+<title>${escapeHtml(title)}</title>
 </head>
 <body>
 <main id="app" aria-live="polite"></main>
 <script type="module" nonce="${nonce}" src="${script}"></script>
 </body>
 </html>`;
+}
+
+/** Titles carry names agents chose (a workflow's name is free text): never markup in the page. */
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }

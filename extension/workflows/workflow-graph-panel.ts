@@ -6,7 +6,7 @@
  */
 import * as vscode from 'vscode';
 import type { OutcomeEvent } from '../../protocol/types';
-import type { WorkflowGraphProtocol } from '../../webview/workflow-graph/protocol';
+import { GRAPH_ACTIONS, type WorkflowGraphProtocol } from '../../webview/workflow-graph/protocol';
 import type { ExtensionServices } from '../context';
 import { WebviewHost, webviewHtml, webviewOptions } from '../webviews/webview-host';
 import type { WorkflowFeed } from './workflow-feed';
@@ -66,6 +66,8 @@ export class WorkflowGraphPanels implements vscode.Disposable {
         stepOutcomes: ({ step }) => this.stepOutcomes(workflowId, step),
         // The view's own commands, with the row the button stands for: one confirmation, one way of telling the result.
         act: async ({ action, step }) => {
+          // The page names a command of ours: only those four, whatever a page sends.
+          if (!GRAPH_ACTIONS.includes(action)) throw new Error(`unknown action "${String(action)}"`);
           const node: WorkflowNode = step === undefined ? { kind: 'run', workflowId } : { kind: 'step', workflowId, step };
           await vscode.commands.executeCommand(`switchboard.workflow.${action}`, node);
           return null;

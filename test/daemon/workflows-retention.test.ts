@@ -79,6 +79,17 @@ describe('workflows: retention', function () {
     assert.deepEqual(await redis.zrange(keys.workflowIds, 0, -1), ['old-2', 'old-1']);
   });
 
+  it('indexes a new run at its own start when it reuses the id of an expired one whose index entry is still there', async () => {
+    await client.workflows.start({ name: 'old', workflowId: 'reused', steps: [{ name: 'a', queue: 'q-reused' }] });
+    await runStep('q-reused');
+    await until('the ended run is gone', async () => (await client.workflows.get({ workflowId: 'reused' })) === null);
+    await backdate('reused', 3_600_000); // its entry left behind, an hour old, before any prune
+    const before = Date.now();
+    await client.workflows.start({ name: 'new', workflowId: 'reused', steps: [{ name: 'a', queue: 'q-reused' }] });
+    assert.ok(Number(await redis.zscore(keys.workflowIds, 'reused')) >= before, 'indexed at the new start');
+    assert.equal((await client.workflows.list({ count: 1 }))[0]?.name, 'new');
+  });
+
   it('keeps an indexed id whose workflow has not been written yet (a start under way)', async () => {
     await redis.zadd(keys.workflowIds, Date.now(), 'starting');
     assert.deepEqual(await client.workflows.list({}), []);

@@ -6,7 +6,8 @@
  */
 import type { OutcomeEvent, Workflow } from '../../protocol/types';
 
-export type GraphAction = 'pause' | 'resume' | 'cancel' | 'retryStep';
+export const GRAPH_ACTIONS = ['pause', 'resume', 'cancel', 'retryStep'] as const;
+export type GraphAction = (typeof GRAPH_ACTIONS)[number];
 
 export interface WorkflowGraphProtocol {
   requests: {
