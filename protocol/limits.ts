@@ -108,6 +108,8 @@ export const DEFAULTS = {
   queueDeadCount: 100,
   /** outcome.recent answers this many without `count`. */
   outcomeRecentCount: 10,
+  /** workflow.list answers this many (the newest) without `count`. */
+  workflowListCount: 100,
   /** dispatch.route's weights without `weights`. */
   routeWeights: { queueDepth: 0.3, heartbeat: 0.4, successRate: 0.3 },
 } as const;

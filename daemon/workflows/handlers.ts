@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { capabilityText } from '../../protocol/capability';
 import { ErrorCode, RpcError } from '../../protocol/errors';
+import { DEFAULTS } from '../../protocol/limits';
 import type { ParamsOf } from '../../protocol/schemas';
 import type { Handlers } from '../domain/context';
 import type { Deps } from '../domain/deps';
@@ -17,7 +18,6 @@ type WorkflowHandlers = Pick<
 >;
 
 /** workflow.list answers this many without `count`. */
-const LIST_COUNT = 100;
 /**
  * An indexed id without its workflow hash is dropped once it is older than this: younger, it may be
  * a start between its index write and its script (another daemon's clock, too, may be this far off).
@@ -75,7 +75,7 @@ export function workflowHandlers({ redis, keys, limits }: Deps): WorkflowHandler
     'workflow.get': async (p) => rawOrNull(await scripts.workflowGet.run(redis, one(p.workflowId), { summary: '0' })),
 
     'workflow.list': async (p) => {
-      const count = p.count ?? LIST_COUNT;
+      const count = p.count ?? DEFAULTS.workflowListCount;
       const summaries: string[] = [];
       // Ids whose workflow is gone (its retention ran out) are dropped from the index as they are
       // met and the next ones read instead, so the answer holds `count` workflows while there are.

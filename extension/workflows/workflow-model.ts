@@ -8,8 +8,17 @@
  * A step event says a step's new state, but not what it did to the rest of the run (its dependents
  * queued, the run's progress): every push names its run as stale, and the feed reads it again.
  */
+import { DEFAULTS } from '../../protocol/limits';
 import type { PushedEvent, Workflow, WorkflowSummary } from '../../protocol/types';
 import { ChangeBatcher } from '../model/change-batcher';
+
+/**
+ * Runs kept: as many as the snapshot holds. Pushes add runs for as long as the editor is open (a
+ * run every 30 s is 2 880 a day); past this the oldest ended runs nobody looks at are let go, as a
+ * snapshot would not have listed them either. A run the daemon's retention deleted sends no push:
+ * it goes with the next snapshot (a reconnect) or as newer runs push it past this.
+ */
+const KEPT_RUNS = DEFAULTS.workflowListCount;
 
 export type WorkflowEvent = Extract<PushedEvent, { topic: 'workflows' }>;
 
@@ -64,6 +73,8 @@ export class WorkflowModel {
       const summary = this.summaries.get(workflowId);
       if (at > mark && summary) newer.set(workflowId, summary);
     }
+    // Pushes older than this answer say nothing it does not: only the newer ones are remembered.
+    for (const [workflowId, at] of this.pushedAt) if (at <= mark) this.pushedAt.delete(workflowId);
     this.summaries.clear();
     for (const summary of list) this.summaries.set(summary.workflowId, newer.get(summary.workflowId) ?? summary);
     for (const [workflowId, summary] of newer) this.summaries.set(workflowId, summary);
@@ -78,7 +89,9 @@ export class WorkflowModel {
     this.pushedAt.set(event.data.workflowId, ++this.pushes);
     if (event.type.startsWith('workflow.')) {
       const summary = event.data as WorkflowSummary;
+      const added = !this.summaries.has(summary.workflowId);
       this.summaries.set(summary.workflowId, summary);
+      if (added) this.letGoOfOldRuns();
       const detail = this.details.get(summary.workflowId);
       if (detail) this.details.set(summary.workflowId, { ...detail, ...summary });
     } else if ('step' in event.data) {
@@ -94,8 +107,7 @@ export class WorkflowModel {
   /** A `workflow.get` answer; a run no longer there (null) is forgotten. */
   setWorkflow(workflowId: string, workflow: Workflow | null): void {
     if (!workflow) {
-      this.summaries.delete(workflowId);
-      this.details.delete(workflowId);
+      this.forget(workflowId);
     } else {
       const { steps: _steps, ...summary } = workflow;
       this.summaries.set(workflowId, summary);
@@ -119,6 +131,22 @@ export class WorkflowModel {
 
   dispose(): void {
     this.changes.dispose();
+  }
+
+  /** Past KEPT_RUNS, the oldest ended runs that no row or graph is open on. */
+  private letGoOfOldRuns(): void {
+    if (this.summaries.size <= KEPT_RUNS) return;
+    const ended = this.workflows().filter((run) => run.endedAt !== undefined && !this.watched.has(run.workflowId));
+    for (const run of ended.slice(-(this.summaries.size - KEPT_RUNS))) {
+      this.forget(run.workflowId);
+      this.touch(run.workflowId);
+    }
+  }
+
+  private forget(workflowId: string): void {
+    this.summaries.delete(workflowId);
+    this.details.delete(workflowId);
+    this.pushedAt.delete(workflowId);
   }
 
   private touch(workflowId: string): void {

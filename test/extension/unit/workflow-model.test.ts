@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { DEFAULTS } from '../../../protocol/limits';
 import { WorkflowModel, type WorkflowChange, type WorkflowEvent } from '../../../extension/workflows/workflow-model';
 import { pushed, workflow, workflowStep, workflowSummary } from './fixtures';
 
@@ -27,6 +28,18 @@ describe('WorkflowModel (Workflows view model)', () => {
     assert.deepEqual([...(changes[1]!.workflows as Set<string>)].sort(), ['newer', 'old']);
     assert.equal(model.summaries.get('old')!.status, 'running', 'the newest push wins');
     assert.deepEqual(model.workflows().map((s) => s.workflowId), ['newer', 'new', 'old']);
+  });
+
+  it('keeps as many runs as a snapshot holds: pushes past that let go of the oldest ended runs nobody looks at', () => {
+    const kept = DEFAULTS.workflowListCount;
+    model.watch('run-0');
+    for (let i = 0; i < kept + 5; i++) model.applyEvent(push('workflow.completed', workflowSummary(`run-${i}`, { startedAt: i, status: 'completed', endedAt: i + 1 })));
+    model.applyEvent(push('workflow.started', workflowSummary('running', { startedAt: -1 })));
+    assert.equal(model.summaries.size, kept);
+    const ids = new Set(model.workflows().map((s) => s.workflowId));
+    assert.ok(ids.has('run-0') && ids.has('running'), 'the watched and the running runs stay, however old');
+    for (let i = 1; i <= 6; i++) assert.ok(!ids.has(`run-${i}`), `run-${i} let go`);
+    assert.ok(ids.has(`run-${kept + 4}`) && ids.has('run-7'));
   });
 
   it('keeps a run pushed while the snapshot was on its way, and answers the loaded runs to read again', () => {
