@@ -11,7 +11,7 @@ from collections.abc import Awaitable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, overload
 
-from ._methods import TIER_ACT_ABOVE_CONFIDENCE
+from ._methods import TIER_ACT_ABOVE_CONFIDENCE, Tier
 
 if TYPE_CHECKING:
     from .aio import AsyncClient
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 @dataclass(frozen=True)
 class TierChoice:
     #: The tier to run on: the recommended one if followed, else the current one.
-    tier: str
+    tier: Tier
     #: Whether the recommendation was followed (it moves, and its confidence is above TIER_ACT_ABOVE_CONFIDENCE).
     followed: bool
     #: Why this tier, in words: the daemon's reason, and why it was or was not acted on.
@@ -31,10 +31,10 @@ class TierChoice:
 
 
 @overload
-def choose_tier(client: Client, *, workflow: str, stage: str, current_tier: str) -> TierChoice: ...
+def choose_tier(client: Client, *, workflow: str, stage: str, current_tier: Tier) -> TierChoice: ...
 @overload
-def choose_tier(client: AsyncClient, *, workflow: str, stage: str, current_tier: str) -> Awaitable[TierChoice]: ...
-def choose_tier(client: Client | AsyncClient, *, workflow: str, stage: str, current_tier: str) -> TierChoice | Awaitable[TierChoice]:
+def choose_tier(client: AsyncClient, *, workflow: str, stage: str, current_tier: Tier) -> Awaitable[TierChoice]: ...
+def choose_tier(client: Client | AsyncClient, *, workflow: str, stage: str, current_tier: Tier) -> TierChoice | Awaitable[TierChoice]:
     """The tier a stage should run on now: a TierChoice (awaited on an AsyncClient)."""
     recommendation = client.feedback.recommend(workflow=workflow, stage=stage, current_tier=current_tier)
     if inspect.isawaitable(recommendation):
@@ -42,7 +42,7 @@ def choose_tier(client: Client | AsyncClient, *, workflow: str, stage: str, curr
     return tier_choice(recommendation, current_tier)
 
 
-def tier_choice(recommendation: dict[str, Any], current_tier: str) -> TierChoice:
+def tier_choice(recommendation: dict[str, Any], current_tier: Tier) -> TierChoice:
     """What choose_tier decides from a recommendation already at hand."""
     recommended, change, confidence, why = (recommendation[key] for key in ("recommendedTier", "change", "confidence", "reason"))
     if change == "keep":
@@ -53,5 +53,5 @@ def tier_choice(recommendation: dict[str, Any], current_tier: str) -> TierChoice
     return TierChoice(current_tier, False, reason, recommendation)
 
 
-async def _awaited(recommendation: Awaitable[dict[str, Any]], current_tier: str) -> TierChoice:
+async def _awaited(recommendation: Awaitable[dict[str, Any]], current_tier: Tier) -> TierChoice:
     return tier_choice(await recommendation, current_tier)

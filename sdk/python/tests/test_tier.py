@@ -6,13 +6,13 @@ import asyncio
 
 from conftest import Daemon, fresh
 from switchboard import AsyncClient, Client, TierChoice, choose_tier
-from switchboard._methods import TIER_ACT_ABOVE_CONFIDENCE
+from switchboard._methods import TIER_ACT_ABOVE_CONFIDENCE, Tier
 
 # confidence is count / 20 (docs/feedback.md): 14 samples make 0.7, 15 make 0.75
 FULL_CONFIDENCE_SAMPLES = 20
 
 
-def scored(client: Client, stage: str, tier: str, quality: float, count: int) -> str:
+def scored(client: Client, stage: str, tier: Tier, quality: float, count: int) -> str:
     workflow = fresh("py-tier")
     for _ in range(count):
         client.feedback.record(workflow=workflow, stage=stage, tier=tier, quality=quality)
@@ -47,7 +47,8 @@ def test_keep_stays_on_the_current_tier(client: Client) -> None:
 
 def test_the_asyncio_flavour_downgrades(client: Client, daemon: Daemon) -> None:
     workflow = fresh("py-tier")
-    for tier in ("premium", "capable"):
+    tiers: tuple[Tier, ...] = ("premium", "capable")
+    for tier in tiers:
         for _ in range(FULL_CONFIDENCE_SAMPLES):
             client.feedback.record(workflow=workflow, stage="classify", tier=tier, quality=0.95)
 
