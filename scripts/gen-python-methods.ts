@@ -11,6 +11,7 @@ import { DEFAULT_MAX_VALUE_BYTES, DEFAULTS, ID_PATTERN, MAX_FRAME_BYTES } from '
 import { METHODS, NAMESPACES } from '../protocol/methods';
 import { MAX_OUTCOME_DURATION_MS } from '../protocol/outcome';
 import { schemas, type MethodName } from '../protocol/schemas';
+import { TIER_RULES, TIERS } from '../protocol/tier';
 import { PROTOCOL_VERSION } from '../protocol/version';
 
 interface JsonSchema {
@@ -121,6 +122,9 @@ export function renderPythonMethods(): string {
     `MAX_OUTCOME_DURATION_MS = ${MAX_OUTCOME_DURATION_MS}`,
     '#: The longest text an outcome record may carry per field.',
     `OUTCOME_TEXT_LIMITS = {${(['errorMessage', 'errorType', 'stackTrace'] as const).map((f) => `${pyString(f)}: ${outcomeProps[f]!.maxLength}`).join(', ')}}`,
+    '#: Model tiers (cheapest first), and the confidence above which choose_tier follows a feedback.recommend.',
+    `Tier = Literal[${TIERS.map(pyString).join(', ')}]`,
+    `TIER_ACT_ABOVE_CONFIDENCE = ${TIER_RULES.actAboveConfidence}`,
     '',
     '#: JSON-RPC error codes by name (SPEC §3).',
     'ERROR_CODES: dict[str, int] = {',

@@ -32,6 +32,8 @@ from .leases import Lease
 from .questions import Answer
 from .tool_policy import ApprovalRejectedError, PolicyDeniedError
 from .worker import AsyncWorker, JobContext, Worker, WorkflowStep
+from .safety_guard import BreakerOpenError, BudgetExceededError, SafetyGuard
+from .tier import TierChoice, choose_tier
 
 __all__ = [
     "Action",
@@ -43,6 +45,8 @@ __all__ = [
     "AsyncWorker",
     "Backoff",
     "BlockedBySafetyError",
+    "BreakerOpenError",
+    "BudgetExceededError",
     "Client",
     "ConflictError",
     "ConnectionLostError",
@@ -67,13 +71,16 @@ __all__ = [
     "ProtocolVersionError",
     "RateLimitedError",
     "RedisUnavailableError",
+    "SafetyGuard",
     "Subscription",
     "SwitchboardError",
+    "TierChoice",
     "TooLargeError",
     "UNSET",
     "Unset",
     "Worker",
     "WorkflowStep",
+    "choose_tier",
     "default_state_dir",
     "discover_daemon",
 ]

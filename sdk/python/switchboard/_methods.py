@@ -18,6 +18,9 @@ QUEUE_VISIBILITY_MS = 30000
 MAX_OUTCOME_DURATION_MS = 86400000
 #: The longest text an outcome record may carry per field.
 OUTCOME_TEXT_LIMITS = {"errorMessage": 8192, "errorType": 200, "stackTrace": 32768}
+#: Model tiers (cheapest first), and the confidence above which choose_tier follows a feedback.recommend.
+Tier = Literal["cheap", "capable", "premium"]
+TIER_ACT_ABOVE_CONFIDENCE = 0.7
 
 #: JSON-RPC error codes by name (SPEC §3).
 ERROR_CODES: dict[str, int] = {

@@ -17,10 +17,13 @@ import traceback
 import uuid
 from collections.abc import Awaitable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Callable, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, Literal, TypeVar
 
 from ._methods import DEFAULT_MAX_VALUE_BYTES, ID_PATTERN, MAX_OUTCOME_DURATION_MS, OUTCOME_TEXT_LIMITS
 from .tool_policy import ApprovalRejectedError, PolicyDeniedError, ToolCall
+
+if TYPE_CHECKING:
+    from .safety_guard import SafetyGuard
 
 OutcomeStatus = Literal["success", "failure", "timeout", "cancelled"]
 F = TypeVar("F", bound=Callable[..., Any])
@@ -74,6 +77,7 @@ class _Options:
     tool: str | None = None
     args: dict[str, Any] | None = None
     approval_timeout_ms: int | None = None
+    guard: SafetyGuard | None = None
 
 
 #: How a Dispatch asks the tool policy: from sync code (blocking) and from async code (awaited).
@@ -93,6 +97,10 @@ class Dispatch:
     rejects, the body does not run, the outcome is `cancelled`, and PolicyDeniedError or
     ApprovalRejectedError is raised (from the `with` statement itself in the context-manager form).
     The policy entry's timeoutMs applies to async functions when timeout_s is not given.
+
+    With `guard=` (a SafetyGuard), an open breaker or a spent budget refuses the call first, with no
+    round trip: BreakerOpenError or BudgetExceededError is raised, the body does not run and no
+    outcome is recorded (as the TypeScript ActionDispatcher's guard).
     """
 
     def __init__(
@@ -172,6 +180,10 @@ class Dispatch:
         return run  # type: ignore[return-value]
 
     def _new(self) -> tuple[Action, float]:
+        guard = self._options.guard
+        refused = None if guard is None else guard.refusal(self._agent_name, self._action_type, self._options.workflow_id, self._options.tool)
+        if refused is not None:
+            raise refused
         return Action(self._agent_name, self._action_type, str(uuid.uuid4())), time.perf_counter()
 
     def _tool_call(self) -> ToolCall | None:
@@ -281,11 +293,12 @@ class Dispatching:
         tool: str | None = None,
         args: dict[str, Any] | None = None,
         approval_timeout_ms: int | None = None,
+        guard: SafetyGuard | None = None,
     ) -> Dispatch:
         """
         Times an action and records its outcome: `@client.dispatch("agent", "step")`, or `with` /
         `async with client.dispatch(...) as action:`. `tool` (name or name:version) and `args`:
-        the tool policy decides first (see Dispatch).
+        the tool policy decides first; `guard` (a SafetyGuard) before it (see Dispatch).
         """
-        options = _Options(tags, workflow_id, correlation_id, run_id, metadata, output, timeout_s, tool, args, approval_timeout_ms)
+        options = _Options(tags, workflow_id, correlation_id, run_id, metadata, output, timeout_s, tool, args, approval_timeout_ms, guard)
         return Dispatch(self._record_outcome, self._max_value_bytes, self._authorizer(), agent_name, action_type, options)

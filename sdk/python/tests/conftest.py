@@ -134,7 +134,7 @@ def redis() -> Iterator[RedisServer]:
     server.stop()
 
 
-def _running_daemon(redis: RedisServer) -> Iterator[Daemon]:
+def running_daemon(redis: RedisServer) -> Iterator[Daemon]:
     process = Daemon(redis.url)
     yield process
     process.stop()
@@ -143,13 +143,13 @@ def _running_daemon(redis: RedisServer) -> Iterator[Daemon]:
 
 @pytest.fixture(scope="session")
 def daemon(redis: RedisServer) -> Iterator[Daemon]:
-    yield from _running_daemon(redis)
+    yield from running_daemon(redis)
 
 
 @pytest.fixture
 def own_daemon(redis: RedisServer) -> Iterator[Daemon]:
     """A daemon of the test's own, for tests that stop or restart it."""
-    yield from _running_daemon(redis)
+    yield from running_daemon(redis)
 
 
 @pytest.fixture
