@@ -91,7 +91,7 @@ export function ensurePythonVenv() {
   // No retries: an index the machine cannot reach (pypi.org behind a local mirror) is skipped at
   // once instead of after pip's back-off for every package (90 s here, against 10 s).
   const pip = ['-m', 'pip', 'install', '-q', '--disable-pip-version-check', '--retries', '0'];
-  run(python, [...pip, 'hatchling', 'editables', 'pytest']);
+  run(python, [...pip, 'hatchling', 'editables', 'pytest', 'pytest-timeout']);
   // no build isolation: the hatchling just installed builds it, with no second download
   run(python, [...pip, '--no-build-isolation', '-e', sdk]);
   writeFileSync(marker, wanted);
