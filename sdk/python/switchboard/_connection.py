@@ -141,6 +141,9 @@ class RpcConnection:
                 await ws.close()
             raise
         if self._ws is not ws or self.state == "closed":
+            # dropped (or closed) while saying hello: this socket is no longer the link
+            with contextlib.suppress(Exception):
+                await ws.close()
             return
         self._set_state("open")
         self._ready.set()
@@ -160,7 +163,9 @@ class RpcConnection:
             await self.close()
             return
         self._set_state("reconnecting")
-        self._retry_task = asyncio.ensure_future(self._redial())
+        # A link that drops while a redial is saying hello on it: that redial goes on, not a second one.
+        if self._retry_task is None or self._retry_task.done():
+            self._retry_task = asyncio.ensure_future(self._redial())
 
     async def _redial(self) -> None:
         backoff = self._reconnect if isinstance(self._reconnect, Backoff) else Backoff()

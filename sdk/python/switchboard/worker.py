@@ -115,7 +115,12 @@ class AsyncWorker:
         self._stopping = True
         self._slot_free.set()
         if self._loop_task is not None:
-            await self._loop_task
+            # Away from the daemon, the loop waits for a link that may not come back: no receive is
+            # in flight then (a lost link fails the calls it carried), so nothing is lost by cancelling.
+            if self._client.state != "open":
+                self._loop_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._loop_task
         if self._tasks:
             await asyncio.gather(*self._tasks, return_exceptions=True)
         if self._lease_task is not None:
@@ -142,6 +147,8 @@ class AsyncWorker:
                 jobs = await self._client.call("queue.receive", params)
                 failures = 0
             except Exception as error:
+                if self._client.state == "closed":
+                    return  # nothing more to receive from a closed client
                 self._report(error)
                 await asyncio.sleep(backoff_delay_s(failures))
                 failures += 1

@@ -7,7 +7,7 @@ import threading
 import time
 
 from conftest import Daemon, fresh, wait_until
-from switchboard import AsyncClient, AsyncWorker, Client, Worker
+from switchboard import AsyncClient, AsyncWorker, Backoff, Client, Worker
 
 
 def test_runs_at_most_concurrency_jobs_acks_results_and_nacks_raises_with_their_traceback(client: Client) -> None:
@@ -91,3 +91,34 @@ def test_a_workflow_steps_handler_gets_its_step(client: Client) -> None:
     a, b = steps
     assert (a.workflow_id, a.step, a.input, a.correlation_id) == (workflow["workflowId"], "a", {"n": 1}, f"{workflow['workflowId']}:a")
     assert b.results == {"a": "did a"}
+
+
+def test_stop_returns_while_the_daemon_is_away(own_daemon: Daemon) -> None:
+    async def main() -> float:
+        client = await AsyncClient.connect(state_dir=own_daemon.state_dir, reconnect=Backoff(initial_delay_ms=20, max_delay_ms=200))
+        try:
+            worker = AsyncWorker(client, fresh("py-q-away"), lambda job, context: None, wait_ms=100).start()
+            await asyncio.sleep(0.3)  # receiving (an empty queue answers after wait_ms, then again)
+            await asyncio.to_thread(own_daemon.stop)  # off the loop: the daemon closes our link as it goes
+            while client.state == "open":
+                await asyncio.sleep(0.01)
+            await asyncio.sleep(0.5)  # the receive loop has called again, and waits for a link
+            started = time.monotonic()
+            await asyncio.wait_for(worker.stop(), 5)
+            return time.monotonic() - started
+        finally:
+            await client.close()
+
+    assert asyncio.run(main()) < 2
+
+
+def test_an_async_worker_ends_with_its_closed_client(daemon: Daemon) -> None:
+    async def main() -> None:
+        client = await AsyncClient.connect(state_dir=daemon.state_dir)
+        worker = AsyncWorker(client, fresh("py-q-closed"), lambda job, context: None, wait_ms=100).start()
+        await asyncio.sleep(0.2)
+        await client.close()
+        assert worker._loop_task is not None
+        await asyncio.wait_for(worker._loop_task, 5)  # the receive loop ends by itself, stop() or not
+
+    asyncio.run(main())
