@@ -46,6 +46,13 @@ export interface McpServerOptions {
 /** How long the end of a session waits for agent.stop (a daemon that is away would hold the exit up to the call timeout). */
 const STOP_TIMEOUT_MS = 3000;
 
+/**
+ * How long a tool call made before `notifications/initialized` waits for it: a client sends it
+ * right after the `initialize` answer, so one that has not by then never will (and the call would
+ * wait for ever, since the agent joins only on it).
+ */
+export const INITIALIZED_WAIT_MS = 3000;
+
 const INSTRUCTIONS =
   'You are an agent of a Switchboard fleet: humans watch it in their editor and other agents work beside you. ' +
   'Use report_status when you start or finish a piece of work, request_approval before anything risky or hard to undo, ' +
@@ -70,6 +77,8 @@ export function runMcpServer({ client, agentId: givenId, log, stdin = process.st
   let join!: (joined: Promise<ToolContext>) => void;
   /** Tool calls wait for the agent (a client may call before our `initialized` work is done). */
   const ready = new Promise<ToolContext>((resolve) => (join = resolve));
+  let markInitialized!: () => void;
+  const initialized = new Promise<void>((resolve) => (markInitialized = resolve));
 
   server.oninitialized = () => {
     const clientInfo = server.getClientVersion() ?? { name: 'mcp-client', version: 'unknown' };
@@ -85,6 +94,7 @@ export function runMcpServer({ client, agentId: givenId, log, stdin = process.st
         return { client, agentId, heartbeat: beating };
       });
     joined.catch((error: Error) => log.error(`cannot start agent ${agentId}: ${error.message}`));
+    markInitialized();
     join(joined);
   };
 
@@ -96,6 +106,7 @@ export function runMcpServer({ client, agentId: givenId, log, stdin = process.st
     if (!tool) return toolError(new RpcError(ErrorCode.MethodNotFound, `unknown tool ${request.params.name}`, { field: 'name', rule: 'tool' }));
     let context: ToolContext;
     try {
+      await untilInitialized(initialized, INITIALIZED_WAIT_MS);
       context = await ready;
     } catch (error) {
       return toolError(error);
@@ -142,6 +153,18 @@ export function runMcpServer({ client, agentId: givenId, log, stdin = process.st
     transport.onerror = (error) => log.warn(`MCP transport: ${error.message}`);
     server.connect(transport).catch((error: Error) => void end('failed', `cannot start: ${error.message}`));
   });
+}
+
+/** Resolves on `initialized`, or fails naming it once waitMs passed without it (the join after it may take longer: a daemon away). */
+function untilInitialized(initialized: Promise<void>, waitMs: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new RpcError(ErrorCode.InvalidRequest, `invalid request: the client sent no notifications/initialized within ${waitMs} ms of this call; tools work once the session is initialized`)),
+      waitMs,
+    );
+  });
+  return Promise.race([initialized, late]).finally(() => clearTimeout(timer));
 }
 
 /** The MCP client's name made an agent id, with a suffix so that two sessions of one client are two agents. */

@@ -298,6 +298,15 @@ describe('switchboard mcp (official MCP SDK client over stdio, real daemon and R
     assert.equal(await exited, 1);
   });
 
+  it('a tool call before initialized is a tool error naming it (not a wait for ever); once initialized, tools work', async () => {
+    const early = await startMcpSession(daemon.stateDir, { withholdInitialized: true });
+    sessions.push(early);
+    const error = await fails('report_status', { currentTask: 'too early' }, -32600, early);
+    assert.match(error.message, /no notifications\/initialized within \d+ ms/);
+    await early.sendInitialized();
+    assert.equal((await ok('report_status', { currentTask: 'initialized now' }, early)).currentTask, 'initialized now');
+  });
+
   it('a client that leaves before initialized: the server exits 0 and no agent was registered', async () => {
     const child = spawn(process.execPath, [CLI, 'mcp', '--state-dir', daemon.stateDir, '--agent-id', 'mcp-early'], { stdio: ['pipe', 'pipe', 'ignore'] });
     const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
