@@ -32,7 +32,7 @@ import { getPrompt, listPrompts } from './prompts';
 import { progressReporter } from './progress';
 import { FleetResources, RESOURCE_TEMPLATES } from './resources';
 import { callTool, toolError } from './tool-call';
-import { registerTools } from './tool-registry';
+import { FleetJoin } from './fleet-join';
 import { TOOLS, type ToolContext } from './tools';
 
 export interface McpServerOptions {
@@ -70,13 +70,8 @@ export function runMcpServer({ client, agentId: givenId, log, stdin = process.st
   // The SDK reconnects by itself (calls made meanwhile wait for it); the log says when, for whoever reads stderr.
   client.on('state', (state) => log.info(`daemon connection ${state}`));
   let heartbeat: Heartbeat | undefined;
-  /** The agent's registration, once asked for: the end stops the agent if it was made. */
-  let registered: Promise<unknown> | undefined;
-  /** Set on `initialized`: the agent registered, its tools known to the registry, the resources following the fleet. */
-  let joined: Promise<ToolContext> | undefined;
-  let join!: (joined: Promise<ToolContext>) => void;
-  /** Tool calls wait for the agent (a client may call before our `initialized` work is done). */
-  const ready = new Promise<ToolContext>((resolve) => (join = resolve));
+  /** Made on `initialized`; tool calls wait for it (a client may call before our `initialized` work is done). */
+  let fleet: FleetJoin | undefined;
   let markInitialized!: () => void;
   const initialized = new Promise<void>((resolve) => (markInitialized = resolve));
 
@@ -86,16 +81,11 @@ export function runMcpServer({ client, agentId: givenId, log, stdin = process.st
     const beating = new Heartbeat(client, agentId, { metadata: { via: 'mcp', mcpClient: { name: clientInfo.name, version: clientInfo.version } } });
     beating.on('error', (error) => log.warn(`heartbeat of ${agentId}: ${error.message}`));
     heartbeat = beating;
-    registered = beating.start();
-    joined = registered
-      .then(() => Promise.all([registerTools(client, TOOLS), resources.start()]))
-      .then(() => {
-        log.info(`agent ${agentId} joined the fleet for MCP client ${clientInfo.name} ${clientInfo.version}`);
-        return { client, agentId, heartbeat: beating };
-      });
-    joined.catch((error: Error) => log.error(`cannot start agent ${agentId}: ${error.message}`));
+    log.info(`MCP client ${clientInfo.name} ${clientInfo.version} initialized: joining as agent ${agentId}`);
+    fleet = new FleetJoin(client, beating, resources, log);
+    // Joined now, not at the first tool call: the editor shows the agent from the start (a failure is logged and retried by the next call).
+    fleet.joined().catch(() => {});
     markInitialized();
-    join(joined);
   };
 
   server.setRequestHandler(ListToolsRequestSchema, () => ({
@@ -107,7 +97,7 @@ export function runMcpServer({ client, agentId: givenId, log, stdin = process.st
     let context: ToolContext;
     try {
       await untilInitialized(initialized, INITIALIZED_WAIT_MS);
-      context = await ready;
+      context = await fleet!.joined();
     } catch (error) {
       return toolError(error);
     }
@@ -134,7 +124,7 @@ export function runMcpServer({ client, agentId: givenId, log, stdin = process.st
       log.info(`session ended (${why}): ${heartbeat?.agentId ?? 'no agent'} ${finalStatus}`);
       process.off('SIGTERM', onSignal).off('SIGINT', onSignal).off('SIGHUP', onSignal);
       // A client that closed waits only so long before it kills us: the agent's ttl ends it otherwise.
-      const stopped = registered?.then(
+      const stopped = fleet?.registration?.then(
         () => heartbeat?.stop(finalStatus).catch((error: Error) => log.warn(`cannot stop ${heartbeat?.agentId}: ${error.message}`)),
         () => undefined,
       );
