@@ -103,7 +103,7 @@ export function runMcpServer({ client, agentId: givenId, log, stdin = process.st
     }
     const progress = progressReporter(extra._meta?.progressToken, extra.sendNotification);
     try {
-      return await callTool(tool, context, request.params.arguments ?? {}, progress);
+      return await callTool(tool, context, request.params.arguments ?? {}, progress, { signal: extra.signal, log });
     } finally {
       progress.stop();
     }
