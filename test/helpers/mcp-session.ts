@@ -21,6 +21,8 @@ export interface McpSessionOptions {
   args?: string[];
   clientName?: string;
   clientVersion?: string;
+  /** More environment for the server (it gets only PATH and HOME otherwise). */
+  env?: Record<string, string>;
   /** Keep back the client's `notifications/initialized` (a client that calls before it) until sendInitialized(). */
   withholdInitialized?: boolean;
 }
@@ -30,7 +32,7 @@ export async function startMcpSession(stateDir: string, options: McpSessionOptio
   const transport = new StdioClientTransport({
     command: process.execPath,
     args: [CLI, 'mcp', '--state-dir', stateDir, ...(options.args ?? [])],
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' },
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...options.env },
     stderr: 'pipe',
   });
   let stderr = '';
