@@ -51,7 +51,7 @@ const STOP_TIMEOUT_MS = 3000;
  * right after the `initialize` answer, so one that has not by then never will (and the call would
  * wait for ever, since the agent joins only on it).
  */
-export const INITIALIZED_WAIT_MS = 3000;
+const INITIALIZED_WAIT_MS = 3000;
 
 const INSTRUCTIONS =
   'You are an agent of a Switchboard fleet: humans watch it in their editor and other agents work beside you. ' +
