@@ -2,6 +2,7 @@
  * The daemon `switchboard mcp` talks to: the one the flags, the environment or daemon.json name,
  * or — when none is found or it does not answer, and no --url was given — the bundled one, started
  * as the extension starts it (client/daemon-launcher.ts), detached so it outlives the session.
+ * Sessions starting together may each start one; only one comes up, and the others use it.
  */
 import type { Logger } from '../common/logger';
 import { UserError } from '../common/user-error';
@@ -28,7 +29,13 @@ export async function connectDaemon({ cliPath, clientName, log, ...discovery }: 
     if (!(error instanceof DaemonNotFoundError || error instanceof ConnectionError || (error as NodeJS.ErrnoException).code === 'ECONNREFUSED')) throw error;
     const stateDir = discovery.stateDir ?? defaultStateDir();
     log.info(`no daemon answers in ${stateDir} (${(error as Error).message}): starting one`);
-    await launchDaemon({ cliPath, stateDir });
+    try {
+      await launchDaemon({ cliPath, stateDir });
+    } catch (launchError) {
+      // Another session may have started one at the same moment: ours then lost the port or found it running.
+      log.info(`the daemon we started did not come up (${(launchError as Error).message}): looking for one started meanwhile`);
+      return connect().catch(() => Promise.reject(launchError as Error));
+    }
     return connect();
   }
 }

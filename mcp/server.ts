@@ -32,7 +32,7 @@ import { getPrompt, listPrompts } from './prompts';
 import { progressReporter } from './progress';
 import { FleetResources, RESOURCE_TEMPLATES } from './resources';
 import { callTool, toolError } from './tool-call';
-import { registerTools } from './tool-registry';
+import { FleetJoin } from './fleet-join';
 import { TOOLS, type ToolContext } from './tools';
 
 export interface McpServerOptions {
@@ -45,6 +45,13 @@ export interface McpServerOptions {
 
 /** How long the end of a session waits for agent.stop (a daemon that is away would hold the exit up to the call timeout). */
 const STOP_TIMEOUT_MS = 3000;
+
+/**
+ * How long a tool call made before `notifications/initialized` waits for it: a client sends it
+ * right after the `initialize` answer, so one that has not by then never will (and the call would
+ * wait for ever, since the agent joins only on it).
+ */
+const INITIALIZED_WAIT_MS = 3000;
 
 const INSTRUCTIONS =
   'You are an agent of a Switchboard fleet: humans watch it in their editor and other agents work beside you. ' +
@@ -63,13 +70,10 @@ export function runMcpServer({ client, agentId: givenId, log, stdin = process.st
   // The SDK reconnects by itself (calls made meanwhile wait for it); the log says when, for whoever reads stderr.
   client.on('state', (state) => log.info(`daemon connection ${state}`));
   let heartbeat: Heartbeat | undefined;
-  /** The agent's registration, once asked for: the end stops the agent if it was made. */
-  let registered: Promise<unknown> | undefined;
-  /** Set on `initialized`: the agent registered, its tools known to the registry, the resources following the fleet. */
-  let joined: Promise<ToolContext> | undefined;
-  let join!: (joined: Promise<ToolContext>) => void;
-  /** Tool calls wait for the agent (a client may call before our `initialized` work is done). */
-  const ready = new Promise<ToolContext>((resolve) => (join = resolve));
+  /** Made on `initialized`; tool calls wait for it (a client may call before our `initialized` work is done). */
+  let fleet: FleetJoin | undefined;
+  let markInitialized!: () => void;
+  const initialized = new Promise<void>((resolve) => (markInitialized = resolve));
 
   server.oninitialized = () => {
     const clientInfo = server.getClientVersion() ?? { name: 'mcp-client', version: 'unknown' };
@@ -77,15 +81,11 @@ export function runMcpServer({ client, agentId: givenId, log, stdin = process.st
     const beating = new Heartbeat(client, agentId, { metadata: { via: 'mcp', mcpClient: { name: clientInfo.name, version: clientInfo.version } } });
     beating.on('error', (error) => log.warn(`heartbeat of ${agentId}: ${error.message}`));
     heartbeat = beating;
-    registered = beating.start();
-    joined = registered
-      .then(() => Promise.all([registerTools(client, TOOLS), resources.start()]))
-      .then(() => {
-        log.info(`agent ${agentId} joined the fleet for MCP client ${clientInfo.name} ${clientInfo.version}`);
-        return { client, agentId, heartbeat: beating };
-      });
-    joined.catch((error: Error) => log.error(`cannot start agent ${agentId}: ${error.message}`));
-    join(joined);
+    log.info(`MCP client ${clientInfo.name} ${clientInfo.version} initialized: joining as agent ${agentId}`);
+    fleet = new FleetJoin(client, beating, resources, log);
+    // Joined now, not at the first tool call: the editor shows the agent from the start (a failure is logged and retried by the next call).
+    fleet.joined().catch(() => {});
+    markInitialized();
   };
 
   server.setRequestHandler(ListToolsRequestSchema, () => ({
@@ -96,13 +96,14 @@ export function runMcpServer({ client, agentId: givenId, log, stdin = process.st
     if (!tool) return toolError(new RpcError(ErrorCode.MethodNotFound, `unknown tool ${request.params.name}`, { field: 'name', rule: 'tool' }));
     let context: ToolContext;
     try {
-      context = await ready;
+      await untilInitialized(initialized, INITIALIZED_WAIT_MS);
+      context = await fleet!.joined();
     } catch (error) {
       return toolError(error);
     }
     const progress = progressReporter(extra._meta?.progressToken, extra.sendNotification);
     try {
-      return await callTool(tool, context, request.params.arguments ?? {}, progress);
+      return await callTool(tool, context, request.params.arguments ?? {}, progress, { signal: extra.signal, log });
     } finally {
       progress.stop();
     }
@@ -123,7 +124,7 @@ export function runMcpServer({ client, agentId: givenId, log, stdin = process.st
       log.info(`session ended (${why}): ${heartbeat?.agentId ?? 'no agent'} ${finalStatus}`);
       process.off('SIGTERM', onSignal).off('SIGINT', onSignal).off('SIGHUP', onSignal);
       // A client that closed waits only so long before it kills us: the agent's ttl ends it otherwise.
-      const stopped = registered?.then(
+      const stopped = fleet?.registration?.then(
         () => heartbeat?.stop(finalStatus).catch((error: Error) => log.warn(`cannot stop ${heartbeat?.agentId}: ${error.message}`)),
         () => undefined,
       );
@@ -142,6 +143,18 @@ export function runMcpServer({ client, agentId: givenId, log, stdin = process.st
     transport.onerror = (error) => log.warn(`MCP transport: ${error.message}`);
     server.connect(transport).catch((error: Error) => void end('failed', `cannot start: ${error.message}`));
   });
+}
+
+/** Resolves on `initialized`, or fails naming it once waitMs passed without it (the join after it may take longer: a daemon away). */
+function untilInitialized(initialized: Promise<void>, waitMs: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new RpcError(ErrorCode.InvalidRequest, `invalid request: the client sent no notifications/initialized within ${waitMs} ms of this call; tools work once the session is initialized`)),
+      waitMs,
+    );
+  });
+  return Promise.race([initialized, late]).finally(() => clearTimeout(timer));
 }
 
 /** The MCP client's name made an agent id, with a suffix so that two sessions of one client are two agents. */

@@ -34,6 +34,11 @@ export interface McpTool {
    * refuse the very call that asks whether it is blocked.
    */
   inspectsContent?: true;
+  /**
+   * Undoes the result of a call the client cancelled while the daemon worked (a lock granted, a job
+   * delivered to nobody); resolves with what it did, or undefined when there was nothing to undo.
+   */
+  abandon?(context: ToolContext, result: Record<string, unknown>): Promise<string | undefined>;
   /** How long the call may block (the progress notifications' total); undefined: it answers at once. */
   waitMs?(args: Args): number | undefined;
 }
@@ -187,6 +192,13 @@ export const TOOLS: McpTool[] = [
     inputSchema: toolInputSchema('queue.receive', { omit: ['consumer', 'count'] }),
     run: async ({ client, agentId }, args) => ({ job: await client.queues.receive({ ...(args as { queue: string }), consumer: agentId }) }),
     summary: (r) => (r.job ? `${jobText(r.job as Job)}, receipt ${(r.job as Job).receipt}: ${json((r.job as Job).payload)}` : 'no job waiting'),
+    // queue.release, not a nack: the delivery counts as no attempt and the job is first in line again.
+    abandon: async ({ client }, r) => {
+      const job = r.job as Job | null;
+      if (!job) return undefined;
+      await client.queues.release({ queue: job.queue, jobId: job.jobId, receipt: job.receipt! });
+      return `handed job ${job.jobId} back to ${job.queue}, the attempt not counted`;
+    },
     waitMs: optionalWait,
   },
   {
@@ -212,6 +224,12 @@ export const TOOLS: McpTool[] = [
     summary: (r) => {
       const lock = r.lock as Lock | null;
       return lock ? `holding ${lock.name} (fencing token ${lock.fencingToken}) until ${new Date(lock.expiresAt).toISOString()}` : 'the lock is held by someone else';
+    },
+    abandon: async ({ client, agentId }, r) => {
+      const lock = r.lock as Lock | null;
+      if (!lock) return undefined;
+      await client.locks.release({ name: lock.name, fencingToken: lock.fencingToken, owner: agentId });
+      return `released lock ${lock.name} (fencing token ${lock.fencingToken})`;
     },
     waitMs: optionalWait,
   },

@@ -4,6 +4,7 @@
  */
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { assertBuilt, CLI } from './daemon-process';
 
 export interface McpSession {
@@ -11,20 +12,44 @@ export interface McpSession {
   transport: StdioClientTransport;
   /** What the server wrote to stderr so far (its logs). */
   stderr(): string;
+  /** With `withholdInitialized`: sends the `notifications/initialized` the client's connect made. */
+  sendInitialized(): Promise<void>;
   close(): Promise<void>;
 }
 
-export async function startMcpSession(stateDir: string, options: { args?: string[]; clientName?: string; clientVersion?: string } = {}): Promise<McpSession> {
+export interface McpSessionOptions {
+  args?: string[];
+  clientName?: string;
+  clientVersion?: string;
+  /** More environment for the server (it gets only PATH and HOME otherwise). */
+  env?: Record<string, string>;
+  /** Keep back the client's `notifications/initialized` (a client that calls before it) until sendInitialized(). */
+  withholdInitialized?: boolean;
+}
+
+export async function startMcpSession(stateDir: string, options: McpSessionOptions = {}): Promise<McpSession> {
   assertBuilt();
   const transport = new StdioClientTransport({
     command: process.execPath,
     args: [CLI, 'mcp', '--state-dir', stateDir, ...(options.args ?? [])],
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' },
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...options.env },
     stderr: 'pipe',
   });
   let stderr = '';
   transport.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  let withheld: JSONRPCMessage | undefined;
+  if (options.withholdInitialized) {
+    const send = transport.send.bind(transport);
+    transport.send = async (message: JSONRPCMessage) => {
+      if ('method' in message && message.method === 'notifications/initialized' && withheld === undefined) withheld = message;
+      else await send(message);
+    };
+  }
   const client = new Client({ name: options.clientName ?? 'mcp-test', version: options.clientVersion ?? '1.0.0' });
   await client.connect(transport);
-  return { client, transport, stderr: () => stderr, close: () => client.close() };
+  const sendInitialized = async () => {
+    if (!withheld) throw new Error('no notifications/initialized was withheld');
+    await transport.send(withheld);
+  };
+  return { client, transport, stderr: () => stderr, sendInitialized, close: () => client.close() };
 }

@@ -4,6 +4,8 @@ import { readInfo } from '../../client/discovery';
 import { stopDaemon } from '../../client/daemon-launcher';
 import { SwitchboardClient } from '../../client/client';
 import { CLI } from '../helpers/daemon-process';
+import { startMcpSession, type McpSession } from '../helpers/mcp-session';
+import { startRedis } from '../helpers/redis-server';
 import { tempDirPerTest } from '../helpers/temp-dir';
 
 describe('switchboard mcp without a running daemon', function () {
@@ -50,6 +52,34 @@ describe('switchboard mcp without a running daemon', function () {
       const pid = readInfo(stateDir)?.pid;
       stopDaemon(stateDir);
       await gone(pid);
+    }
+  });
+
+  it('two sessions starting together both join the fleet on the one daemon that came up (the other launch lost the port)', async () => {
+    // Redis of the test's own: the race under test is the daemons', not two embedded Redis in one state dir.
+    const redis = await startRedis();
+    const env = { SWITCHBOARD_REDIS_URL: redis.url };
+    const sessions: McpSession[] = [];
+    let client: SwitchboardClient | undefined;
+    try {
+      const started = await Promise.allSettled(
+        ['mcp-twin-a', 'mcp-twin-b'].map((agentId) => startMcpSession(stateDir, { args: ['--agent-id', agentId, '--verbose'], env }).then((s) => (sessions.push(s), s))),
+      );
+      assert.deepEqual(started.map((s) => s.status), ['fulfilled', 'fulfilled'], started.map((s) => (s.status === 'rejected' ? String(s.reason) : 'ok')).join('; '));
+      for (const session of sessions) {
+        const result = await session.client.callTool({ name: 'report_status', arguments: { currentTask: 'sharing a daemon' } });
+        assert.equal(result.isError, undefined, JSON.stringify(result.content));
+      }
+      client = await SwitchboardClient.connect({ stateDir, reconnect: false });
+      const agents = await client.agents.list();
+      assert.deepEqual(agents.filter((a) => a.alive).map((a) => a.agentId).sort(), ['mcp-twin-a', 'mcp-twin-b']);
+    } finally {
+      client?.close();
+      for (const session of sessions) await session.close();
+      const pid = readInfo(stateDir)?.pid;
+      stopDaemon(stateDir);
+      await gone(pid);
+      await redis.stop();
     }
   });
 });

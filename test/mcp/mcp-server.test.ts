@@ -213,6 +213,41 @@ describe('switchboard mcp (official MCP SDK client over stdio, real daemon and R
     assert.deepEqual(await ok('release_lock', { name: 'repo:main', fencingToken: lock.fencingToken }), { released: true });
   });
 
+  /** Calls a tool that waits, and cancels it (notifications/cancelled) once the server reports it waiting. */
+  async function cancelWhileWaiting(name: string, args: Record<string, unknown>, on: McpSession): Promise<void> {
+    const abort = new AbortController();
+    let progressed!: () => void;
+    const waiting = new Promise<void>((resolve) => (progressed = resolve));
+    const pending = on.client.callTool({ name, arguments: args }, undefined, { signal: abort.signal, onprogress: () => progressed() });
+    await waiting;
+    abort.abort();
+    await assert.rejects(pending);
+  }
+
+  it('a cancelled acquire_lock granted after the cancel releases the lock: no fencing token is left with nobody', async () => {
+    const { session: cancelling, agent } = await open();
+    const locks = await record(sdk, ['coordination']);
+    const held = (await sdk.locks.acquire({ name: 'cancel:deploy', owner: 'other-holder', ttlMs: 30_000 }))!;
+    await cancelWhileWaiting('acquire_lock', { name: 'cancel:deploy', ttlMs: 60_000, waitMs: 20_000 }, cancelling);
+    await sdk.locks.release({ name: 'cancel:deploy', owner: 'other-holder', fencingToken: held.fencingToken });
+    const granted = (await locks.next((e) => e.type === 'lock.acquired' && (e.data as Lock).owner === agent.agentId)).data as Lock;
+    const released = (await locks.next((e) => e.type === 'lock.released' && (e.data as Lock).owner === agent.agentId)).data as Lock;
+    assert.equal(released.fencingToken, granted.fencingToken);
+    assert.ok(!(await sdk.locks.list()).some((lock) => lock.name === 'cancel:deploy'));
+  });
+
+  it('a cancelled claim_job that gets a job after the cancel hands it back: first in line, the attempt not counted', async () => {
+    const { session: cancelling } = await open({ args: ['--verbose'] });
+    await cancelWhileWaiting('claim_job', { queue: 'cancel-jobs', waitMs: 20_000 }, cancelling);
+    const { jobId } = await sdk.queues.enqueue({ queue: 'cancel-jobs', payload: { n: 1 } });
+    // Received by the cancelled call before anyone else may look (a receiver now would race it for the job).
+    const deadline = Date.now() + 10_000;
+    while (!cancelling.stderr().includes(`handed job ${jobId} back`) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    assert.match(cancelling.stderr(), new RegExp(`claim_job was cancelled after the daemon answered: handed job ${jobId} back to cancel-jobs`));
+    const job = (await sdk.queues.receive({ queue: 'cancel-jobs', consumer: 'other-worker' })) as Job;
+    assert.deepEqual([job?.jobId, job?.attempts], [jobId, 1]);
+  });
+
   it("the calling agent's tool policy: a denied tool is a tool error, an approval-needing one asks a human first", async () => {
     const { policy, version } = await sdk.policy.get();
     await sdk.policy.set({
@@ -296,6 +331,15 @@ describe('switchboard mcp (official MCP SDK client over stdio, real daemon and R
     const stopped = await fleet.next((e) => e.type === 'agent.stopped' && (e.data as AgentStatus).agentId === 'mcp-dying');
     assert.equal((stopped.data as AgentStatus).status, 'failed');
     assert.equal(await exited, 1);
+  });
+
+  it('a tool call before initialized is a tool error naming it (not a wait for ever); once initialized, tools work', async () => {
+    const early = await startMcpSession(daemon.stateDir, { withholdInitialized: true });
+    sessions.push(early);
+    const error = await fails('report_status', { currentTask: 'too early' }, -32600, early);
+    assert.match(error.message, /no notifications\/initialized within \d+ ms/);
+    await early.sendInitialized();
+    assert.equal((await ok('report_status', { currentTask: 'initialized now' }, early)).currentTask, 'initialized now');
   });
 
   it('a client that leaves before initialized: the server exits 0 and no agent was registered', async () => {
