@@ -74,12 +74,19 @@ class RpcConnection:
         future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
         self._pending[request_id] = future
         limit = self._request_timeout_s if timeout_s is None else timeout_s
+
+        def no_reply() -> None:
+            if not future.done():
+                future.set_exception(ConnectionLostError(f"{method} got no reply within {limit * 1000:.0f} ms"))
+
+        # Not asyncio.wait_for: before Python 3.12 it swallows a cancel that lands as the reply
+        # arrives, and a cancelled loop (a heartbeat's, a worker's) then never ended.
+        timer = asyncio.get_running_loop().call_later(limit, no_reply)
         try:
             await self._send({"jsonrpc": "2.0", "id": request_id, "method": method, "params": params})
-            return await asyncio.wait_for(future, limit)
-        except asyncio.TimeoutError:
-            raise ConnectionLostError(f"{method} got no reply within {limit * 1000:.0f} ms") from None
+            return await future
         finally:
+            timer.cancel()
             self._pending.pop(request_id, None)
 
     def notify(self, method: str, params: Any) -> bool:

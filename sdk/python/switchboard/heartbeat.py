@@ -45,6 +45,7 @@ class AsyncHeartbeat:
         self._last_request_at = float("-inf")
         self._confirmed = False
         self._task: asyncio.Task[None] | None = None
+        self._stopping = False
 
     async def start(self) -> dict[str, Any]:
         """Registers the agent and starts beating; its AgentStatus."""
@@ -77,6 +78,7 @@ class AsyncHeartbeat:
 
     async def stop(self, final_status: FinalStatus = "completed") -> dict[str, Any]:
         if self._task is not None:
+            self._stopping = True  # the loop ends at its next turn even if the cancel were lost
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
@@ -96,8 +98,10 @@ class AsyncHeartbeat:
         self._confirmed = False
 
     async def _beat_forever(self) -> None:
-        while True:
+        while not self._stopping:
             await asyncio.sleep(self._interval_s)
+            if self._stopping:
+                return
             confirmed_recently = self._confirmed and time.monotonic() - self._last_request_at < self._ttl_seconds * 2 / 3
             if confirmed_recently and self._client.notify("agent.beat", {"agentId": self.agent_id, **self._report}):
                 continue
