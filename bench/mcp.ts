@@ -12,7 +12,7 @@ import { median, oneDaemon, percentile, round, writeResult } from './lib';
 
 const CALLS = Number(process.env.BENCH_CALLS ?? 2000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
-const WARMUP = 300;
+const WARMUP = 2000;
 const TARGET_ADDED_P99_MS = 5;
 
 interface Pair {
