@@ -3,13 +3,14 @@
  * definition API (`vscode.lm.registerMcpServerDefinitionProvider` and
  * `vscode.McpStdioServerDefinition`, newer than the @types/vscode the extension builds against).
  * Both are looked up at run time and typed here, so on an older host this registers nothing and
- * the rest of the extension works as before. A host where the API is still a proposal (VS Code
- * 1.100) has the function but throws when an extension without the proposal calls it: that is
- * caught too. No vscode import: the caller hands the namespace in, and the tests hand in a stand-in.
+ * the rest of the extension works as before. A host that refuses the registration (one where the
+ * API is a proposal the extension lacks, or a provider id not contributed under the name that
+ * host reads: package.json has both) throws: that is caught too. No vscode import: the caller
+ * hands the namespace in, and the tests hand in a stand-in.
  */
 import type { McpLaunch } from './mcp-config';
 
-/** The provider id, as contributed in package.json (`contributes.mcpServerDefinitionProviders`). */
+/** The provider id, as contributed in package.json (`mcpServerDefinitionProviders`, and `modelContextServerCollections` for 1.100). */
 export const MCP_PROVIDER_ID = 'switchboard.mcp';
 export const MCP_SERVER_LABEL = 'Switchboard';
 

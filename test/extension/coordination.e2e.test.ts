@@ -14,7 +14,7 @@ import type { SwitchboardClient } from '../../client/client';
 import type { BarrierResult } from '../../protocol/types';
 import { packageVsix } from '../helpers/code-server';
 import { useE2eEnv } from '../helpers/e2e-env';
-import { extensionLogs } from '../helpers/extension-log';
+import { reportFailure } from '../helpers/e2e-failure';
 import { hoverUntil } from '../helpers/hover';
 import { startMcpSession, type McpSession } from '../helpers/mcp-session';
 import { runCommand } from '../helpers/palette';
@@ -57,9 +57,7 @@ describe('the Coordination view and MCP in a real VS Code (code-server + Chromiu
 
   const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}${THEME}.png`) });
   afterEach(async function () {
-    if (this.currentTest?.state === 'failed') await shot(`coordination-failed-${this.currentTest.title.slice(0, 40).replace(/\W+/g, '-')}`);
-    // What the extension said, to read a failure from (an activation that threw leaves it nearly empty).
-    if (this.currentTest?.state === 'failed') console.log(extensionLogs(env.workbench!.userDataDir));
+    await reportFailure(this.currentTest, page, env.workbench?.userDataDir, SHOTS, 'coordination');
   });
   const row = (name: RegExp) => page.getByRole('treeitem', { name });
 
@@ -108,6 +106,17 @@ describe('the Coordination view and MCP in a real VS Code (code-server + Chromiu
     const tip = await hoverUntil(page, agent, 'Joined through MCP');
     await tip.getByText('from claude-code 1.0.0').waitFor();
     await shot('agents-mcp-badge');
+  });
+
+  it('is registered with VS Code itself: MCP: List Servers offers it, and the server VS Code starts joins this daemon’s fleet', async () => {
+    await page.mouse.move(800, 700); // away from the last test's tooltip
+    await runCommand(page, 'MCP: List Servers');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Switchboard' }).click();
+    await shot('mcp-list-servers');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Start Server' }).click();
+    // VS Code ran the launch the extension gave it: the CLI's MCP server, on the daemon the editor uses.
+    await row(/^code-server-[0-9a-f]{6}, \w+, MCP · code-server/).waitFor({ timeout: 30_000 });
+    await shot('mcp-started-by-vscode');
   });
 
   it('copies a Claude Code command line and a VS Code mcp.json block that run the installed extension’s CLI', async () => {

@@ -12,6 +12,7 @@ import type { Page } from 'playwright-core';
 import type { SwitchboardClient } from '../../client/client';
 import { packageVsix } from '../helpers/code-server';
 import { useE2eEnv } from '../helpers/e2e-env';
+import { reportFailure } from '../helpers/e2e-failure';
 import { runCommand } from '../helpers/palette';
 
 const SHOTS = resolve(__dirname, '../../test-results');
@@ -48,9 +49,8 @@ describe('the Queues view in a real VS Code (code-server + Chromium)', function 
   });
 
   const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`) });
-  // What the workbench showed when a step timed out, to read the failure from.
   afterEach(async function () {
-    if (this.currentTest?.state === 'failed') await shot(`queues-failed-${this.currentTest.title.slice(0, 40).replace(/\W+/g, '-')}`);
+    await reportFailure(this.currentTest, page, env.workbench?.userDataDir, SHOTS, 'queues');
   });
   const row = (name: RegExp) => page.getByRole('treeitem', { name });
   const queueRow = (counts: string) => row(new RegExp(`^${QUEUE}, ${counts.replace(/[()]/g, '\\$&')}$`));

@@ -17,6 +17,7 @@ import { ErrorCode, RpcError } from '../../protocol/errors';
 import type { SafetyRule } from '../../protocol/types';
 import { packageVsix } from '../helpers/code-server';
 import { useE2eEnv } from '../helpers/e2e-env';
+import { reportFailure } from '../helpers/e2e-failure';
 import { extensionLogSays } from '../helpers/extension-log';
 import { runCommand } from '../helpers/palette';
 import { recordToasts, type ToastLog } from '../helpers/toasts';
@@ -74,7 +75,7 @@ describe('the Safety view and the rule documents in a real VS Code (code-server 
   // Toasts fade in: shot as they end up, not halfway.
   const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), animations: 'disabled' });
   afterEach(async function () {
-    if (this.currentTest?.state === 'failed') await shot(`safety-failed-${this.currentTest.title.slice(0, 40).replace(/\W+/g, '-')}`);
+    await reportFailure(this.currentTest, page, env.workbench?.userDataDir, SHOTS, 'safety');
   });
   const row = (name: RegExp | string) => page.getByRole('treeitem', { name });
   const statusMessage = (text: string) => page.locator('.statusbar-item', { hasText: text }).waitFor({ timeout: 30_000 });

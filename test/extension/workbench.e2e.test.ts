@@ -14,6 +14,7 @@ import type { Approval } from '../../protocol/types';
 import { packageVsix } from '../helpers/code-server';
 import { extensionLogs } from '../helpers/extension-log';
 import { useE2eEnv } from '../helpers/e2e-env';
+import { reportFailure } from '../helpers/e2e-failure';
 import { webviewContent } from '../helpers/webview-frame';
 import { startupTimeline } from '../helpers/startup-timeline';
 import { record, type EventLog } from '../helpers/events';
@@ -47,8 +48,7 @@ describe('extension in a real VS Code (code-server + Chromium)', function () {
   const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`) });
   afterEach(async function () {
     if (this.currentTest?.state !== 'failed') return;
-    await shot(`failed-${this.currentTest.title.slice(0, 40).replace(/\W+/g, '-')}`);
-    process.stdout.write(extensionLogs(env.workbench!.userDataDir));
+    await reportFailure(this.currentTest, page, env.workbench?.userDataDir, SHOTS, 'workbench');
     process.stdout.write(`--- the workbench's console, last errors and warnings\n${consoleErrors.slice(-30).join('\n')}\n`);
   });
   const row = (label: RegExp) => page.getByRole('treeitem', { name: label });

@@ -13,6 +13,7 @@ import type { Page } from 'playwright-core';
 import type { SwitchboardClient } from '../../client/client';
 import { packageVsix } from '../helpers/code-server';
 import { useE2eEnv } from '../helpers/e2e-env';
+import { reportFailure } from '../helpers/e2e-failure';
 import { webviewContent } from '../helpers/webview-frame';
 
 const SHOTS = resolve(__dirname, '../../test-results');
@@ -62,7 +63,7 @@ describe('the Workflows view and the workflow graph in a real VS Code (code-serv
 
   const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}${THEME_SUFFIX}.png`) });
   afterEach(async function () {
-    if (this.currentTest?.state === 'failed') await shot(`workflows-failed-${this.currentTest.title.slice(0, 40).replace(/\W+/g, '-')}`);
+    await reportFailure(this.currentTest, page, env.workbench?.userDataDir, SHOTS, 'workflows');
   });
   const row = (name: RegExp) => page.getByRole('treeitem', { name });
   const runRow = (text: string) => row(new RegExp(`^workflow ${RUN}, ${text}`));

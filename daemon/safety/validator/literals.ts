@@ -5,16 +5,12 @@
  *
  * - `literals`: strings, one of which occurs (ASCII-folded: "akia" for AKIA) in every match; null
  *   when the pattern has none worth scanning for.
- * - `minDigits`: how many ASCII digits every match holds;
- * - `maxLength`: the longest a match can be (Infinity when unbounded).
  */
 import type { AST } from '@eslint-community/regexpp';
 import { caseForms } from './case-fold';
 
 export interface RuleFacts {
   literals: string[] | null;
-  minDigits: number;
-  maxLength: number;
 }
 
 /** Largest set of strings tracked for one node (cross products past it are dropped). */
@@ -33,7 +29,7 @@ export function ruleFacts(pattern: AST.Pattern, caseInsensitive: boolean): RuleF
   const reader = new FactReader(caseInsensitive);
   const { need } = reader.alternatives(pattern.alternatives);
   const literals = need && chance(need) <= MAX_USEFUL_CHANCE ? [...need] : null;
-  return { literals, minDigits: reader.minDigits(pattern), maxLength: maxLength(pattern) };
+  return { literals };
 }
 
 type Strings = Set<string>;
@@ -99,24 +95,6 @@ const chances = new WeakMap<Strings, number>();
 function charChance(code: number): number {
   if ((code >= 97 && code <= 122) || code === 32) return 0.12;
   return code >= 48 && code <= 57 ? 0.05 : 0.02;
-}
-
-/** The most characters a match of the node can have. */
-function maxLength(node: AST.Pattern | AST.Alternative | AST.Element): number {
-  switch (node.type) {
-    case 'Pattern':
-    case 'Group':
-    case 'CapturingGroup':
-      return Math.max(...node.alternatives.map(maxLength));
-    case 'Alternative':
-      return node.elements.reduce((sum, element) => sum + maxLength(element), 0);
-    case 'Quantifier':
-      return node.max === 0 ? 0 : node.max * maxLength(node.element);
-    case 'Assertion':
-      return 0;
-    default:
-      return 1;
-  }
 }
 
 class FactReader {
@@ -215,28 +193,5 @@ class FactReader {
     let repeated: Strings | null = inner.exact;
     for (let count = 1; count < node.min && repeated; count++) repeated = cross(repeated, inner.exact!);
     return { exact, need: best([inner.need, repeated, exact].filter((s): s is Strings => s !== null)) };
-  }
-
-  /** The fewest ASCII digits a match of the node holds. */
-  minDigits(node: AST.Pattern | AST.Alternative | AST.Element): number {
-    switch (node.type) {
-      case 'Pattern':
-      case 'Group':
-      case 'CapturingGroup':
-        return Math.min(...node.alternatives.map((alternative) => this.minDigits(alternative)));
-      case 'Alternative':
-        return node.elements.reduce((sum, element) => sum + this.minDigits(element), 0);
-      case 'Quantifier':
-        return node.min * this.minDigits(node.element);
-      case 'Character':
-        return node.value >= 48 && node.value <= 57 ? 1 : 0;
-      case 'CharacterClass':
-      case 'CharacterSet': {
-        const chars = this.node(node).exact;
-        return chars && [...chars].every((c) => DIGITS.has(c)) ? 1 : 0;
-      }
-      default:
-        return 0;
-    }
   }
 }

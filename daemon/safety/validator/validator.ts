@@ -48,9 +48,6 @@ export interface CompiledRule {
   readonly regexp: RegExp;
   /** Whether it runs only when one of its literals occurs. */
   readonly prefiltered: boolean;
-  /** It runs only when some `maxLength` characters of the text hold at least this many ASCII digits. */
-  readonly minDigits: number;
-  readonly maxLength: number;
   readonly check: MatchCheck | undefined;
 }
 
@@ -60,8 +57,6 @@ export interface RuleSetStats {
   enabled: number;
   /** Enabled rules that run only when one of their literals occurs in the text. */
   prefiltered: number;
-  /** Enabled rules that also (or only) wait for enough digits. */
-  digitGated: number;
 }
 
 export interface CompiledRuleSet {
@@ -102,7 +97,7 @@ export function compileRules(rules: readonly SafetyRule[], version: number): Com
     const rule = rules[index]!;
     if (rule.enabled === false) return;
     const check = rule.check === undefined ? undefined : CHECKS[rule.check];
-    compiled.push({ rule, index, regexp: pattern.regexp, prefiltered: prefilter.filtered.has(index), minDigits: facts[index]!.minDigits, maxLength: facts[index]!.maxLength, check });
+    compiled.push({ rule, index, regexp: pattern.regexp, prefiltered: prefilter.filtered.has(index), check });
   });
   const applies = (direction: Direction) => compiled.filter(({ rule }) => !rule.directions || rule.directions.includes(direction));
   return {
@@ -115,7 +110,6 @@ export function compileRules(rules: readonly SafetyRule[], version: number): Com
       rules: rules.length,
       enabled: compiled.length,
       prefiltered: compiled.filter((rule) => rule.prefiltered).length,
-      digitGated: compiled.filter((rule) => rule.minDigits > 0).length,
     },
   };
 }
@@ -128,7 +122,6 @@ export function validate(set: CompiledRuleSet, text: string, options: ValidateOp
   const found: Found[] = [];
   for (const compiled of set.byDirection[options.direction ?? 'any']) {
     if (compiled.prefiltered && !prefilter.seen(compiled.index)) continue;
-    if (compiled.minDigits > 0 && prefilter.digitsWithin(compiled.maxLength) < compiled.minDigits) continue;
     findAll(compiled, text, found);
   }
   return summarize(set.version, text, found);
