@@ -2,8 +2,9 @@
  * One MCP tool call: its arguments checked against the tool's schema, then the calling agent's
  * tool policy (policy.check with the MCP tool name and the arguments, which also runs the
  * validator over every string in them), an approval request first when the policy asks for one,
- * then the daemon call. Every failure becomes a tool error (`isError`) carrying the daemon's
- * message and code: a model can read it and try otherwise, and the session goes on. A call the
+ * then the daemon call (made alongside the check when it changes nothing). Every failure becomes
+ * a tool error (`isError`) carrying the daemon's message and code: a model can read it and try
+ * otherwise, and the session goes on. A call the
  * client cancelled is not made if it had not reached the daemon, and what the daemon answered
  * after the cancel is handed back (McpTool.abandon).
  */
@@ -39,7 +40,10 @@ export async function callTool(tool: McpTool, context: ToolContext, args: Record
   try {
     const validate = validator(tool);
     if (!validate(args)) throw validate.errors?.[0] ? paramError(validate.errors[0]) : new RpcError(ErrorCode.InvalidParams, 'invalid params');
-    await authorizeToolCall(context.client, {
+    // A look that changes nothing waits for no verdict: one round trip instead of two. Its answer
+    // (or error) is handed over only once the policy allowed the call.
+    const early = tool.readOnly?.(args) ? settle(tool.run(context, args)) : undefined;
+    const decision = await authorizeToolCall(context.client, {
       agentId: context.agentId,
       tool: tool.name,
       args: tool.inspectsContent ? null : args,
@@ -49,7 +53,8 @@ export async function callTool(tool: McpTool, context: ToolContext, args: Record
     if (cancellation.signal.aborted) return toolError(cancelled(tool));
     const waitMs = tool.waitMs?.(args);
     if (waitMs !== undefined) hooks.waiting(`${tool.name} is waiting`, waitMs);
-    const result = await tool.run(context, args);
+    // After a human's approval the early look is stale: looked at again.
+    const result = early && !decision.requiresApproval ? await unsettle(early) : await tool.run(context, args);
     // Nobody reads this answer now (MCP sends none for a cancelled call): what it took must not stay taken.
     if (cancellation.signal.aborted) {
       await handBack(tool, context, result, cancellation);
@@ -59,6 +64,15 @@ export async function callTool(tool: McpTool, context: ToolContext, args: Record
   } catch (error) {
     return toolError(error);
   }
+}
+
+/** A promise that never rejects (so one whose answer is dropped is no unhandled rejection), and back. */
+type Settled<T> = Promise<{ ok: true; value: T } | { ok: false; error: unknown }>;
+const settle = <T>(promise: Promise<T>): Settled<T> => promise.then((value) => ({ ok: true as const, value }), (error: unknown) => ({ ok: false as const, error }));
+async function unsettle<T>(settled: Settled<T>): Promise<T> {
+  const outcome = await settled;
+  if (outcome.ok) return outcome.value;
+  throw outcome.error;
 }
 
 async function handBack(tool: McpTool, context: ToolContext, result: Record<string, unknown>, { log }: Cancellation): Promise<void> {

@@ -41,6 +41,11 @@ export interface McpTool {
   abandon?(context: ToolContext, result: Record<string, unknown>): Promise<string | undefined>;
   /** How long the call may block (the progress notifications' total); undefined: it answers at once. */
   waitMs?(args: Args): number | undefined;
+  /**
+   * The call with these arguments changes nothing in the daemon (a look, not a take): it is made
+   * alongside its policy check, and its answer handed over only if the policy lets the call run.
+   */
+  readOnly?(args: Args): boolean;
 }
 
 const json = (value: unknown) => JSON.stringify(value);
@@ -137,6 +142,7 @@ export const TOOLS: McpTool[] = [
     inputSchema: toolInputSchema('signal.check', { omit: ['agentId'] }),
     run: async ({ client, agentId }, args) => ({ signal: await client.signals.check({ ...args, agentId }) }),
     summary: (r) => signalText(r.signal as Signal | null, 'no signal waiting'),
+    readOnly: (args) => args.consume !== true,
   },
   {
     name: 'publish_event',

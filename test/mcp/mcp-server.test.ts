@@ -269,6 +269,27 @@ describe('switchboard mcp (official MCP SDK client over stdio, real daemon and R
     assert.ok(!(await ok('report_status', { currentTask: 'still here' }, guarded)).isError);
   });
 
+  it('a look (check_signals) runs alongside its policy check: denied, it is a tool error; approved by a human, it answers what the inbox holds then', async () => {
+    const { policy, version } = await sdk.policy.get();
+    await sdk.policy.set({
+      expectedVersion: version,
+      policy: { agents: [{ agent: 'mcp-peek-denied', allow: ['*'], deny: ['check_signals'] }, { agent: 'mcp-peek-asks', allow: ['*'], requireApproval: ['check_signals'] }, ...policy.agents] },
+    });
+    const { session: denied } = await open({ args: ['--agent-id', 'mcp-peek-denied'] });
+    await sdk.signals.send({ from: 'mcp-peer', to: 'mcp-peek-denied', type: 'look', payload: 1 });
+    assert.match((await fails('check_signals', { type: 'look' }, -32010, denied)).message, /refused by the tool policy/);
+
+    const { session: asks } = await open({ args: ['--agent-id', 'mcp-peek-asks'] });
+    const looking = call('check_signals', { type: 'look' }, asks);
+    const asked = await fleet.next((e) => e.type === 'approval.requested' && (e.data as Approval).agentId === 'mcp-peek-asks');
+    // Sent while the human decides: the look that ran beside the check saw an empty inbox.
+    const sent = await sdk.signals.send({ from: 'mcp-peer', to: 'mcp-peek-asks', type: 'look', payload: 2 });
+    await sdk.approvals.respond({ requestId: (asked.data as Approval).requestId, approved: true, responder: 'reviewer' });
+    const looked = await looking;
+    assert.ok(!looked.isError, JSON.stringify(looked.content));
+    assert.equal((looked.structuredContent as { signal: Signal }).signal.signalId, sent.signalId);
+  });
+
   it('resources: the fleet, one agent, a workflow; updated and list_changed notifications from the daemon pushes', async () => {
     const { resources } = await session.client.listResources();
     const uris = resources.map((r) => r.uri);
