@@ -51,6 +51,8 @@ describe('the Queues view in a real VS Code (code-server + Chromium)', function 
   const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`) });
   afterEach(async function () {
     await reportFailure(this.currentTest, page, env.workbench?.userDataDir, SHOTS, 'queues');
+    // Beside the rows shown, what the daemon holds: a row behind the daemon, or a daemon not as the test thinks.
+    if (this.currentTest?.state === 'failed') process.stdout.write(`--- the daemon's ${QUEUE}: ${JSON.stringify(await client.queues.stats({ queue: QUEUE }))}\n`);
   });
   const row = (name: RegExp) => page.getByRole('treeitem', { name });
   const queueRow = (counts: string) => row(new RegExp(`^${QUEUE}, ${counts.replace(/[()]/g, '\\$&')}$`));
