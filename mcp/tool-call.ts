@@ -54,7 +54,7 @@ export async function callTool(tool: McpTool, context: ToolContext, args: Record
     const waitMs = tool.waitMs?.(args);
     if (waitMs !== undefined) hooks.waiting(`${tool.name} is waiting`, waitMs);
     // After a human's approval the early look is stale: looked at again.
-    const result = early && !decision.requiresApproval ? await unsettle(early) : await tool.run(context, args);
+    const result = early && !decision.requiresApproval ? await unsettle(early) : await tool.run(context, args, cancellation.signal);
     // Nobody reads this answer now (MCP sends none for a cancelled call): what it took must not stay taken.
     if (cancellation.signal.aborted) {
       await handBack(tool, context, result, cancellation);

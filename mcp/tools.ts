@@ -24,8 +24,8 @@ export interface McpTool {
   title: string;
   description: string;
   inputSchema: ToolInputSchema;
-  /** The structured result (an object: MCP's structuredContent). */
-  run(context: ToolContext, args: Args): Promise<Record<string, unknown>>;
+  /** The structured result (an object: MCP's structuredContent); `cancelled` is the client's cancel, for a call that takes in steps. */
+  run(context: ToolContext, args: Args, cancelled?: AbortSignal): Promise<Record<string, unknown>>;
   /** The text content beside it, for clients that read only text. */
   summary(result: Record<string, unknown>): string;
   /**
@@ -130,9 +130,23 @@ export const TOOLS: McpTool[] = [
     description:
       'Wait until another agent (or a human) sends you a signal, optionally only of one type or from one source, for up to timeoutMs. Returns the signal (taken off your inbox unless consume is false), or signal null when the time ran out.',
     inputSchema: toolInputSchema('signal.wait', { omit: ['agentId'] }),
-    run: async ({ client, agentId }, args) => ({ signal: await client.signals.wait({ ...(args as { timeoutMs: number }), agentId }) }),
+    run: async ({ client, agentId }, args, cancelled) => {
+      const { consume = true, timeoutMs, ...filter } = args as { consume?: boolean; timeoutMs: number; type?: string; source?: string };
+      if (!consume) return { signal: await client.signals.wait({ ...filter, timeoutMs, consume, agentId }) };
+      // Waits without taking, then takes: a call cancelled while it waited leaves the signal in the
+      // inbox. Another session of the same agent may take it in between: then it waits again.
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const seen = await client.signals.wait({ ...filter, timeoutMs: Math.max(1, deadline - Date.now()), consume: false, agentId });
+        if (!seen) return { signal: null };
+        if (cancelled?.aborted) return { signal: seen, leftInInbox: true };
+        const taken = await client.signals.check({ ...filter, consume: true, agentId });
+        if (taken || Date.now() >= deadline) return { signal: taken };
+      }
+    },
     summary: (r) => signalText(r.signal as Signal | null, 'no signal arrived in time'),
     waitMs: (args) => args.timeoutMs as number,
+    abandon: async (_context, r) => (r.leftInInbox ? `left signal ${(r.signal as Signal).signalId} in the inbox` : undefined),
   },
   {
     name: 'check_signals',

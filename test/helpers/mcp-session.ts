@@ -12,6 +12,8 @@ export interface McpSession {
   transport: StdioClientTransport;
   /** What the server wrote to stderr so far (its logs). */
   stderr(): string;
+  /** Resolves once the server's stderr holds the text (it is watched as it comes, not polled). */
+  stderrSays(text: string, timeoutMs?: number): Promise<void>;
   /** With `withholdInitialized`: sends the `notifications/initialized` the client's connect made. */
   sendInitialized(): Promise<void>;
   close(): Promise<void>;
@@ -36,7 +38,23 @@ export async function startMcpSession(stateDir: string, options: McpSessionOptio
     stderr: 'pipe',
   });
   let stderr = '';
-  transport.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const stream = transport.stderr!;
+  stream.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const stderrSays = (text: string, timeoutMs = 10_000) =>
+    new Promise<void>((resolve, reject) => {
+      const check = () => {
+        if (!stderr.includes(text)) return;
+        clearTimeout(timer);
+        stream.off('data', check);
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        stream.off('data', check);
+        reject(new Error(`the server's stderr did not say ${JSON.stringify(text)} within ${timeoutMs} ms:\n${stderr}`));
+      }, timeoutMs);
+      stream.on('data', check);
+      check();
+    });
   let withheld: JSONRPCMessage | undefined;
   if (options.withholdInitialized) {
     const send = transport.send.bind(transport);
@@ -51,5 +69,5 @@ export async function startMcpSession(stateDir: string, options: McpSessionOptio
     if (!withheld) throw new Error('no notifications/initialized was withheld');
     await transport.send(withheld);
   };
-  return { client, transport, stderr: () => stderr, sendInitialized, close: () => client.close() };
+  return { client, transport, stderr: () => stderr, stderrSays, sendInitialized, close: () => client.close() };
 }

@@ -31,9 +31,7 @@ describe('switchboard mcp across a daemon restart', function () {
     daemon.child.kill('SIGTERM');
     await daemon.exited;
     // Called once the server knows its daemon is gone (a call racing the close would be in flight when it drops).
-    const deadline = Date.now() + 10_000;
-    while (!session.stderr().includes('daemon connection reconnecting') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-    assert.match(session.stderr(), /daemon connection reconnecting/);
+    await session.stderrSays('daemon connection reconnecting');
     const during = call('report_status', { currentTask: 'during the restart' });
     daemon = await spawnDaemon(stateDir, ['--redis', redis.url]);
     const result = await during;

@@ -241,11 +241,21 @@ describe('switchboard mcp (official MCP SDK client over stdio, real daemon and R
     await cancelWhileWaiting('claim_job', { queue: 'cancel-jobs', waitMs: 20_000 }, cancelling);
     const { jobId } = await sdk.queues.enqueue({ queue: 'cancel-jobs', payload: { n: 1 } });
     // Received by the cancelled call before anyone else may look (a receiver now would race it for the job).
-    const deadline = Date.now() + 10_000;
-    while (!cancelling.stderr().includes(`handed job ${jobId} back`) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-    assert.match(cancelling.stderr(), new RegExp(`claim_job was cancelled after the daemon answered: handed job ${jobId} back to cancel-jobs`));
+    await cancelling.stderrSays(`claim_job was cancelled after the daemon answered: handed job ${jobId} back to cancel-jobs`);
     const job = (await sdk.queues.receive({ queue: 'cancel-jobs', consumer: 'other-worker' })) as Job;
     assert.deepEqual([job?.jobId, job?.attempts], [jobId, 1]);
+  });
+
+  it('a cancelled wait_for_signal woken after the cancel leaves the signal in the inbox', async () => {
+    const { session: cancelling, agent } = await open({ args: ['--verbose'] });
+    await cancelWhileWaiting('wait_for_signal', { type: 'cancel-me', timeoutMs: 20_000 }, cancelling);
+    const sent = await sdk.signals.send({ from: 'mcp-peer', to: agent.agentId, type: 'cancel-me', payload: 3 });
+    await cancelling.stderrSays(`wait_for_signal was cancelled after the daemon answered: left signal ${sent.signalId} in the inbox`);
+    assert.deepEqual((await sdk.signals.pending({ agentId: agent.agentId, type: 'cancel-me' })).map((s) => s.signalId), [sent.signalId]);
+    // Not cancelled, it takes what it waited for.
+    const taken = await ok('wait_for_signal', { type: 'cancel-me', timeoutMs: 5_000 }, cancelling);
+    assert.equal(taken.signal.signalId, sent.signalId);
+    assert.deepEqual(await sdk.signals.pending({ agentId: agent.agentId, type: 'cancel-me' }), []);
   });
 
   it("the calling agent's tool policy: a denied tool is a tool error, an approval-needing one asks a human first", async () => {
