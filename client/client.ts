@@ -8,6 +8,7 @@ import type { BackoffOptions } from './backoff';
 import { randomUUID } from 'node:crypto';
 import { ConnectionError, RpcConnection, type ConnectionState } from './connection';
 import { discoverDaemon, type DiscoveryOptions } from './discovery';
+import { PushRouter } from './push-router';
 
 export interface ClientOptions extends DiscoveryOptions {
   /** Sent in `hello`, e.g. "my-agent/1.2". */
@@ -62,7 +63,7 @@ export class SwitchboardClient extends EventEmitter<{ state: [ConnectionState]; 
 
   private readonly connection: RpcConnection;
   private readonly subscriptions = new Set<LiveSubscription>();
-  private readonly byServerId = new Map<string, LiveSubscription>();
+  private readonly router = new PushRouter<LiveSubscription>((live, event) => this.deliver(live, event));
   private opens = 0;
 
   private constructor(private readonly options: ClientOptions) {
@@ -79,7 +80,7 @@ export class SwitchboardClient extends EventEmitter<{ state: [ConnectionState]; 
       if (state === 'open' && this.opens > 1) this.emit('reconnected');
     });
     this.connection.on('notification', (method, params) => {
-      if (method === 'event') this.dispatch(params as PushedEvent);
+      if (method === 'event') this.router.route(params as PushedEvent);
     });
     const namespace = (domain: string) =>
       Object.fromEntries(
@@ -153,15 +154,14 @@ export class SwitchboardClient extends EventEmitter<{ state: [ConnectionState]; 
   /** Subscribes to topics; kept across reconnects (with onResync called, since pushes may have been missed). */
   async subscribe(topics: Topic[], handler: (event: PushedEvent) => void, options: SubscribeOptions = {}): Promise<Subscription> {
     const live: LiveSubscription = { topics, handler, options, lastSeq: 0 };
-    const { subscriptionId } = await this.call('subscribe', { topics });
-    this.attach(live, subscriptionId);
+    live.serverId = await this.router.subscribe(async () => (await this.call('subscribe', { topics })).subscriptionId, live);
     this.subscriptions.add(live);
     return {
       topics,
       unsubscribe: async () => {
         this.subscriptions.delete(live);
         if (live.serverId === undefined) return;
-        this.byServerId.delete(live.serverId);
+        this.router.detach(live.serverId);
         if (this.connection.state === 'open') await this.call('unsubscribe', { subscriptionId: live.serverId });
       },
     };
@@ -178,25 +178,16 @@ export class SwitchboardClient extends EventEmitter<{ state: [ConnectionState]; 
       { early: true },
     )) as HelloResult;
     if (this.opens++ === 0) return;
-    this.byServerId.clear();
+    this.router.clear();
     for (const live of this.subscriptions) {
-      const { subscriptionId } = (await this.connection.call('subscribe', { topics: live.topics }, { early: true })) as {
-        subscriptionId: string;
-      };
-      this.attach(live, subscriptionId);
+      live.lastSeq = 0;
+      const subscribe = async () => ((await this.connection.call('subscribe', { topics: live.topics }, { early: true })) as { subscriptionId: string }).subscriptionId;
+      live.serverId = await this.router.subscribe(subscribe, live);
       live.options.onResync?.();
     }
   }
 
-  private attach(live: LiveSubscription, serverId: string): void {
-    live.serverId = serverId;
-    live.lastSeq = 0;
-    this.byServerId.set(serverId, live);
-  }
-
-  private dispatch(event: PushedEvent): void {
-    const live = this.byServerId.get(event.subscriptionId);
-    if (!live) return;
+  private deliver(live: LiveSubscription, event: PushedEvent): void {
     const gap = event.seq !== live.lastSeq + 1;
     live.lastSeq = event.seq;
     if (gap) live.options.onResync?.();

@@ -2,6 +2,12 @@
  * Pushes figures the hot path does not publish (queue depths, agents' outcome stats) to this
  * daemon's subscribers of a topic: sampled at most once per interval, each key only when its JSON
  * changed, and only while the daemon has such subscribers, since each daemon samples for its own.
+ *
+ * "Changed" is measured against what was last pushed, so a client that learned newer figures
+ * from a snapshot (the list call it makes on subscribing or after a seq gap) could be left with
+ * them: figures that go back to the value last pushed (1 dead → 0 → 1 between two samples) are
+ * not pushed again. So a snapshot handed out (`snapshotTaken`) makes the next sample push every
+ * key, whatever was pushed before.
  */
 import type { EventHub } from './hub';
 
@@ -25,8 +31,14 @@ export interface SampledPushOptions {
 export class SampledPush {
   private lastAt = 0;
   private readonly last = new Map<string, string>();
+  private pushAll = false;
 
   constructor(private readonly options: SampledPushOptions) {}
+
+  /** A client read a snapshot of these figures: the next sample pushes every key (see above). */
+  snapshotTaken(): void {
+    this.pushAll = true;
+  }
 
   /** A sweep (daemon/domain/module.ts): does its work at most once per interval; returns 0, it never needs another round. */
   async push(): Promise<number> {
@@ -38,11 +50,13 @@ export class SampledPush {
     const now = Date.now();
     if (now - this.lastAt < everyMs) return 0;
     this.lastAt = now;
+    const pushAll = this.pushAll;
+    this.pushAll = false;
     const { ts, samples } = await this.options.read();
     const gone = new Set(this.last.keys());
     for (const { key, json } of samples) {
       gone.delete(key);
-      if (this.last.get(key) === json) continue;
+      if (!pushAll && this.last.get(key) === json) continue;
       this.last.set(key, json);
       hub.deliver(topic, { type, ts, key, json });
     }

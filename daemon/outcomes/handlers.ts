@@ -19,7 +19,8 @@ const PER_BATCH = 128;
 /** Stream entries one outcome.recent script call scans at most (the stream holds ~10 000). */
 const RECENT_SCAN = 1000;
 
-export function outcomeHandlers(deps: Deps): OutcomeHandlers {
+/** `snapshot`: an outcome.stats answer of the pushed shape (default window, every agent) went out: the sampled stats are pushed in full next. */
+export function outcomeHandlers(deps: Deps, snapshot: () => void): OutcomeHandlers {
   const { redis, keys, limits } = deps;
   const records = new TickBatch<(string | number)[]>(
     (items) =>
@@ -65,6 +66,7 @@ export function outcomeHandlers(deps: Deps): OutcomeHandlers {
 
     'outcome.stats': async (p) => {
       records.flush();
+      if (p.agentName === undefined && (p.windowSeconds ?? OUTCOME_WINDOW_SECONDS) === OUTCOME_WINDOW_SECONDS) snapshot();
       return readStats(deps, p.windowSeconds ?? OUTCOME_WINDOW_SECONDS, p.agentName);
     },
 

@@ -40,7 +40,7 @@ export const outcomesModule: DomainModule = {
         },
       );
     return {
-      handlers: outcomeHandlers(deps),
+      handlers: outcomeHandlers(deps, () => stats.snapshotTaken()),
       channels: [{ name: keys.channels.outcomes, topics: () => ['outcomes'] }],
       sweeps: [settleAlerts, () => stats.push()],
       gauges: [

@@ -35,7 +35,8 @@ const PER_BATCH = 128;
 /** Completed jobs a queue keeps (for queue.ack retries and the Queues view); older ones are deleted. */
 export const COMPLETED_KEPT = 1000;
 
-export function queueHandlers(deps: Deps, waiters: Waiters, registry: DueRegistry): QueueHandlers {
+/** `listed`: a queue.list answer went out (the sampled counts are pushed in full next). */
+export function queueHandlers(deps: Deps, waiters: Waiters, registry: DueRegistry, listed: () => void): QueueHandlers {
   const { redis, keys, limits } = deps;
   const channel = keys.channels.queues;
   const keysOf = (queue: string) => keys.queue(queue);
@@ -182,6 +183,7 @@ export function queueHandlers(deps: Deps, waiters: Waiters, registry: DueRegistr
 
     'queue.list': async () => {
       for (const queue of await registry.names()) inOrder(queue);
+      listed();
       return new RawJson(`[${(await queueSummaries(deps, registry)).map((summary) => summary.json).join(',')}]`);
     },
 

@@ -22,7 +22,6 @@ export const queuesModule: DomainModule = {
     const registry = new DueRegistry(redis, { names: keys.queueNames, due: keys.queuesDue }, () => {
       // A lost hint or name only delays a sweep or queue.list; the next call on that queue repeats it.
     });
-    const handlers = queueHandlers(deps, waiters, registry);
     // Receives and acks publish nothing (a frame per job would cost every daemon a message per
     // job), so the counts reach subscribers sampled.
     const stats = new SampledPush({
@@ -31,6 +30,7 @@ export const queuesModule: DomainModule = {
       type: 'queue.stats',
       read: async () => ({ ts: Date.now(), samples: (await queueSummaries(deps, registry)).map(({ queue, json }) => ({ key: queue, json })) }),
     });
+    const handlers = queueHandlers(deps, waiters, registry, () => stats.snapshotTaken());
 
     /** Visits the queues whose delayed jobs or deliveries fell due. */
     const sweepDue = async () => {

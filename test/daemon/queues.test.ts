@@ -262,6 +262,18 @@ describe('work queues', () => {
     await events.next((e) => e.type === 'queue.stats' && (e.data as QueueSummary).queue === queue && (e.data as QueueSummary).completedTotal === 1);
   });
 
+  it('pushes every queue\'s counts again after a queue.list answer, changed or not (the lister may hold newer ones than the last push)', async () => {
+    const queue = fresh();
+    const events = await record(client, ['queues']);
+    const isOurs = (e: { type: string; data: unknown }) => e.type === 'queue.stats' && (e.data as QueueSummary).queue === queue;
+    await client.queues.enqueue({ queue, payload: 1 });
+    const first = await events.next(isOurs);
+    const before = events.events.length;
+    await client.queues.list(); // nothing changed since the push
+    const again = await events.next((e) => events.events.indexOf(e) >= before && isOurs(e), 5000);
+    assert.deepEqual(again.data, first.data);
+  });
+
   it('purges waiting and delayed jobs, never active ones', async () => {
     const queue = fresh();
     for (let i = 0; i < 3; i++) await client.queues.enqueue({ queue, payload: i, priority: (['high', 'normal', 'low'] as const)[i] });

@@ -21,6 +21,10 @@ from .tool_policy import ToolCall, authorize_tool_call
 from .outcomes import OutcomeRecorder
 
 
+# Pushes held per subscription whose reply is late; past them, the seq gap makes the subscriber resync.
+_MAX_HELD_PUSHES = 1000
+
+
 class AsyncClient(Namespaces[Awaitable[Any]], Dispatching, Leasing[contextlib.AbstractAsyncContextManager[Lease]], Asking[Awaitable[Answer]]):
     """
     Connect with `await AsyncClient.connect()` (finding the daemon through arguments, env, or
@@ -44,6 +48,9 @@ class AsyncClient(Namespaces[Awaitable[Any]], Dispatching, Leasing[contextlib.Ab
         self._request_timeout_s = request_timeout_s
         self._subscriptions: set[AsyncSubscription] = set()
         self._by_server_id: dict[str, AsyncSubscription] = {}
+        # Pushes for ids whose subscribe reply has not been handled yet (see _subscribe).
+        self._held: dict[str, list[dict[str, Any]]] = {}
+        self._subscribing = 0
         self._listeners: dict[str, list[Callable[..., Any]]] = {"state": [], "reconnected": []}
         self._opens = 0
         self._connection = RpcConnection(
@@ -92,8 +99,7 @@ class AsyncClient(Namespaces[Awaitable[Any]], Dispatching, Leasing[contextlib.Ab
         self, topics: Sequence[str], handler: EventHandler | None = None, *, on_resync: Callable[[], Any] | None = None
     ) -> AsyncSubscription:
         subscription = AsyncSubscription(topics, handler, on_resync, self._unsubscribe)
-        answer = await self.call("subscribe", {"topics": list(topics)})
-        self._attach(subscription, answer["subscriptionId"])
+        await self._subscribe(subscription, lambda: self.call("subscribe", {"topics": list(topics)}))
         self._subscriptions.add(subscription)
         return subscription
 
@@ -172,8 +178,8 @@ class AsyncClient(Namespaces[Awaitable[Any]], Dispatching, Leasing[contextlib.Ab
             return
         self._by_server_id.clear()
         for subscription in list(self._subscriptions):
-            answer = await self._connection.call("subscribe", {"topics": list(subscription.topics)}, early=True)
-            self._attach(subscription, answer["subscriptionId"])
+            topics = list(subscription.topics)
+            await self._subscribe(subscription, lambda: self._connection.call("subscribe", {"topics": topics}, early=True))
             subscription.resync()
 
     def _on_state(self, state: ConnectionState) -> None:
@@ -188,13 +194,27 @@ class AsyncClient(Namespaces[Awaitable[Any]], Dispatching, Leasing[contextlib.Ab
     def _on_notification(self, method: str, params: Any) -> None:
         if method != "event" or not isinstance(params, dict):
             return
-        subscription = self._by_server_id.get(params.get("subscriptionId", ""))
+        server_id = params.get("subscriptionId", "")
+        subscription = self._by_server_id.get(server_id)
         if subscription is not None:
             subscription.deliver(Event.from_wire(params))
+        elif self._subscribing > 0 and len(self._held.setdefault(server_id, [])) < _MAX_HELD_PUSHES:
+            self._held[server_id].append(params)
 
-    def _attach(self, subscription: AsyncSubscription, server_id: str) -> None:
-        subscription.attach(server_id)
-        self._by_server_id[server_id] = subscription
+    async def _subscribe(self, subscription: AsyncSubscription, call: Callable[[], Awaitable[Any]]) -> None:
+        # A push can be read before the reply that names its subscription (both in one read, the
+        # reader handing over the push before this coroutine runs on): held until attached.
+        self._subscribing += 1
+        try:
+            server_id = (await call())["subscriptionId"]
+            subscription.attach(server_id)
+            self._by_server_id[server_id] = subscription
+            for params in self._held.pop(server_id, []):
+                subscription.deliver(Event.from_wire(params))
+        finally:
+            self._subscribing -= 1
+            if self._subscribing == 0:
+                self._held.clear()
 
 
 class _Connecting:

@@ -122,3 +122,27 @@ def test_the_asyncio_client(daemon: Daemon) -> None:
                 await client.queues.enqueue(queue="bad queue", payload=1)
 
     asyncio.run(main())
+
+
+def test_a_push_read_before_its_subscribe_reply_is_handled_reaches_the_subscription(daemon: Daemon) -> None:
+    # The daemon may send a new subscription's first frame right after the reply naming it; both in
+    # one read, the reader hands over the push before the subscribing coroutine goes on.
+    async def main() -> None:
+        async with AsyncClient.connect(state_dir=daemon.state_dir) as client:
+            kind = fresh("py-early")
+            connection_call = client._connection.call
+
+            async def call(method: str, params: dict, *args: object, **kwargs: object) -> object:
+                answer = await connection_call(method, params, *args, **kwargs)
+                if method == "subscribe":
+                    client._on_notification("event", {"subscriptionId": answer["subscriptionId"], "topic": f"events:{kind}", "type": kind, "data": "early", "seq": 1, "ts": 0})
+                return answer
+
+            client._connection.call = call  # type: ignore[method-assign]
+            subscription = await client.subscribe([f"events:{kind}"])
+            client._connection.call = connection_call  # type: ignore[method-assign]
+            assert (await subscription.next(timeout_s=5)).data == "early"
+            await client.events.publish(type=kind, data="later")
+            assert (await subscription.next(timeout_s=5)).data["data"] == "later"
+
+    asyncio.run(main())
