@@ -28,7 +28,10 @@ export class PushRouter<S> {
       this.byId.set(id, subscription);
       const held = this.held.get(id) ?? [];
       this.held.delete(id);
-      for (const event of held) this.deliver(subscription, event);
+      // Delivered outside this call, as any push is: a handler that throws does not fail the
+      // subscribe (whose caller would then hold no handle to a live subscription). Still ahead of
+      // any push read later, which comes with a later socket read.
+      if (held.length > 0) queueMicrotask(() => held.forEach((event) => this.deliver(subscription, event)));
       return id;
     } finally {
       if (--this.inFlight === 0) this.held.clear();
@@ -39,9 +42,10 @@ export class PushRouter<S> {
     this.byId.delete(id);
   }
 
-  /** Forgets every id (a new connection: the daemon gives new ones). */
+  /** Forgets every id (a new connection: the daemon gives new ones, and may reuse old ones). */
   clear(): void {
     this.byId.clear();
+    this.held.clear();
   }
 
   route(event: PushedEvent): void {

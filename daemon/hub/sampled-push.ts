@@ -31,13 +31,15 @@ export interface SampledPushOptions {
 export class SampledPush {
   private lastAt = 0;
   private readonly last = new Map<string, string>();
-  private pushAll = false;
+  /** Snapshots handed out, and how many of them a full push has followed (a failed read leaves them owed). */
+  private snapshots = 0;
+  private snapshotsPushed = 0;
 
   constructor(private readonly options: SampledPushOptions) {}
 
-  /** A client read a snapshot of these figures: the next sample pushes every key (see above). */
+  /** A client read a snapshot of these figures (call it once they are read): the next sample pushes every key (see above). */
   snapshotTaken(): void {
-    this.pushAll = true;
+    this.snapshots += 1;
   }
 
   /** A sweep (daemon/domain/module.ts): does its work at most once per interval; returns 0, it never needs another round. */
@@ -50,9 +52,11 @@ export class SampledPush {
     const now = Date.now();
     if (now - this.lastAt < everyMs) return 0;
     this.lastAt = now;
-    const pushAll = this.pushAll;
-    this.pushAll = false;
+    // Only snapshots handed out before this read began: one read after it pushes for a later one.
+    const snapshots = this.snapshots;
     const { ts, samples } = await this.options.read();
+    const pushAll = snapshots !== this.snapshotsPushed;
+    this.snapshotsPushed = snapshots;
     const gone = new Set(this.last.keys());
     for (const { key, json } of samples) {
       gone.delete(key);

@@ -35,7 +35,7 @@ const PER_BATCH = 128;
 /** Completed jobs a queue keeps (for queue.ack retries and the Queues view); older ones are deleted. */
 export const COMPLETED_KEPT = 1000;
 
-/** `listed`: a queue.list answer went out (the sampled counts are pushed in full next). */
+/** `listed`: a queue.list answer was read (the sampled counts are pushed in full next). */
 export function queueHandlers(deps: Deps, waiters: Waiters, registry: DueRegistry, listed: () => void): QueueHandlers {
   const { redis, keys, limits } = deps;
   const channel = keys.channels.queues;
@@ -183,8 +183,9 @@ export function queueHandlers(deps: Deps, waiters: Waiters, registry: DueRegistr
 
     'queue.list': async () => {
       for (const queue of await registry.names()) inOrder(queue);
+      const summaries = await queueSummaries(deps, registry);
       listed();
-      return new RawJson(`[${(await queueSummaries(deps, registry)).map((summary) => summary.json).join(',')}]`);
+      return new RawJson(`[${summaries.map((summary) => summary.json).join(',')}]`);
     },
 
     'queue.dead': async (p) => {

@@ -3,9 +3,9 @@
  * definition API (`vscode.lm.registerMcpServerDefinitionProvider` and
  * `vscode.McpStdioServerDefinition`, newer than the @types/vscode the extension builds against).
  * Both are looked up at run time and typed here, so on an older host this registers nothing and
- * the rest of the extension works as before. A host that refuses the registration (one where the
- * API is a proposal the extension lacks, or a provider id not contributed under the name that
- * host reads: package.json has both) throws: that is caught too. No vscode import: the caller
+ * the rest of the extension works as before. A host that refuses the registration throws (stock
+ * VS Code 1.100, where the API is a proposal the extension does not declare; or a provider id not
+ * contributed under the name that host reads: package.json has both names): that is caught too. No vscode import: the caller
  * hands the namespace in, and the tests hand in a stand-in.
  */
 import type { McpLaunch } from './mcp-config';

@@ -22,4 +22,35 @@ describe('SampledPush', () => {
     await sampler.push();
     assert.deepEqual(delivered.splice(0), [], 'once only');
   });
+
+  it('owes the full push to a snapshot taken while a sample was being read, and after a read that failed', async () => {
+    const delivered: string[] = [];
+    const hub = { hasSubscribers: () => true, deliver: (_topic: string, frame: { key: string }) => delivered.push(frame.key) } as unknown as EventHub;
+    let reading: (() => void) | undefined;
+    let failing = false;
+    const sampler = new SampledPush({
+      hub,
+      topic: 'queues',
+      type: 'queue.stats',
+      everyMs: 0,
+      read: async () => {
+        reading?.();
+        if (failing) throw new Error('Redis away');
+        return { ts: 1, samples: [{ key: 'mail', json: '{}' }] };
+      },
+    });
+    await sampler.push();
+    assert.deepEqual(delivered.splice(0), ['mail']);
+    reading = () => sampler.snapshotTaken(); // read before the snapshot's own figures: it must not count
+    await sampler.push();
+    reading = undefined;
+    assert.deepEqual(delivered.splice(0), []);
+    failing = true;
+    await assert.rejects(sampler.push(), /Redis away/);
+    failing = false;
+    await sampler.push();
+    assert.deepEqual(delivered.splice(0), ['mail'], 'pushed once a read succeeded');
+    await sampler.push();
+    assert.deepEqual(delivered.splice(0), []);
+  });
 });

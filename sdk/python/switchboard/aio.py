@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
 import uuid
@@ -177,6 +178,7 @@ class AsyncClient(Namespaces[Awaitable[Any]], Dispatching, Leasing[contextlib.Ab
         if self._opens == 1:
             return
         self._by_server_id.clear()
+        self._held.clear()
         for subscription in list(self._subscriptions):
             topics = list(subscription.topics)
             await self._subscribe(subscription, lambda: self._connection.call("subscribe", {"topics": topics}, early=True))
@@ -209,8 +211,10 @@ class AsyncClient(Namespaces[Awaitable[Any]], Dispatching, Leasing[contextlib.Ab
             server_id = (await call())["subscriptionId"]
             subscription.attach(server_id)
             self._by_server_id[server_id] = subscription
-            for params in self._held.pop(server_id, []):
-                subscription.deliver(Event.from_wire(params))
+            held = self._held.pop(server_id, [])
+            # Handed over outside this call, as any push is: a handler that raises does not fail the subscribe.
+            for params in held:
+                asyncio.get_running_loop().call_soon(subscription.deliver, Event.from_wire(params))
         finally:
             self._subscribing -= 1
             if self._subscribing == 0:
