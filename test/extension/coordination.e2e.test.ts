@@ -60,6 +60,8 @@ describe('the Coordination view and MCP in a real VS Code (code-server + Chromiu
     await reportFailure(this.currentTest, page, env.workbench?.userDataDir, SHOTS, 'coordination');
   });
   const row = (name: RegExp) => page.getByRole('treeitem', { name });
+  /** A row of the open quick pick. */
+  const pickRow = (text: string) => page.locator('.quick-input-list .monaco-list-row', { hasText: text });
 
   it('shows the lock with its holder, token and time left, the semaphore with its holders, and the barrier with its arrivals', async () => {
     const lock = row(/^lock e2e-deploy, held by e2e-deployer · (2m|1m) left · token 1$/);
@@ -111,9 +113,9 @@ describe('the Coordination view and MCP in a real VS Code (code-server + Chromiu
   it('is registered with VS Code itself: MCP: List Servers offers it, and the server VS Code starts joins this daemon’s fleet', async () => {
     await page.mouse.move(800, 700); // away from the last test's tooltip
     await runCommand(page, 'MCP: List Servers');
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Switchboard' }).click();
+    await pickRow('Switchboard').click();
     await shot('mcp-list-servers');
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Start Server' }).click();
+    await pickRow('Start Server').click();
     // VS Code ran the launch the extension gave it: the CLI's MCP server, on the daemon the editor uses.
     await row(/^code-server-[0-9a-f]{6}, \w+, MCP · code-server/).waitFor({ timeout: 30_000 });
     await shot('mcp-started-by-vscode');
@@ -122,9 +124,9 @@ describe('the Coordination view and MCP in a real VS Code (code-server + Chromiu
   it('copies a Claude Code command line and a VS Code mcp.json block that run the installed extension’s CLI', async () => {
     await page.mouse.move(800, 700); // away from the last test's tooltip
     await runCommand(page, 'Switchboard: Copy MCP Config…');
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Cursor' }).waitFor();
+    await pickRow('Cursor').waitFor();
     await shot('mcp-copy-quick-pick');
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'a claude mcp add command line' }).click();
+    await pickRow('a claude mcp add command line').click();
     await page.locator('.statusbar-item', { hasText: 'copied the claude mcp add command line for Claude Code to the clipboard' }).waitFor();
     const line = await page.evaluate(() => navigator.clipboard.readText());
     const match = /^claude mcp add --transport stdio --env SWITCHBOARD_STATE_DIR=(\S+) switchboard -- node (\S+\/dist\/cli\.js) mcp$/.exec(line);
@@ -133,7 +135,7 @@ describe('the Coordination view and MCP in a real VS Code (code-server + Chromiu
     assert.ok(existsSync(match[2]!), `the installed extension's CLI: ${match[2]}`);
 
     await runCommand(page, 'Switchboard: Copy MCP Config…');
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: '.vscode/mcp.json' }).click();
+    await pickRow('.vscode/mcp.json').click();
     await page.locator('.statusbar-item', { hasText: 'copied a .vscode/mcp.json block for VS Code' }).waitFor();
     const block = JSON.parse(await page.evaluate(() => navigator.clipboard.readText())) as { servers: Record<string, unknown> };
     assert.deepEqual(block.servers.switchboard, { type: 'stdio', command: 'node', args: [match[2], 'mcp'], env: { SWITCHBOARD_STATE_DIR: env.stateDir } });
