@@ -14,6 +14,9 @@ import type { Page } from 'playwright-core';
 export async function runCommand(page: Page, title: string): Promise<void> {
   await page.keyboard.press('F1');
   const input = page.locator('.quick-input-widget input');
+  // A webview whose page is still loading swallows F1 (CI once saw the palette never open under
+  // load, an approval panel focused): then the title bar's command center opens it, as a user would.
+  if (!(await input.waitFor({ timeout: 5_000 }).then(() => true, () => false))) await page.locator('.command-center-center').click();
   await input.fill(`>${title}`);
   await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: title }).waitFor();
   await input.press('Enter');
