@@ -25,7 +25,8 @@ const rule = (id: string, pattern: string, extra: Partial<SafetyRule> = {}): Saf
 /** Every rule run over the whole text, no prefilter: what the prefilter must never differ from. */
 function unfiltered(set: CompiledRuleSet, text: string) {
   const found: Found[] = [];
-  for (const compiled of set.compiled) findAll(compiled, text, found);
+  // Every rule scanned plainly from the start: no prefilter, no anchoring.
+  for (const compiled of set.compiled) findAll({ ...compiled, anchored: undefined }, text, found);
   return summarize(set.version, text, found);
 }
 
@@ -409,6 +410,28 @@ describe('safety validator: prefilter', () => {
     );
     assert.deepEqual(validate(filtered, 'NEEDLE7 and 123').findings.map((f) => f.ruleId), ['free']);
     assert.deepEqual(validate(filtered, 'needle7 and 123').findings.map((f) => f.ruleId), ['lit', 'free']);
+  });
+
+  it('runs the email rule from each @ (anchored), finding exactly what a plain scan finds, long runs and odd @s included', () => {
+    const email = set.compiled.find((c) => c.rule.id === 'personal.email')!;
+    assert.ok(email.anchored, 'the email rule is anchored on its @');
+    assert.equal(set.compiled.filter((c) => c.anchored).length, 1, 'only rules whose one literal is a character');
+    const long = 'x'.repeat(200);
+    const texts = [
+      'a@b.co and c.d@e.org, @Component({}) x@y @@ q@@r.io',
+      `${long}@example.com and ${long}@ then z@z.zz`,
+      'mail:jane.doe+tag@example.co.uk;john@example.com.',
+      `${'a.'.repeat(40)}@x.io @ @. .@a.b@c.de`,
+      'no at sign here at all',
+    ];
+    const next = seededRandom(5);
+    const alphabet = 'ab.@-_%+ \nX9é';
+    for (let i = 0; i < 3000; i++) texts.push(Array.from({ length: Math.floor(next() * 90) }, () => alphabet[Math.floor(next() * alphabet.length)]).join(''));
+    for (const text of texts) assert.deepEqual(validate(set, text), unfiltered(set, text), JSON.stringify(text));
+    assert.deepEqual(
+      validate(set, texts[0]!).findings.filter((f) => f.ruleId === 'personal.email').map((f) => texts[0]!.slice(f.start, f.end)),
+      ['a@b.co', 'c.d@e.org'],
+    );
   });
 
   it('reads the text as Latin-1: a unit past 255 never hides a literal, and a literal holding one leaves its rule unfiltered', () => {

@@ -9,8 +9,9 @@
 import { MAX_VALIDATE_CHARS, type Direction } from '../../../protocol/safety';
 import type { SafetyRule, ValidationResult } from '../../../protocol/types';
 import { CHECKS, type MatchCheck } from './checks';
+import { anchorOf, findAnchored, type Anchor } from './anchor';
 import { ruleFacts } from './literals';
-import { preparePattern } from './pattern';
+import { PATTERN_FLAGS, preparePattern } from './pattern';
 import { PatternError, type PatternRefusal } from './pattern-check';
 import { buildPrefilter, type Prefilter } from './prefilter';
 import { summarize, type Found } from './result';
@@ -49,6 +50,8 @@ export interface CompiledRule {
   /** Whether it runs only when one of its literals occurs. */
   readonly prefiltered: boolean;
   readonly check: MatchCheck | undefined;
+  /** For a rule whose one literal is a single character: run from that character (anchor.ts). */
+  readonly anchored: { anchor: Anchor; sticky: RegExp } | undefined;
 }
 
 /** What /metrics may say about a set. */
@@ -97,7 +100,9 @@ export function compileRules(rules: readonly SafetyRule[], version: number): Com
     const rule = rules[index]!;
     if (rule.enabled === false) return;
     const check = rule.check === undefined ? undefined : CHECKS[rule.check];
-    compiled.push({ rule, index, regexp: pattern.regexp, prefiltered: prefilter.filtered.has(index), check });
+    const anchor = anchorOf(pattern.ast, rule.caseInsensitive ?? false, facts[index]!.literals);
+    const anchored = anchor ? { anchor, sticky: new RegExp(pattern.source, PATTERN_FLAGS.replace('g', 'y')) } : undefined;
+    compiled.push({ rule, index, regexp: pattern.regexp, prefiltered: prefilter.filtered.has(index), check, anchored });
   });
   const applies = (direction: Direction) => compiled.filter(({ rule }) => !rule.directions || rule.directions.includes(direction));
   return {
@@ -127,23 +132,27 @@ export function validate(set: CompiledRuleSet, text: string, options: ValidateOp
   return summarize(set.version, text, found);
 }
 
-/** Every match of one rule, without a prefilter (the prefilter's tests compare against it). */
-export function findAll({ rule, regexp, check }: CompiledRule, text: string, found: Found[]): void {
+/** Every match of one rule (anchored when it can be), without a prefilter (the prefilter's tests compare against it). */
+export function findAll(compiled: CompiledRule, text: string, found: Found[]): void {
+  const { regexp, anchored } = compiled;
+  if (anchored) return findAnchored(text, anchored.anchor, anchored.sticky, regexp, record, { compiled, found });
   regexp.lastIndex = 0;
-  for (let match = regexp.exec(text); match; match = regexp.exec(text)) {
-    // Patterns cannot match the empty string (pattern-check.ts), so lastIndex always moves on.
-    if (check && !check(match[0])) continue;
-    found.push({
-      rule,
-      finding: {
-        ruleId: rule.id,
-        category: rule.category,
-        severity: rule.severity,
-        action: rule.action,
-        start: match.index,
-        end: match.index + match[0].length,
-        message: rule.message,
-      },
-    });
-  }
+  // Patterns cannot match the empty string (pattern-check.ts), so lastIndex always moves on.
+  for (let match = regexp.exec(text); match; match = regexp.exec(text)) record({ compiled, found }, match);
+}
+
+function record({ compiled: { rule, check }, found }: { compiled: CompiledRule; found: Found[] }, match: RegExpExecArray): void {
+  if (check && !check(match[0])) return;
+  found.push({
+    rule,
+    finding: {
+      ruleId: rule.id,
+      category: rule.category,
+      severity: rule.severity,
+      action: rule.action,
+      start: match.index,
+      end: match.index + match[0].length,
+      message: rule.message,
+    },
+  });
 }
