@@ -42,7 +42,8 @@ export async function callTool(tool: McpTool, context: ToolContext, args: Record
     if (!validate(args)) throw validate.errors?.[0] ? paramError(validate.errors[0]) : new RpcError(ErrorCode.InvalidParams, 'invalid params');
     // A look that changes nothing waits for no verdict: one round trip instead of two. Its answer
     // (or error) is handed over only once the policy allowed the call.
-    const early = tool.readOnly?.(args) ? settle(tool.run(context, args)) : undefined;
+    const early = tool.readOnly?.(args) ? tool.run(context, args) : undefined;
+    early?.catch(() => undefined); // its error is read below, or dropped with the call: never unhandled meanwhile
     const decision = await authorizeToolCall(context.client, {
       agentId: context.agentId,
       tool: tool.name,
@@ -54,7 +55,7 @@ export async function callTool(tool: McpTool, context: ToolContext, args: Record
     const waitMs = tool.waitMs?.(args);
     if (waitMs !== undefined) hooks.waiting(`${tool.name} is waiting`, waitMs);
     // After a human's approval the early look is stale: looked at again.
-    const result = early && !decision.requiresApproval ? await unsettle(early) : await tool.run(context, args, cancellation.signal);
+    const result = early && !decision.requiresApproval ? await early : await tool.run(context, args, cancellation.signal);
     // Nobody reads this answer now (MCP sends none for a cancelled call): what it took must not stay taken.
     if (cancellation.signal.aborted) {
       await handBack(tool, context, result, cancellation);
@@ -64,15 +65,6 @@ export async function callTool(tool: McpTool, context: ToolContext, args: Record
   } catch (error) {
     return toolError(error);
   }
-}
-
-/** A promise that never rejects (so one whose answer is dropped is no unhandled rejection), and back. */
-type Settled<T> = Promise<{ ok: true; value: T } | { ok: false; error: unknown }>;
-const settle = <T>(promise: Promise<T>): Settled<T> => promise.then((value) => ({ ok: true as const, value }), (error: unknown) => ({ ok: false as const, error }));
-async function unsettle<T>(settled: Settled<T>): Promise<T> {
-  const outcome = await settled;
-  if (outcome.ok) return outcome.value;
-  throw outcome.error;
 }
 
 async function handBack(tool: McpTool, context: ToolContext, result: Record<string, unknown>, { log }: Cancellation): Promise<void> {

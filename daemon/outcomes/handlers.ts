@@ -19,8 +19,8 @@ const PER_BATCH = 128;
 /** Stream entries one outcome.recent script call scans at most (the stream holds ~10 000). */
 const RECENT_SCAN = 1000;
 
-/** `snapshot`: an outcome.stats answer of the pushed shape (default window, every agent) was read: the sampled stats are pushed in full next. */
-export function outcomeHandlers(deps: Deps, snapshot: () => void): OutcomeHandlers {
+/** `snapshotRead`: an outcome.stats answer of the pushed shape (default window, every agent) was read: the sampled stats are pushed in full next. */
+export function outcomeHandlers(deps: Deps, snapshotRead: () => void): OutcomeHandlers {
   const { redis, keys, limits } = deps;
   const records = new TickBatch<(string | number)[]>(
     (items) =>
@@ -67,7 +67,7 @@ export function outcomeHandlers(deps: Deps, snapshot: () => void): OutcomeHandle
     'outcome.stats': async (p) => {
       records.flush();
       const stats = await readStats(deps, p.windowSeconds ?? OUTCOME_WINDOW_SECONDS, p.agentName);
-      if (p.agentName === undefined && (p.windowSeconds ?? OUTCOME_WINDOW_SECONDS) === OUTCOME_WINDOW_SECONDS) snapshot();
+      if (p.agentName === undefined && (p.windowSeconds ?? OUTCOME_WINDOW_SECONDS) === OUTCOME_WINDOW_SECONDS) snapshotRead();
       return stats;
     },
 

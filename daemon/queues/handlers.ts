@@ -35,8 +35,8 @@ const PER_BATCH = 128;
 /** Completed jobs a queue keeps (for queue.ack retries and the Queues view); older ones are deleted. */
 export const COMPLETED_KEPT = 1000;
 
-/** `listed`: a queue.list answer was read (the sampled counts are pushed in full next). */
-export function queueHandlers(deps: Deps, waiters: Waiters, registry: DueRegistry, listed: () => void): QueueHandlers {
+/** `snapshotRead`: a queue.list answer was read (the sampled counts are pushed in full next). */
+export function queueHandlers(deps: Deps, waiters: Waiters, registry: DueRegistry, snapshotRead: () => void): QueueHandlers {
   const { redis, keys, limits } = deps;
   const channel = keys.channels.queues;
   const keysOf = (queue: string) => keys.queue(queue);
@@ -184,7 +184,7 @@ export function queueHandlers(deps: Deps, waiters: Waiters, registry: DueRegistr
     'queue.list': async () => {
       for (const queue of await registry.names()) inOrder(queue);
       const summaries = await queueSummaries(deps, registry);
-      listed();
+      snapshotRead();
       return new RawJson(`[${summaries.map((summary) => summary.json).join(',')}]`);
     },
 

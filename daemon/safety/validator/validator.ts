@@ -135,10 +135,11 @@ export function validate(set: CompiledRuleSet, text: string, options: ValidateOp
 /** Every match of one rule (anchored when it can be), without a prefilter (the prefilter's tests compare against it). */
 export function findAll(compiled: CompiledRule, text: string, found: Found[]): void {
   const { regexp, anchored } = compiled;
-  if (anchored) return findAnchored(text, anchored.anchor, anchored.sticky, regexp, record, { compiled, found });
+  const into = { compiled, found };
+  if (anchored) return findAnchored(text, anchored.anchor, anchored.sticky, regexp, record, into);
   regexp.lastIndex = 0;
   // Patterns cannot match the empty string (pattern-check.ts), so lastIndex always moves on.
-  for (let match = regexp.exec(text); match; match = regexp.exec(text)) record({ compiled, found }, match);
+  for (let match = regexp.exec(text); match; match = regexp.exec(text)) record(into, match);
 }
 
 function record({ compiled: { rule, check }, found }: { compiled: CompiledRule; found: Found[] }, match: RegExpExecArray): void {

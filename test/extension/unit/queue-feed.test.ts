@@ -2,11 +2,10 @@ import assert from 'node:assert/strict';
 import type { SwitchboardClient } from '../../../client/client';
 import { silentLogger } from '../../../common/logger';
 import type { DaemonConnection } from '../../../extension/connection/daemon-connection';
-import type { FleetStore } from '../../../extension/model/fleet-store';
 import { QueueFeed } from '../../../extension/queues/queue-feed';
 import { QueueModel } from '../../../extension/queues/queue-model';
 import { useDaemon, type TestDaemon } from '../../helpers/daemon';
-import { feedConnection, modelSatisfies } from '../../helpers/feed-suite';
+import { modelSatisfies, useFeed } from '../../helpers/feed-suite';
 
 /** Enqueues a job and kills it at once (received before any waiting low-priority job, then nacked without retry). */
 async function killJob(client: SwitchboardClient, queue: string, error: string): Promise<string> {
@@ -22,21 +21,16 @@ describe('QueueFeed: the Queues view model against a real daemon', function () {
   let client: SwitchboardClient;
   useDaemon((env) => ({ d, client } = env));
   let connection: DaemonConnection;
-  let store: FleetStore;
   let model: QueueModel;
   let feed: QueueFeed;
-
-  beforeEach(async () => {
-    model = new QueueModel(20);
-    ({ connection, store } = feedConnection(d));
-    feed = new QueueFeed(connection, model, silentLogger);
-  });
-  afterEach(() => {
-    feed.dispose();
-    connection.stop();
-    model.dispose();
-    store.dispose();
-  });
+  useFeed(
+    () => d,
+    (connection) => {
+      const model = new QueueModel(20);
+      return { model, feed: new QueueFeed(connection, model, silentLogger) };
+    },
+    (parts) => ({ connection, model, feed } = parts),
+  );
 
   it('loads queue.list on connect, then follows stats pushes and reloads the dead jobs of a watched queue on job.dead and job.replayed', async () => {
     const queue = `feed-${Date.now()}`;

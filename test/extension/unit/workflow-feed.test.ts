@@ -2,11 +2,10 @@ import assert from 'node:assert/strict';
 import type { SwitchboardClient } from '../../../client/client';
 import { silentLogger } from '../../../common/logger';
 import type { DaemonConnection } from '../../../extension/connection/daemon-connection';
-import type { FleetStore } from '../../../extension/model/fleet-store';
 import { WorkflowFeed } from '../../../extension/workflows/workflow-feed';
 import { WorkflowModel } from '../../../extension/workflows/workflow-model';
 import { useDaemon, type TestDaemon } from '../../helpers/daemon';
-import { feedConnection, modelSatisfies } from '../../helpers/feed-suite';
+import { modelSatisfies, useFeed } from '../../helpers/feed-suite';
 
 /** Receives the queue's next step and acks it with a result naming it. */
 async function ackNext(client: SwitchboardClient, queue: string): Promise<string> {
@@ -21,21 +20,16 @@ describe('WorkflowFeed: the Workflows view model against a real daemon', functio
   let client: SwitchboardClient;
   useDaemon((env) => ({ d, client } = env));
   let connection: DaemonConnection;
-  let store: FleetStore;
   let model: WorkflowModel;
   let feed: WorkflowFeed;
-
-  beforeEach(() => {
-    model = new WorkflowModel(20);
-    ({ connection, store } = feedConnection(d));
-    feed = new WorkflowFeed(connection, model, silentLogger);
-  });
-  afterEach(() => {
-    feed.dispose();
-    connection.stop();
-    model.dispose();
-    store.dispose();
-  });
+  useFeed(
+    () => d,
+    (connection) => {
+      const model = new WorkflowModel(20);
+      return { model, feed: new WorkflowFeed(connection, model, silentLogger) };
+    },
+    (parts) => ({ connection, model, feed } = parts),
+  );
 
   it('lists the runs on connect, then reads a run again on each push: its dependents queued as a step is acked, its progress, its end', async () => {
     const queue = `feed-${Date.now()}`;
