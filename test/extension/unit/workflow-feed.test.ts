@@ -21,14 +21,13 @@ describe('WorkflowFeed: the Workflows view model against a real daemon', functio
   useDaemon((env) => ({ d, client } = env));
   let connection: DaemonConnection;
   let model: WorkflowModel;
-  let feed: WorkflowFeed;
   useFeed(
     () => d,
     (connection) => {
       const model = new WorkflowModel(20);
       return { model, feed: new WorkflowFeed(connection, model, silentLogger) };
     },
-    (parts) => ({ connection, model, feed } = parts),
+    (parts) => ({ connection, model } = parts),
   );
 
   it('lists the runs on connect, then reads a run again on each push: its dependents queued as a step is acked, its progress, its end', async () => {
