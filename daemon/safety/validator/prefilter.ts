@@ -13,7 +13,7 @@
 
 /** Longest literal kept (a prefix of a needed string is needed too). */
 const MAX_LITERAL_CHARS = 16;
-/** Bounds the table (states × alphabet); rules past it simply always run. */
+/** Bounds the table (states × 256 bytes, 8 MiB); rules past it simply always run. */
 const MAX_TABLE_ENTRIES = 1 << 22;
 /** Character classes of the automaton's alphabet (class 0: every other character). */
 const MAX_ALPHABET = 255;
@@ -21,6 +21,8 @@ const MAX_ALPHABET = 255;
 const MAX_LITERAL_UNIT = 0xff;
 /** Texts shorter than this are read in one walk (splitting them gains nothing). */
 const MIN_SPLIT_CHARS = 64;
+/** A table row per state: one entry per byte value. */
+const BYTES = 256;
 
 /**
  * Holds the last scan's results until the next scan: `validate` is synchronous and reads them
@@ -74,7 +76,7 @@ class Trie {
         if (state === undefined) states++;
       }
     }
-    return chars.size <= MAX_ALPHABET && states * (chars.size + 1) <= MAX_TABLE_ENTRIES;
+    return chars.size <= MAX_ALPHABET && states * BYTES <= MAX_TABLE_ENTRIES;
   }
 
   insert(s: string, rule: number): void {
@@ -97,13 +99,14 @@ class Trie {
 }
 
 class Automaton implements Prefilter {
-  /** Byte → alphabet class (upper-case ASCII letters share their lower case's class). */
-  private readonly classes = new Uint8Array(MAX_LITERAL_UNIT + 1);
-  /** Transitions, indexed by state offset (state × width) + class, holding the next state's offset. */
-  private readonly table: Int32Array;
-  /** States at or past this offset have outputs (they are numbered last). */
+  /**
+   * Transitions: the next state at (state << 8) | byte, upper-case ASCII moving as its lower case.
+   * A row per byte value, not per character class, saves the walk a read per byte (a third of
+   * its time here); the rows of the states a walk is mostly in stay in the CPU's cache.
+   */
+  private readonly table: Uint16Array;
+  /** States from this one on have outputs (they are numbered last). */
   private readonly firstOutput: number;
-  private readonly width: number;
   /** Bytes a walk reads past its quarter: the longest literal's length less one. */
   private readonly overlap: number;
   /** Rules of each output state: outRules[outStart[k]..outStart[k+1]) for the k-th output state. */
@@ -120,24 +123,24 @@ class Automaton implements Prefilter {
     readonly filtered: ReadonlySet<number>,
     rules: number,
   ) {
-    this.width = trie.alphabet.size + 1;
+    const width = trie.alphabet.size + 1;
     this.overlap = Math.max(0, trie.longest - 1);
+    // Byte → alphabet class while the table is built (upper-case ASCII in its lower case's class).
+    const classes = new Uint8Array(BYTES);
     for (const [code, cls] of trie.alphabet) {
-      this.classes[code] = cls;
-      if (code >= 97 && code <= 122) this.classes[code - 32] = cls;
+      classes[code] = cls;
+      if (code >= 97 && code <= 122) classes[code - 32] = cls;
     }
-    const { order, moves, outputs } = linkFailures(trie, this.width);
+    const { order, moves, outputs } = linkFailures(trie, width);
     // Renumber: states without outputs first, so one comparison tells whether a state has any.
     const plain = order.filter((state) => outputs[state]!.length === 0);
     const marked = order.filter((state) => outputs[state]!.length > 0);
     const number = new Int32Array(trie.next.length);
     [...plain, ...marked].forEach((state, index) => (number[state] = index));
-    this.firstOutput = plain.length * this.width;
-    this.table = new Int32Array(trie.next.length * this.width);
+    this.firstOutput = plain.length;
+    this.table = new Uint16Array(trie.next.length * BYTES);
     for (const state of order) {
-      for (let cls = 0; cls < this.width; cls++) {
-        this.table[number[state]! * this.width + cls] = number[moves[state * this.width + cls]!]! * this.width;
-      }
+      for (let byte = 0; byte < BYTES; byte++) this.table[(number[state]! << 8) | byte] = number[moves[state * width + classes[byte]!]!]!;
     }
     this.outStart = new Int32Array(marked.length + 1);
     const flat: number[] = [];
@@ -163,17 +166,17 @@ class Automaton implements Prefilter {
     // Four independent walks, one per quarter, each reading on past its quarter's end far enough
     // to finish a literal begun inside it: a walk's next state waits on its last table read, so
     // one walk leaves the CPU idle between reads; four interleaved keep it busy (about 1.7 × here).
-    const { classes, table, firstOutput, bytes } = this;
+    const { table, firstOutput, bytes } = this;
     const quarter = length >> 2;
     let a = 0;
     let b = 0;
     let c = 0;
     let d = 0;
     for (let i = 0; i < quarter; i++) {
-      a = table[a + classes[bytes[i]!]!]!;
-      b = table[b + classes[bytes[i + quarter]!]!]!;
-      c = table[c + classes[bytes[i + 2 * quarter]!]!]!;
-      d = table[d + classes[bytes[i + 3 * quarter]!]!]!;
+      a = table[(a << 8) | bytes[i]!]!;
+      b = table[(b << 8) | bytes[i + quarter]!]!;
+      c = table[(c << 8) | bytes[i + 2 * quarter]!]!;
+      d = table[(d << 8) | bytes[i + 3 * quarter]!]!;
       if (a >= firstOutput) this.mark(a);
       if (b >= firstOutput) this.mark(b);
       if (c >= firstOutput) this.mark(c);
@@ -187,16 +190,16 @@ class Automaton implements Prefilter {
 
   /** One walk from `state` over bytes [from, to). */
   private run(state: number, from: number, to: number): void {
-    const { classes, table, firstOutput, bytes } = this;
+    const { table, firstOutput, bytes } = this;
     for (let i = from; i < to; i++) {
-      state = table[state + classes[bytes[i]!]!]!;
+      state = table[(state << 8) | bytes[i]!]!;
       if (state >= firstOutput) this.mark(state);
     }
   }
 
-  /** Marks the rules of an output state (given by its offset). */
+  /** Marks the rules of an output state. */
   private mark(state: number): void {
-    const output = (state - this.firstOutput) / this.width;
+    const output = state - this.firstOutput;
     for (let k = this.outStart[output]!; k < this.outStart[output + 1]!; k++) this.seenIn[this.outRules[k]!] = this.generation;
   }
 
