@@ -169,8 +169,11 @@ class FactReader {
         run = longer ?? info.exact;
       } else {
         whole = null;
-        candidates.push(run);
-        run = new Set(['']);
+        // A repetition of at least one copy starts and ends with a copy: the run goes on into its
+        // first, and a new run starts with its last (`\([0-9]{3}` holds "(0"…"(9").
+        const copy = element.type === 'Quantifier' && element.min > 0 ? this.node(element.element).exact : null;
+        candidates.push((copy && cross(run, copy)) || run);
+        run = copy ?? new Set(['']);
       }
     }
     candidates.push(run);
