@@ -121,7 +121,7 @@ const EXAMPLES: Record<string, { hits: (string | [text: string, match: string])[
     misses: ['4111 1111 1111 1112', '1700000000000 ms since the epoch', 'order 4111111111111112', '1234 5678'],
   },
   'destructive.rm-root': {
-    hits: [['sudo rm -rf / --no-preserve-root', 'rm -rf / '], 'rm -fr /*', 'rm -r -f ~', 'rm --recursive --force $HOME', 'rm -rf /etc', 'rm -Rf /usr/'],
+    hits: [['sudo rm -rf / --no-preserve-root', 'rm -rf /'], 'rm -fr /*', 'rm -r -f ~', 'rm --recursive --force $HOME', 'rm -rf /etc', 'rm -Rf /usr/'],
     misses: ['rm -rf ./build', 'rm -rf /tmp/build', 'rm -rf node_modules', 'rm file.txt /', 'rm -rf /home/me/project/dist', 'perform -rf /'],
   },
   'destructive.sql-drop': {
@@ -322,6 +322,15 @@ describe('safety validator: matching and results', () => {
     // The email's local part starts after "zoë." (\b: ë is not an ASCII word character).
     assert.equal(text.slice(finding!.start, finding!.end), 'x@example.org');
     assert.equal(finding!.start, 22); // 2 + 2 (emoji and skin tone: surrogate pairs) + " héllo — mail zoë."
+  });
+
+  it('leaves the whitespace that ends a value out of the finding and the redaction', () => {
+    const defaults = compileRules(DEFAULT_RULES, 0);
+    const result = validate(defaults, 'export API_TOKEN=abc123def456\tnext && DB_PASSWORD=correcthorse ./start.sh');
+    assert.equal(result.redacted, 'export [REDACTED:secret.password-assignment]\tnext && [REDACTED:secret.password-assignment] ./start.sh');
+    const ending = compileRules([rule('word', 'x\\s+', { action: 'redact' })], 1);
+    assert.deepEqual(validate(ending, 'ax \u00a0 b').findings.map((f) => [f.start, f.end]), [[1, 2]], 'Unicode spaces too');
+    assert.deepEqual(validate(compileRules([rule('space', '\\s+')], 1), 'a   b').findings.map((f) => [f.start, f.end]), [[1, 2]], 'a match of spaces keeps one');
   });
 
   it('redacts with the rule replacement or [REDACTED:<id>], merging overlapping spans', () => {

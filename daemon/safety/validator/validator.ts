@@ -135,15 +135,21 @@ export function validate(set: CompiledRuleSet, text: string, options: ValidateOp
 /** Every match of one rule (anchored when it can be), without a prefilter (the prefilter's tests compare against it). */
 export function findAll(compiled: CompiledRule, text: string, found: Found[]): void {
   const { regexp, anchored } = compiled;
-  const into = { compiled, found };
+  const into = { compiled, found, text };
   if (anchored) return findAnchored(text, anchored.anchor, anchored.sticky, regexp, record, into);
   regexp.lastIndex = 0;
   // Patterns cannot match the empty string (pattern-check.ts), so lastIndex always moves on.
   for (let match = regexp.exec(text); match; match = regexp.exec(text)) record(into, match);
 }
 
-function record({ compiled: { rule, check }, found }: { compiled: CompiledRule; found: Found[] }, match: RegExpExecArray): void {
+/**
+ * A finding is its match less trailing whitespace: a pattern cannot look ahead (linear time), so
+ * one that needs a value to end may take the space that ends it, which is not the finding's.
+ */
+function record({ compiled: { rule, check }, found, text }: { compiled: CompiledRule; found: Found[]; text: string }, match: RegExpExecArray): void {
   if (check && !check(match[0])) return;
+  let end = match.index + match[0].length;
+  while (end > match.index + 1 && isSpace(text.charCodeAt(end - 1))) end--;
   found.push({
     rule,
     finding: {
@@ -152,8 +158,11 @@ function record({ compiled: { rule, check }, found }: { compiled: CompiledRule; 
       severity: rule.severity,
       action: rule.action,
       start: match.index,
-      end: match.index + match[0].length,
+      end,
       message: rule.message,
     },
   });
 }
+
+/** ASCII whitespace and the Unicode spaces a pattern's `\s` takes. */
+const isSpace = (code: number) => (code <= 32 && (code === 32 || (code >= 9 && code <= 13))) || (code > 127 && /\s/.test(String.fromCharCode(code)));
