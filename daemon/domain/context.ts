@@ -24,6 +24,11 @@ export interface CallContext {
   json: Partial<Record<string, string>>;
   /** Per-connection state the `hello` handshake records. */
   session: { client?: string; protocolVersion?: string };
+  /**
+   * Set by a handler whose call only repeated an earlier one (an outcome.record of an eventId
+   * recorded already, answered with the first record): after hooks do not count it again.
+   */
+  repeated?: boolean;
 }
 
 export type Handler<M extends MethodName> = (params: ParamsOf<M>, ctx: CallContext) => Promise<ResultOf<M> | RawJson>;

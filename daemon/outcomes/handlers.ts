@@ -44,7 +44,13 @@ export function outcomeHandlers(deps: Deps, snapshotRead: () => void): OutcomeHa
   );
 
   return {
-    'outcome.record': async (p, ctx) => rawOrNull(await records.add(recordArgs(p, ctx))),
+    'outcome.record': async (p, ctx) => {
+      const reply = await records.add(recordArgs(p, ctx));
+      if (!Array.isArray(reply)) return rawOrNull(reply);
+      // A repeated eventId: its first record answers, and nothing downstream counts it again.
+      ctx.repeated = true;
+      return rawOrNull(reply[0]);
+    },
 
     // Reads send the records gathered so far first, so that a connection's record then read sees it.
     'outcome.recent': async (p) => {

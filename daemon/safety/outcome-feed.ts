@@ -40,8 +40,8 @@ export function outcomeFedParts(deps: Deps, audit: AuditTrail, settings: () => B
     },
     hook: {
       name: 'safety-outcome-feed',
-      after({ method, params }) {
-        if (method !== 'outcome.record') return;
+      after({ method, params, ctx }) {
+        if (method !== 'outcome.record' || ctx.repeated) return;
         const p = params as ParamsOf<'outcome.record'>;
         breakers.feed(p.agentName, p.actionType, ERROR_STATUSES.includes(p.status));
         budgets.feed(p.agentName, p.workflowId, p.tokensUsed ?? 0, p.costUsd ?? 0);

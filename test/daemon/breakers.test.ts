@@ -60,6 +60,18 @@ describe('circuit breakers', () => {
       assert.deepEqual(audit.map((e) => e.subject).sort(), ['agent:flaky', 'tool:fetch']);
     });
 
+    it('counts a failure sent again with its eventId (on either daemon) once', async () => {
+      const failure = { ...outcome('retried', 'retry.tool', 'failure'), eventId: 'retried-failure-1' };
+      await onA.outcomes.record(failure);
+      await onB.outcomes.record(failure);
+      await onA.outcomes.record(failure);
+      await Promise.all([onA.breakers.list(), onB.breakers.list()]); // both daemons' fed outcomes are in
+      assert.deepEqual((await onB.breakers.list()).filter((x) => x.name.endsWith('retried') || x.name.endsWith('retry.tool')).map((x) => [x.name, x.failures]), [
+        ['agent:retried', 1],
+        ['tool:retry.tool', 1],
+      ]);
+    });
+
     it(`opens on an error rate above ${BREAKER_DEFAULTS.errorRatePercent} % once ${BREAKER_DEFAULTS.minCalls} calls were made, with never more than two failures in a row`, async () => {
       const pattern = ['failure', 'failure', 'success', 'failure', 'failure', 'success', 'failure', 'failure', 'success'] as const;
       // Nine calls, six failures: not yet minCalls.

@@ -58,6 +58,16 @@ describe('budgets', () => {
     assert.equal(listed[1]!.used.costUsd, 0.3);
   });
 
+  it('counts an outcome sent again with its eventId once (the retry of a call whose reply was lost)', async () => {
+    await client.budgets.set({ scope: 'agent:retrier', tokens: 1000, periodSeconds: 3600 });
+    const outcome = { agentName: 'retrier', actionType: 'llm.call', status: 'success' as const, durationMs: 1, tokensUsed: 300, eventId: 'retrier-call-1' };
+    const first = await client.outcomes.record(outcome);
+    const again = await client.outcomes.record(outcome);
+    assert.equal(again.eventId, first.eventId, 'the repeat answers the first record');
+    await spend('retrier', 1);
+    assert.equal((await client.budgets.get({ scope: 'agent:retrier' }))?.used.tokens, 301);
+  });
+
   it('raising a limit keeps the use and makes the budget ok again (budget.changed)', async () => {
     await client.budgets.set({ scope: 'workflow:wf-cost', costUsd: 1, periodSeconds: 86_400 });
     const changed = await log.next((e) => about('budget.changed', 'workflow:wf-cost')(e) && (e.data as Budget).costUsd === 1);

@@ -31,8 +31,9 @@
     workflowId, or ''
     tags as '\n'-separated and -wrapped text, or ''
     the other fields as JSON members, without braces
-  Returns, per outcome in order, its OutcomeEvent JSON, or an error: CONFLICT (a repeated eventId
-  whose first record has left the stream). Publishes outcome.recorded once, with the new outcomes.
+  Returns, per outcome in order, its OutcomeEvent JSON; for a repeated eventId, the first record's
+  JSON in a one-item array (the caller must not count it again); or an error: CONFLICT (a repeated
+  eventId whose first record has left the stream). Publishes outcome.recorded once, with the new outcomes.
 ]]
 --- @include "includes/scriptErrors"
 --- @include "includes/outcomeWindow"
@@ -82,7 +83,7 @@ end
 local function record(eventId, dedupe, agentName, status, tokens, cost, duration, bin, workflowId, tags, body)
   if dedupe == '1' then
     local first = previous(eventId)
-    if first then return first, false end
+    if first then return { first }, false end
   end
   local w = windows[agentName]
   if not w then
