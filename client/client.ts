@@ -182,7 +182,14 @@ export class SwitchboardClient extends EventEmitter<{ state: [ConnectionState]; 
     for (const live of this.subscriptions) {
       live.lastSeq = 0;
       const subscribe = async () => ((await this.connection.call('subscribe', { topics: live.topics }, { early: true })) as { subscriptionId: string }).subscriptionId;
-      live.serverId = await this.router.subscribe(subscribe, live);
+      const serverId = await this.router.subscribe(subscribe, live);
+      if (!this.subscriptions.has(live)) {
+        // Unsubscribed while this subscribe was on its way: what it made on the daemon goes too.
+        this.router.detach(serverId);
+        await this.connection.call('unsubscribe', { subscriptionId: serverId }, { early: true });
+        continue;
+      }
+      live.serverId = serverId;
       live.options.onResync?.();
     }
   }

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import queue
 import threading
+from typing import Any
 
 from conftest import Daemon, fresh, wait_until
-from switchboard import Backoff, Client
+from switchboard import AsyncClient, Backoff, Client
 
 
 def test_restarting_the_daemon_brings_the_subscriptions_back(own_daemon: Daemon) -> None:
@@ -61,3 +63,46 @@ def test_an_approval_request_survives_a_daemon_restart_and_is_filed_once(own_dae
             human.approvals.respond(request_id=request["requestId"], approved=True, responder="me")
         approval = decided.get(timeout=10)
         assert approval["status"] == "approved" and approval["requestId"] == request["requestId"]
+
+
+def test_an_unsubscribe_made_while_its_resubscribe_is_on_its_way_leaves_nothing_on_the_daemon(own_daemon: Daemon) -> None:
+    kind = fresh("py-gone")
+
+    async def main() -> None:
+        async with AsyncClient.connect(state_dir=own_daemon.state_dir, reconnect=Backoff(initial_delay_ms=20, max_delay_ms=200)) as client:
+            kept: asyncio.Queue[Any] = asyncio.Queue()
+            dropped: list[Any] = []
+            await client.subscribe([f"events:{kind}"], kept.put_nowait)
+            gone = await client.subscribe([f"events:{kind}"], dropped.append)
+            # The moment: the second subscription's subscribe has been sent on the new connection.
+            connection = client._connection
+            call = connection.call
+            subscribes: list[str] = []
+            unsubscribing: list[asyncio.Task[None]] = []
+
+            def watched(method: str, params: Any, **options: Any) -> Any:
+                sent = call(method, params, **options)
+                if method == "subscribe":
+                    subscribes.append(method)
+                    if len(subscribes) == 2:
+                        unsubscribing.append(asyncio.ensure_future(gone.unsubscribe()))
+                return sent
+
+            connection.call = watched  # type: ignore[method-assign]
+            reconnected = asyncio.Event()
+            client.on("reconnected", reconnected.set)
+            await asyncio.to_thread(own_daemon.restart)
+            await asyncio.wait_for(reconnected.wait(), 10)
+            await asyncio.gather(*unsubscribing)
+            assert len(subscribes) == 2, "both subscriptions were being resubscribed"
+            assert client._by_server_id.keys() == {s.server_id for s in client._subscriptions}
+            assert len(client._subscriptions) == 1
+
+            async with AsyncClient.connect(state_dir=own_daemon.state_dir) as other:
+                await other.events.publish(type=kind, data="one")
+                await other.events.publish(type=kind, data="two")
+            assert (await asyncio.wait_for(kept.get(), 5)).data["data"] == "one"
+            assert (await asyncio.wait_for(kept.get(), 5)).data["data"] == "two"
+            assert dropped == [], "pushes come in order: the dropped subscription's copies would have come by now"
+
+    asyncio.run(main())
