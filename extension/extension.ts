@@ -21,8 +21,8 @@ import { AgentsView } from './views/agents-view';
 import { ApprovalsView } from './views/approvals-view';
 import { EventsView } from './views/events-view';
 import { SignalsView } from './views/signals-view';
-import { APPROVAL_VIEW_TYPE, ApprovalPanels } from './webviews/approval-panel';
-import { COMPOSER_VIEW_TYPE, SignalComposerPanel } from './webviews/signal-composer-panel';
+import { ApprovalPanels } from './webviews/approval-panel';
+import { SignalComposerPanel } from './webviews/signal-composer-panel';
 import { registerCoordination, type CoordinationApi } from './coordination/register-coordination';
 import { registerMcp } from './mcp/register-mcp';
 import { registerWorkflows, type WorkflowsApi } from './workflows/register-workflows';
@@ -121,13 +121,6 @@ export function activate(context: vscode.ExtensionContext): SwitchboardApi {
     statusBar,
     approvals,
     composer,
-    // Panels open before a window reload come back with what their page saved.
-    vscode.window.registerWebviewPanelSerializer(APPROVAL_VIEW_TYPE, {
-      deserializeWebviewPanel: async (panel, state) => approvals.restore(panel, (state as { requestId?: string } | undefined)?.requestId),
-    }),
-    vscode.window.registerWebviewPanelSerializer(COMPOSER_VIEW_TYPE, {
-      deserializeWebviewPanel: async (panel) => composer.restore(panel),
-    }),
     { dispose: () => clearInterval(clock) },
     { dispose: () => connection.stop() },
     { dispose: () => store.dispose() },

@@ -10,7 +10,8 @@ import type { OutcomeEvent, PushedEvent } from '../../protocol/types';
 import type { AgentDetail, AgentDetailProtocol } from '../../webview/agent-detail/protocol';
 import type { ExtensionServices } from '../context';
 import type { FleetChange } from '../model/fleet-store';
-import { WebviewHost, webviewHtml, webviewOptions } from '../webviews/webview-host';
+import { PanelSet } from '../webviews/panel-set';
+import { WebviewHost, webviewHtml } from '../webviews/webview-host';
 import type { StatusHistory } from './status-history';
 
 export const AGENT_DETAIL_VIEW_TYPE = 'switchboard.agentDetail';
@@ -28,13 +29,20 @@ interface OpenPanel {
 export const agentDetailTitle = (agentName: string) => `${agentName} · details`;
 
 export class AgentDetailPanels implements vscode.Disposable {
-  private readonly panels = new Map<string, OpenPanel>();
+  /** One per agent; one restored after a window reload shows the agent its page saved. */
+  private readonly panels: PanelSet<OpenPanel>;
   private readonly disposables: { dispose(): void }[] = [];
 
   constructor(
     private readonly services: ExtensionServices,
     private readonly history: StatusHistory,
   ) {
+    this.panels = new PanelSet<OpenPanel>({
+      viewType: AGENT_DETAIL_VIEW_TYPE,
+      extensionUri: services.extension.extensionUri,
+      stateKey: 'agentName',
+      attach: (panel, agentName) => this.attach(panel, agentName),
+    });
     const onPushed = (event: PushedEvent) => this.onPushed(event);
     services.connection.on('pushed', onPushed);
     this.disposables.push(
@@ -44,21 +52,11 @@ export class AgentDetailPanels implements vscode.Disposable {
   }
 
   show(agentName: string): void {
-    const open = this.panels.get(agentName);
-    if (open) return open.panel.reveal();
-    this.attach(vscode.window.createWebviewPanel(AGENT_DETAIL_VIEW_TYPE, agentDetailTitle(agentName), vscode.ViewColumn.Active, webviewOptions(this.services.extension.extensionUri)), agentName);
+    this.panels.show(agentDetailTitle(agentName), agentName);
   }
 
-  /** A panel VS Code kept from before a window reload; its page saved which agent it shows. */
-  restore(panel: vscode.WebviewPanel, agentName: string | undefined): void {
-    if (!agentName || this.panels.has(agentName)) return panel.dispose();
-    panel.webview.options = webviewOptions(this.services.extension.extensionUri);
-    this.attach(panel, agentName);
-  }
-
-  private attach(panel: vscode.WebviewPanel, agentName: string): void {
+  private attach(panel: vscode.WebviewPanel, agentName: string): OpenPanel {
     const { extension } = this.services;
-    panel.iconPath = vscode.Uri.joinPath(extension.extensionUri, 'dist', 'media', 'switchboard.svg');
     const open: OpenPanel = {
       panel,
       failures: null,
@@ -76,11 +74,7 @@ export class AgentDetailPanels implements vscode.Disposable {
       ),
     };
     open.host.load(panel, () => webviewHtml(panel.webview, extension.extensionUri, 'agent-detail', agentDetailTitle(agentName)));
-    this.panels.set(agentName, open);
-    panel.onDidDispose(() => {
-      open.host.dispose();
-      this.panels.delete(agentName);
-    });
+    return open;
   }
 
   /** Reads the agent's recent failures (once connected), then shows everything. */
@@ -100,7 +94,7 @@ export class AgentDetailPanels implements vscode.Disposable {
   }
 
   private onChange(change: FleetChange): void {
-    for (const [agentName, open] of this.panels) {
+    for (const [agentName, open] of this.panels.entries()) {
       const concerns = (ids: Set<string> | 'all') => ids === 'all' || ids.has(agentName);
       if (concerns(change.agents) || concerns(change.outcomeStats) || change.signals || change.approvals) this.send(agentName, open);
     }
@@ -142,6 +136,6 @@ export class AgentDetailPanels implements vscode.Disposable {
 
   dispose(): void {
     for (const d of this.disposables) d.dispose();
-    for (const { panel } of this.panels.values()) panel.dispose();
+    this.panels.dispose();
   }
 }

@@ -1,8 +1,8 @@
-/** Agents' details pages: the Agents view's "Show Details" action, and their restore after a window reload. */
+/** Agents' details pages: the Agents view's "Show Details" action (the pages restore themselves after a window reload). */
 import * as vscode from 'vscode';
 import type { ExtensionServices } from '../context';
 import type { AgentTreeNode } from '../model/agent-tree-model';
-import { AGENT_DETAIL_VIEW_TYPE, AgentDetailPanels } from './agent-detail-panels';
+import { AgentDetailPanels } from './agent-detail-panels';
 import { StatusHistory } from './status-history';
 
 export function registerAgentDetail(services: ExtensionServices): { panels: AgentDetailPanels; disposables: vscode.Disposable[] } {
@@ -14,9 +14,6 @@ export function registerAgentDetail(services: ExtensionServices): { panels: Agen
       history,
       panels,
       vscode.commands.registerCommand('switchboard.agent.showDetails', (node: AgentTreeNode) => node.kind === 'agent' && panels.show(node.agentId)),
-      vscode.window.registerWebviewPanelSerializer(AGENT_DETAIL_VIEW_TYPE, {
-        deserializeWebviewPanel: async (panel, state) => panels.restore(panel, (state as { agentName?: string } | undefined)?.agentName),
-      }),
     ],
   };
 }

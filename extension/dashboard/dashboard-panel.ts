@@ -11,14 +11,18 @@ import type { PushedEvent, QueueSummary } from '../../protocol/types';
 import type { DashboardOutcome, DashboardProtocol } from '../../webview/dashboard/protocol';
 import type { ExtensionServices } from '../context';
 import type { QueueChange, QueueModel } from '../queues/queue-model';
-import { WebviewHost, webviewHtml, webviewOptions } from '../webviews/webview-host';
+import { PanelSet } from '../webviews/panel-set';
+import { WebviewHost, webviewHtml } from '../webviews/webview-host';
 
 export const DASHBOARD_VIEW_TYPE = 'switchboard.dashboard';
 const TITLE = 'Fleet Dashboard';
 const PUSH_MS = 1000;
 
+type OpenDashboard = { panel: vscode.WebviewPanel; host: WebviewHost<DashboardProtocol> };
+
 export class DashboardPanel implements vscode.Disposable {
-  private open?: { panel: vscode.WebviewPanel; host: WebviewHost<DashboardProtocol> };
+  /** One panel; one restored after a window reload keeps what its page saw, and loads the hour again. */
+  private readonly panels: PanelSet<OpenDashboard>;
   private outcomes: DashboardOutcome[] = [];
   private readonly queues = new Map<string, QueueSummary>();
   private timer?: NodeJS.Timeout;
@@ -30,6 +34,12 @@ export class DashboardPanel implements vscode.Disposable {
     private readonly services: ExtensionServices,
     private readonly queueModel: QueueModel,
   ) {
+    this.panels = new PanelSet<OpenDashboard>({
+      viewType: DASHBOARD_VIEW_TYPE,
+      extensionUri: services.extension.extensionUri,
+      attach: (panel) => this.attach(panel),
+      closed: () => this.clear(),
+    });
     const onPushed = (event: PushedEvent) => this.onPushed(event);
     // Pushes may have been missed (a reconnect, a seq gap): the daemon's hour again.
     const onResynced = () => void this.load();
@@ -42,20 +52,15 @@ export class DashboardPanel implements vscode.Disposable {
   }
 
   show(): void {
-    if (this.open) return this.open.panel.reveal();
-    this.attach(vscode.window.createWebviewPanel(DASHBOARD_VIEW_TYPE, TITLE, vscode.ViewColumn.Active, webviewOptions(this.services.extension.extensionUri)));
+    this.panels.show(TITLE);
   }
 
-  /** A panel VS Code kept from before a window reload: its page keeps what it saw, and loads the hour again. */
-  restore(panel: vscode.WebviewPanel): void {
-    if (this.open) return panel.dispose();
-    panel.webview.options = webviewOptions(this.services.extension.extensionUri);
-    this.attach(panel);
+  private get open(): OpenDashboard | undefined {
+    return this.panels.get();
   }
 
-  private attach(panel: vscode.WebviewPanel): void {
+  private attach(panel: vscode.WebviewPanel): OpenDashboard {
     const { extension } = this.services;
-    panel.iconPath = vscode.Uri.joinPath(extension.extensionUri, 'dist', 'media', 'switchboard.svg');
     const host = new WebviewHost<DashboardProtocol>(
       panel.webview,
       {
@@ -67,12 +72,7 @@ export class DashboardPanel implements vscode.Disposable {
       () => void this.load(),
     );
     host.load(panel, () => webviewHtml(panel.webview, extension.extensionUri, 'dashboard', TITLE));
-    this.open = { panel, host };
-    panel.onDidDispose(() => {
-      host.dispose();
-      this.open = undefined;
-      this.clear();
-    });
+    return { panel, host };
   }
 
   private async load(): Promise<void> {
@@ -132,6 +132,6 @@ export class DashboardPanel implements vscode.Disposable {
   dispose(): void {
     this.clear();
     for (const d of this.disposables) d.dispose();
-    this.open?.panel.dispose();
+    this.panels.dispose();
   }
 }

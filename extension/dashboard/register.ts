@@ -1,8 +1,8 @@
-/** The Fleet dashboard's command and its panel's restore after a window reload. */
+/** The Fleet dashboard's command and its panel (which restores itself after a window reload). */
 import * as vscode from 'vscode';
 import type { ExtensionServices } from '../context';
 import type { QueueModel } from '../queues/queue-model';
-import { DASHBOARD_VIEW_TYPE, DashboardPanel } from './dashboard-panel';
+import { DashboardPanel } from './dashboard-panel';
 
 /** `queues`: the Queues feature's model, which the dashboard charts (no second subscription). */
 export function registerDashboard(services: ExtensionServices, queues: QueueModel): vscode.Disposable[] {
@@ -10,6 +10,5 @@ export function registerDashboard(services: ExtensionServices, queues: QueueMode
   return [
     dashboard,
     vscode.commands.registerCommand('switchboard.openDashboard', () => dashboard.show()),
-    vscode.window.registerWebviewPanelSerializer(DASHBOARD_VIEW_TYPE, { deserializeWebviewPanel: async (panel) => dashboard.restore(panel) }),
   ];
 }

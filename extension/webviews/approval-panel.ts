@@ -8,7 +8,8 @@ import type { ApprovalProtocol } from '../../webview/approval/protocol';
 import type { ExtensionServices } from '../context';
 import { confirmDone } from '../confirm';
 import { responderName } from '../settings';
-import { WebviewHost, webviewHtml, webviewOptions } from './webview-host';
+import { PanelSet } from './panel-set';
+import { WebviewHost, webviewHtml } from './webview-host';
 
 export const APPROVAL_VIEW_TYPE = 'switchboard.approval';
 
@@ -25,36 +26,35 @@ export function approvalTitle(approval: Pick<Approval, 'type' | 'agentId' | 'sta
 }
 
 export class ApprovalPanels implements vscode.Disposable {
-  private readonly panels = new Map<string, OpenPanel>();
+  private readonly panels: PanelSet<OpenPanel>;
   private readonly subscription: { dispose(): void };
 
   constructor(private readonly services: ExtensionServices) {
+    this.panels = new PanelSet<OpenPanel>({
+      viewType: APPROVAL_VIEW_TYPE,
+      extensionUri: services.extension.extensionUri,
+      stateKey: 'requestId',
+      attach: (panel, requestId) => this.attach(panel, requestId),
+      // The request is read again once connected.
+      restored: (requestId) => void this.refresh(requestId),
+    });
     // A request that leaves the pending set was answered (or expired) somewhere: show the verdict.
     this.subscription = services.store.onDidChange((change) => {
       if (!change.approvals) return;
-      for (const [requestId, open] of this.panels) if (open.approval?.status === 'pending' && !services.store.approvals.has(requestId)) void this.refresh(requestId);
+      for (const [requestId, open] of this.panels.entries()) if (open.approval?.status === 'pending' && !services.store.approvals.has(requestId)) void this.refresh(requestId);
     });
   }
 
   show(approval: Approval): void {
-    const open = this.panels.get(approval.requestId);
-    if (open) return open.panel.reveal();
-    const panel = vscode.window.createWebviewPanel(APPROVAL_VIEW_TYPE, approvalTitle(approval), vscode.ViewColumn.Active, webviewOptions(this.services.extension.extensionUri));
-    this.attach(panel, approval.requestId, approval);
+    const opened = this.panels.show(approvalTitle(approval), approval.requestId);
+    if (!opened) return;
+    opened.approval = approval;
     if (!this.services.store.approvals.has(approval.requestId)) void this.refresh(approval.requestId);
   }
 
-  /** A panel VS Code kept from before a window reload; the request is read again once connected. */
-  restore(panel: vscode.WebviewPanel, requestId: string | undefined): void {
-    if (!requestId || this.panels.has(requestId)) return panel.dispose();
-    panel.webview.options = webviewOptions(this.services.extension.extensionUri);
-    this.attach(panel, requestId, this.services.store.approvals.get(requestId));
-    void this.refresh(requestId);
-  }
-
-  private attach(panel: vscode.WebviewPanel, requestId: string, approval: Approval | undefined): void {
+  private attach(panel: vscode.WebviewPanel, requestId: string): OpenPanel {
     const { extension } = this.services;
-    panel.iconPath = vscode.Uri.joinPath(extension.extensionUri, 'dist', 'media', 'switchboard.svg');
+    const approval = this.services.store.approvals.get(requestId);
     const open: OpenPanel = {
       panel,
       approval,
@@ -71,12 +71,8 @@ export class ApprovalPanels implements vscode.Disposable {
         () => open.approval && open.host.notify('show', { approval: open.approval, now: Date.now() }),
       ),
     };
-    open.host.load(panel, () => webviewHtml(panel.webview, extension.extensionUri, 'approval', approval ? approvalTitle(approval) : 'Approval'));
-    this.panels.set(requestId, open);
-    panel.onDidDispose(() => {
-      open.host.dispose();
-      this.panels.delete(requestId);
-    });
+    open.host.load(panel, () => webviewHtml(panel.webview, extension.extensionUri, 'approval', open.approval ? approvalTitle(open.approval) : 'Approval'));
+    return open;
   }
 
   /** Reads the request from the daemon (once connected) and shows what it says now. */
@@ -98,6 +94,6 @@ export class ApprovalPanels implements vscode.Disposable {
 
   dispose(): void {
     this.subscription.dispose();
-    for (const { panel } of this.panels.values()) panel.dispose();
+    this.panels.dispose();
   }
 }

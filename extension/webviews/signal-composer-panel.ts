@@ -5,15 +5,19 @@ import type { ComposerAgent, SignalComposerProtocol } from '../../webview/signal
 import { COMMON_SIGNAL_TYPES, EDITOR_SENDER } from '../commands/signal-commands';
 import { confirmDone } from '../confirm';
 import type { ExtensionServices } from '../context';
-import { WebviewHost, webviewHtml, webviewOptions } from './webview-host';
+import { PanelSet } from './panel-set';
+import { WebviewHost, webviewHtml } from './webview-host';
 
 export const COMPOSER_VIEW_TYPE = 'switchboard.signalComposer';
 
 /** The form's fields as the user reads them, for errors the daemon names by param. */
 const FIELD_LABELS: Record<string, string> = { to: 'To', type: 'Type', payload: 'Payload', ttlSeconds: 'Expires after' };
 
+const TITLE = 'Send Signal';
+
 export class SignalComposerPanel implements vscode.Disposable {
-  private open?: { panel: vscode.WebviewPanel; host: WebviewHost<SignalComposerProtocol> };
+  /** One panel; one restored after a window reload restores its own form. */
+  private readonly panels: PanelSet<{ panel: vscode.WebviewPanel; host: WebviewHost<SignalComposerProtocol> }>;
   /** The agent list last sent, so that beats (which change no id or status) send nothing. */
   private sentAgents = '';
   /** A recipient asked for by a command, for the page's next load. */
@@ -21,6 +25,7 @@ export class SignalComposerPanel implements vscode.Disposable {
   private readonly subscription: { dispose(): void };
 
   constructor(private readonly services: ExtensionServices) {
+    this.panels = new PanelSet({ viewType: COMPOSER_VIEW_TYPE, extensionUri: services.extension.extensionUri, attach: (panel) => this.attach(panel) });
     this.subscription = services.store.onDidChange((change) => {
       if (change.agents === 'all' || change.agents.size > 0) this.sendAgents();
     });
@@ -28,28 +33,16 @@ export class SignalComposerPanel implements vscode.Disposable {
 
   show(target?: string): void {
     this.requestedTarget = target;
-    if (!this.open) {
-      const panel = vscode.window.createWebviewPanel(COMPOSER_VIEW_TYPE, 'Send Signal', vscode.ViewColumn.Active, webviewOptions(this.services.extension.extensionUri));
-      return this.attach(panel);
-    }
-    const { panel, host } = this.open;
-    if (panel.visible && target) {
-      host.notify('init', this.snapshot());
+    const open = this.panels.get();
+    if (open?.panel.visible && target) {
+      open.host.notify('init', this.snapshot());
       this.requestedTarget = undefined;
     }
-    panel.reveal();
+    this.panels.show(TITLE);
   }
 
-  /** A panel VS Code kept from before a window reload: the page restores its own form. */
-  restore(panel: vscode.WebviewPanel): void {
-    if (this.open) return panel.dispose();
-    panel.webview.options = webviewOptions(this.services.extension.extensionUri);
-    this.attach(panel);
-  }
-
-  private attach(panel: vscode.WebviewPanel): void {
+  private attach(panel: vscode.WebviewPanel): { panel: vscode.WebviewPanel; host: WebviewHost<SignalComposerProtocol> } {
     const { extension } = this.services;
-    panel.iconPath = vscode.Uri.joinPath(extension.extensionUri, 'dist', 'media', 'switchboard.svg');
     const host = new WebviewHost<SignalComposerProtocol>(
       panel.webview,
       {
@@ -72,12 +65,8 @@ export class SignalComposerPanel implements vscode.Disposable {
         this.requestedTarget = undefined;
       },
     );
-    host.load(panel, () => webviewHtml(panel.webview, extension.extensionUri, 'signal-composer', 'Send Signal'));
-    this.open = { panel, host };
-    panel.onDidDispose(() => {
-      host.dispose();
-      this.open = undefined;
-    });
+    host.load(panel, () => webviewHtml(panel.webview, extension.extensionUri, 'signal-composer', TITLE));
+    return { panel, host };
   }
 
   private snapshot(): SignalComposerProtocol['toWebview']['init'] {
@@ -87,12 +76,13 @@ export class SignalComposerPanel implements vscode.Disposable {
   }
 
   private sendAgents(): void {
-    if (!this.open) return;
+    const open = this.panels.get();
+    if (!open) return;
     const agents = this.agents();
     const key = JSON.stringify(agents);
     if (key === this.sentAgents) return;
     this.sentAgents = key;
-    this.open.host.notify('agents', { agents });
+    open.host.notify('agents', { agents });
   }
 
   private agents(): ComposerAgent[] {
@@ -104,7 +94,7 @@ export class SignalComposerPanel implements vscode.Disposable {
 
   dispose(): void {
     this.subscription.dispose();
-    this.open?.panel.dispose();
+    this.panels.dispose();
   }
 }
 

@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import type { ExtensionServices } from '../context';
 import { registerWorkflowCommands } from './workflow-commands';
 import { WorkflowFeed } from './workflow-feed';
-import { WORKFLOW_GRAPH_VIEW_TYPE, WorkflowGraphPanels } from './workflow-graph-panel';
+import { WorkflowGraphPanels } from './workflow-graph-panel';
 import { WorkflowModel } from './workflow-model';
 import { WorkflowsView } from './workflows-view';
 
@@ -33,9 +33,6 @@ export function registerWorkflows(services: ExtensionServices): WorkflowsApi {
     graphs,
     tree.onDidCollapseElement((event) => view.collapsed(event.element)),
     ...registerWorkflowCommands(services, model, (workflowId) => graphs.show(workflowId)),
-    vscode.window.registerWebviewPanelSerializer(WORKFLOW_GRAPH_VIEW_TYPE, {
-      deserializeWebviewPanel: async (panel, state) => graphs.restore(panel, (state as { workflowId?: string } | undefined)?.workflowId),
-    }),
     { dispose: () => clearInterval(clock) },
     { dispose: () => services.connection.off('state', onState) },
     { dispose: () => feed.dispose() },

@@ -8,7 +8,8 @@ import * as vscode from 'vscode';
 import type { OutcomeEvent } from '../../protocol/types';
 import { GRAPH_ACTIONS, type WorkflowGraphProtocol } from '../../webview/workflow-graph/protocol';
 import type { ExtensionServices } from '../context';
-import { WebviewHost, webviewHtml, webviewOptions } from '../webviews/webview-host';
+import { PanelSet } from '../webviews/panel-set';
+import { WebviewHost, webviewHtml } from '../webviews/webview-host';
 import type { WorkflowFeed } from './workflow-feed';
 import type { WorkflowModel } from './workflow-model';
 import type { WorkflowNode } from './workflows-view';
@@ -23,7 +24,8 @@ interface OpenGraph {
 }
 
 export class WorkflowGraphPanels implements vscode.Disposable {
-  private readonly open = new Map<string, OpenGraph>();
+  /** One per run; one restored after a window reload shows the run its page saved. */
+  private readonly open: PanelSet<OpenGraph>;
   private readonly subscription: { dispose(): void };
 
   constructor(
@@ -31,35 +33,31 @@ export class WorkflowGraphPanels implements vscode.Disposable {
     private readonly model: WorkflowModel,
     private readonly feed: WorkflowFeed,
   ) {
+    this.open = new PanelSet<OpenGraph>({
+      viewType: WORKFLOW_GRAPH_VIEW_TYPE,
+      extensionUri: services.extension.extensionUri,
+      stateKey: 'workflowId',
+      attach: (panel, workflowId) => this.attach(workflowId, panel),
+      closed: (workflowId) => this.model.unwatch(workflowId),
+    });
     this.subscription = model.onDidChange((change) => {
-      for (const [workflowId, graph] of this.open) {
+      for (const [workflowId, graph] of this.open.entries()) {
         if (graph.panel.visible && (change.workflows === 'all' || change.workflows.has(workflowId))) this.send(workflowId, graph);
       }
     });
   }
 
   show(workflowId: string): void {
-    const graph = this.open.get(workflowId);
-    if (graph) return graph.panel.reveal();
-    const title = this.title(workflowId);
-    this.attach(workflowId, vscode.window.createWebviewPanel(WORKFLOW_GRAPH_VIEW_TYPE, title, vscode.ViewColumn.Active, webviewOptions(this.services.extension.extensionUri)));
-  }
-
-  /** A panel VS Code kept from before a window reload, with the run its page saved. */
-  restore(panel: vscode.WebviewPanel, workflowId: string | undefined): void {
-    if (!workflowId || this.open.has(workflowId)) return panel.dispose();
-    panel.webview.options = webviewOptions(this.services.extension.extensionUri);
-    this.attach(workflowId, panel);
+    this.open.show(this.title(workflowId), workflowId);
   }
 
   dispose(): void {
     this.subscription.dispose();
-    for (const graph of this.open.values()) graph.panel.dispose();
+    this.open.dispose();
   }
 
-  private attach(workflowId: string, panel: vscode.WebviewPanel): void {
+  private attach(workflowId: string, panel: vscode.WebviewPanel): OpenGraph {
     const { extension } = this.services;
-    panel.iconPath = vscode.Uri.joinPath(extension.extensionUri, 'dist', 'media', 'switchboard.svg');
     const host = new WebviewHost<WorkflowGraphProtocol>(
       panel.webview,
       {
@@ -75,15 +73,9 @@ export class WorkflowGraphPanels implements vscode.Disposable {
       },
       () => void this.loaded(workflowId),
     );
-    const graph = { panel, host };
     host.load(panel, () => webviewHtml(panel.webview, extension.extensionUri, 'workflow-graph', this.title(workflowId)));
-    this.open.set(workflowId, graph);
     this.model.watch(workflowId);
-    panel.onDidDispose(() => {
-      host.dispose();
-      this.open.delete(workflowId);
-      this.model.unwatch(workflowId);
-    });
+    return { panel, host };
   }
 
   private async loaded(workflowId: string): Promise<void> {
