@@ -288,6 +288,43 @@ describe('coordination primitives', () => {
       assert.equal(second.allowed, false);
       assert.ok(second.retryAfterMs > 0);
     });
+
+    it("slides a sliding quota: the last period's takes weigh on this one by the share of it the window still covers", async function () {
+      this.timeout(20_000);
+      // Periods follow the Redis clock, which a test cannot move: a short period, crossed for real.
+      // Every margin below is half a period (1.5 s) of scheduling delay.
+      const periodMs = 3000;
+      const quota = { key: fresh('quota'), limit: 4, periodMs, window: 'sliding' } as const;
+      /** Takes 2 and works out when its retryAfterMs points at: somewhere in [earliest, latest]. */
+      const takeTwo = async (on: SwitchboardClient) => {
+        const sentAt = Date.now();
+        const take = await on.quotas.take({ ...quota, cost: 2 });
+        return { ...take, earliest: sentAt + take.retryAfterMs, latest: Date.now() + take.retryAfterMs };
+      };
+      // Redis TIME and Date.now read the same host clock, to the ms (hence ±1)
+      const pointsAt = (take: { earliest: number; latest: number }, at: number, what: string) =>
+        assert.ok(take.earliest - 1 <= at && at <= take.latest + 1, `${what}: retry at ${take.earliest}..${take.latest}, expected ${at}`);
+      const until = (epochMs: number) => new Promise((resolve) => setTimeout(resolve, epochMs - Date.now() + 5));
+
+      const full = await onA.quotas.take({ ...quota, cost: 4 });
+      assert.deepEqual([full.allowed, full.remaining], [true, 0]);
+      const boundary = full.resetAt;
+      // used = last period's 4 × (1 − elapsed / period) + this one's: 2 more fit once half of it slid out
+      const halfSlid = boundary + periodMs / 2;
+      pointsAt(await takeTwo(onB), halfSlid, 'refused in the full period');
+      await until(boundary);
+      const justAfter = await takeTwo(onB);
+      assert.equal(justAfter.allowed, false, 'a fixed window would allow this: the last period still weighs');
+      assert.equal(justAfter.resetAt, boundary + periodMs, 'taken in the next period');
+      pointsAt(justAfter, halfSlid, 'refused just after the boundary');
+      await until(halfSlid);
+      const later = await takeTwo(onA);
+      assert.deepEqual([later.allowed, later.remaining, later.resetAt], [true, 0, boundary + periodMs], 'allowed later in the same period');
+      // 2 taken now and a share of the last 4 still weighing: 2 more fit only once that has all slid out
+      const more = await takeTwo(onB);
+      assert.equal(more.allowed, false);
+      pointsAt(more, boundary + periodMs, 'refused after the slide');
+    });
   });
 
   it('counts acquires as blocking calls only with waitMs > 0, barrier.wait always', () => {
