@@ -1,7 +1,10 @@
-/** The coordination commands: locks (locks and semaphores with their holders), ratelimit take. */
+/**
+ * The coordination commands: locks (locks and semaphores with their holders), barriers (their
+ * arrivals: no holder, token or lease, so a listing of their own), ratelimit take.
+ */
 import { InvalidArgumentError, type Command } from 'commander';
 import { ageText } from '../common/time-format';
-import type { Lock, SemaphoreInfo } from '../protocol/types';
+import type { BarrierInfo, Lock, SemaphoreInfo } from '../protocol/types';
 import { daemonCommand, parseInteger, print, printJson, withClient } from './client-commands';
 import { table } from './table';
 
@@ -11,6 +14,13 @@ export function registerCoordinationCommands(program: Command): void {
     .action(withClient(async (client, flags) => {
       const [locks, semaphores] = await Promise.all([client.locks.list(), client.semaphores.list()]);
       return flags.json ? printJson({ locks, semaphores }) : print(holdersTable(locks, semaphores));
+    }));
+
+  daemonCommand(program, 'barriers')
+    .description('barriers with parties waiting now: arrivals of their parties and generation')
+    .action(withClient(async (client, flags) => {
+      const barriers = await client.barriers.list();
+      return flags.json ? printJson(barriers) : print(barriersTable(barriers));
     }));
 
   const ratelimit = program.command('ratelimit').description('shared rate limits');
@@ -40,4 +50,9 @@ function holdersTable(locks: Lock[], semaphores: SemaphoreInfo[]): string {
     ...semaphores.flatMap((s) => s.holders.map((h) => [`semaphore ${s.holders.length}/${s.limit}`, s.name, h.owner, h.permitId, left(h.expiresAt)])),
   ];
   return rows.length ? table(['KIND', 'NAME', 'HOLDER', 'TOKEN / PERMIT', 'EXPIRES'], rows) : 'no locks or permits held';
+}
+
+function barriersTable(barriers: BarrierInfo[]): string {
+  const rows = barriers.map((b) => [b.name, `${b.arrived}/${b.parties}`, String(b.generation)]);
+  return rows.length ? table(['NAME', 'ARRIVED', 'GENERATION'], rows) : 'no barriers with parties waiting';
 }

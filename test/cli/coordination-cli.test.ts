@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
-import type { Lock, RateLimitResult, SemaphoreInfo } from '../../protocol/types';
+import type { BarrierEvent, BarrierInfo, Lock, RateLimitResult, SemaphoreInfo } from '../../protocol/types';
 import { cliSuite } from '../helpers/cli-suite';
+import { record } from '../helpers/events';
 
-describe('switchboard CLI: locks, ratelimit', function () {
+describe('switchboard CLI: locks, barriers, ratelimit', function () {
   this.timeout(20_000);
   const suite = cliSuite();
   const { cli } = suite;
@@ -19,6 +20,24 @@ describe('switchboard CLI: locks, ratelimit', function () {
     const json = JSON.parse((await cli('locks', '--json')).stdout) as { locks: Lock[]; semaphores: SemaphoreInfo[] };
     assert.deepEqual(json.locks, [lock]);
     assert.deepEqual(json.semaphores[0]!.holders, [{ permitId: permit.permitId, owner: 'agent-2', expiresAt: permit.expiresAt }]);
+  });
+
+  it('lists barriers with parties waiting, with their arrivals and generation, until released', async () => {
+    assert.match((await cli('barriers')).stdout, /no barriers with parties waiting/);
+    const client = await suite.daemon.client();
+    const log = await record(client, ['coordination']);
+    // one generation released already (one party), so the waiting one is the second
+    assert.equal((await client.barriers.wait({ name: 'phase', parties: 1, timeoutMs: 1000 })).released, true);
+    const waiting = client.barriers.wait({ name: 'phase', parties: 3, timeoutMs: 15_000 });
+    await log.next((e) => e.type === 'barrier.arrived' && (e.data as BarrierEvent).name === 'phase');
+    const text = await cli('barriers');
+    assert.equal(text.code, 0, text.stderr);
+    assert.match(text.stdout, /^NAME\s+ARRIVED\s+GENERATION\nphase\s+1\/3\s+1\n$/);
+    const json = JSON.parse((await cli('barriers', '--json')).stdout) as BarrierInfo[];
+    assert.deepEqual(json, [{ name: 'phase', parties: 3, arrived: 1, generation: 1 }]);
+    await Promise.all([client.barriers.wait({ name: 'phase', parties: 3, timeoutMs: 1000 }), client.barriers.wait({ name: 'phase', parties: 3, timeoutMs: 1000 })]);
+    assert.equal((await waiting).released, true);
+    assert.match((await cli('barriers')).stdout, /no barriers with parties waiting/, 'released: nobody waits');
   });
 
   it('takes from a shared token bucket, and refuses bad flags with exit 2', async () => {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { SwitchboardClient } from '../../client/client';
 import { ErrorCode } from '../../protocol/errors';
 import { isBlockingCall } from '../../protocol/methods';
-import type { BarrierEvent, Lock } from '../../protocol/types';
+import type { BarrierEvent, Lock, PermitEvent } from '../../protocol/types';
 import { rejectsWith } from '../helpers/assert-rpc';
 import { useTwoDaemons, type TestDaemon } from '../helpers/daemon';
 import { record } from '../helpers/events';
@@ -18,6 +18,22 @@ describe('coordination primitives', () => {
   const fresh = (kind: string) => `${kind}${++n}-${Date.now()}`;
 
   useTwoDaemons((env) => ({ a, b, onA, onB } = env));
+
+  /**
+   * Awaits `waiting` (an acquire on daemon B that must wait) once `release` (on daemon A) is
+   * answered, and fails unless B answers within a second of the release: the push woke it, not
+   * its 30 s wait or a poll.
+   */
+  async function wokenWithinASecond<T>(waiting: Promise<T>, release: () => Promise<unknown>): Promise<T> {
+    // parked on B: a later call on the same connection is answered after the acquire's first try
+    await onB.locks.list();
+    const releasedAt = performance.now();
+    await release();
+    const granted = await waiting;
+    const wokenAfterMs = performance.now() - releasedAt;
+    assert.ok(wokenAfterMs < 1000, `woken ${wokenAfterMs.toFixed(1)} ms after the release (the wait was 30 s)`);
+    return granted;
+  }
 
   describe('locks', () => {
     it('grants one holder at a time, with fencing tokens that strictly increase across grants, expiries and daemons', async () => {
@@ -71,16 +87,11 @@ describe('coordination primitives', () => {
     it('wakes a waiting acquire on one daemon as soon as the lock is released on the other', async () => {
       const name = fresh('lock');
       const held = (await onA.locks.acquire({ name, owner: 'holder', ttlMs: 60_000 }))!;
-      const waiting = onB.locks.acquire({ name, owner: 'waiter', ttlMs: 5000, waitMs: 30_000 });
-      // parked on B: a later call on the same connection is answered after the acquire's first try
-      await onB.locks.list();
-      const releasedAt = performance.now();
-      await onA.locks.release({ name, owner: 'holder', fencingToken: held.fencingToken });
-      const granted = await waiting;
-      const wokenAfterMs = performance.now() - releasedAt;
+      const granted = await wokenWithinASecond(onB.locks.acquire({ name, owner: 'waiter', ttlMs: 5000, waitMs: 30_000 }), () =>
+        onA.locks.release({ name, owner: 'holder', fencingToken: held.fencingToken }),
+      );
       assert.equal(granted?.owner, 'waiter');
       assert.ok(granted!.fencingToken > held.fencingToken);
-      assert.ok(wokenAfterMs < 1000, `woken ${wokenAfterMs.toFixed(1)} ms after the release (the wait was 30 s)`);
     });
 
     it('answers null after waitMs when the lock stays held', async () => {
@@ -142,6 +153,30 @@ describe('coordination primitives', () => {
       const renewed = await onA.semaphores.renew({ name, permitId: next.permitId, ttlMs: 20_000 });
       assert.ok(renewed.expiresAt > next.expiresAt);
     });
+
+    it('wakes a waiting acquire on one daemon as soon as a permit is released on the other', async () => {
+      const name = fresh('sem');
+      const held = (await onA.semaphores.acquire({ name, owner: 'holder', limit: 1, ttlMs: 60_000 }))!;
+      const granted = await wokenWithinASecond(onB.semaphores.acquire({ name, owner: 'waiter', limit: 1, ttlMs: 5000, waitMs: 30_000 }), () =>
+        onA.semaphores.release({ name, permitId: held.permitId }),
+      );
+      assert.ok(granted, 'granted the permit the holder gave back');
+      assert.notEqual(granted.permitId, held.permitId);
+      assert.deepEqual((await onA.semaphores.list()).find((s) => s.name === name)?.holders.map((h) => h.owner), ['waiter']);
+    });
+
+    it('publishes semaphore.renewed and semaphore.released with the permit, its limit and the permits held after', async () => {
+      const name = fresh('sem');
+      const log = await record(onA, ['coordination']);
+      const first = (await onB.semaphores.acquire({ name, owner: 'w1', limit: 2, ttlMs: 5000 }))!;
+      await onB.semaphores.acquire({ name, owner: 'w2', limit: 2, ttlMs: 5000 });
+      const renewed = await onB.semaphores.renew({ name, permitId: first.permitId, ttlMs: 20_000 });
+      await onB.semaphores.release({ name, permitId: first.permitId });
+      const published = async (type: string) => (await log.next((e) => e.type === type && (e.data as PermitEvent).permitId === first.permitId)).data;
+      const permit = { name, permitId: first.permitId, owner: 'w1', expiresAt: renewed.expiresAt, limit: 2 };
+      assert.deepEqual(await published('semaphore.renewed'), { ...permit, held: 2 });
+      assert.deepEqual(await published('semaphore.released'), { ...permit, held: 1 }, 'the renewed expiry, and w2 still holding');
+    });
   });
 
   describe('barriers', () => {
@@ -186,6 +221,23 @@ describe('coordination primitives', () => {
       const lonely = fresh('bar');
       assert.equal((await onB.barriers.wait({ name: lonely, parties: 2, timeoutMs: 100 })).released, false);
       assert.deepEqual((await onA.barriers.list()).filter((barrier) => barrier.name === lonely), [], 'its only waiter gave up');
+    });
+
+    it('publishes barrier.timedout with the arrivals left and barrier.released with the generation it released', async () => {
+      const name = fresh('bar');
+      const log = await record(onA, ['coordination']);
+      const published = async (type: string, generation: number) =>
+        (await log.next((e) => e.type === type && (e.data as BarrierEvent).name === name && (e.data as BarrierEvent).generation === generation)).data;
+      const staying = onA.barriers.wait({ name, parties: 3, timeoutMs: 10_000 });
+      await published('barrier.arrived', 0);
+      assert.equal((await onB.barriers.wait({ name, parties: 3, timeoutMs: 150 })).released, false);
+      assert.deepEqual(await published('barrier.timedout', 0), { name, parties: 3, arrived: 1, generation: 0 }, 'the one staying is left');
+      await Promise.all([onB.barriers.wait({ name, parties: 3, timeoutMs: 10_000 }), onA.barriers.wait({ name, parties: 3, timeoutMs: 10_000 })]);
+      assert.equal((await staying).released, true);
+      assert.deepEqual(await published('barrier.released', 0), { name, parties: 3, arrived: 3, generation: 0 });
+      // the next generation, alone: its withdrawal leaves nobody
+      assert.equal((await onB.barriers.wait({ name, parties: 2, timeoutMs: 100 })).released, false);
+      assert.deepEqual(await published('barrier.timedout', 1), { name, parties: 2, arrived: 0, generation: 1 });
     });
   });
 
@@ -235,6 +287,43 @@ describe('coordination primitives', () => {
       const second = await onA.quotas.take({ key: sliding, limit: 2, periodMs: 60_000, window: 'sliding' });
       assert.equal(second.allowed, false);
       assert.ok(second.retryAfterMs > 0);
+    });
+
+    it("slides a sliding quota: the last period's takes weigh on this one by the share of it the window still covers", async function () {
+      this.timeout(20_000);
+      // Periods follow the Redis clock, which a test cannot move: a short period, crossed for real.
+      // Every margin below is half a period (1.5 s) of scheduling delay.
+      const periodMs = 3000;
+      const quota = { key: fresh('quota'), limit: 4, periodMs, window: 'sliding' } as const;
+      /** Takes 2 and works out when its retryAfterMs points at: somewhere in [earliest, latest]. */
+      const takeTwo = async (on: SwitchboardClient) => {
+        const sentAt = Date.now();
+        const take = await on.quotas.take({ ...quota, cost: 2 });
+        return { ...take, earliest: sentAt + take.retryAfterMs, latest: Date.now() + take.retryAfterMs };
+      };
+      // Redis TIME and Date.now read the same host clock, to the ms (hence ±1)
+      const pointsAt = (take: { earliest: number; latest: number }, at: number, what: string) =>
+        assert.ok(take.earliest - 1 <= at && at <= take.latest + 1, `${what}: retry at ${take.earliest}..${take.latest}, expected ${at}`);
+      const until = (epochMs: number) => new Promise((resolve) => setTimeout(resolve, epochMs - Date.now() + 5));
+
+      const full = await onA.quotas.take({ ...quota, cost: 4 });
+      assert.deepEqual([full.allowed, full.remaining], [true, 0]);
+      const boundary = full.resetAt;
+      // used = last period's 4 × (1 − elapsed / period) + this one's: 2 more fit once half of it slid out
+      const halfSlid = boundary + periodMs / 2;
+      pointsAt(await takeTwo(onB), halfSlid, 'refused in the full period');
+      await until(boundary);
+      const justAfter = await takeTwo(onB);
+      assert.equal(justAfter.allowed, false, 'a fixed window would allow this: the last period still weighs');
+      assert.equal(justAfter.resetAt, boundary + periodMs, 'taken in the next period');
+      pointsAt(justAfter, halfSlid, 'refused just after the boundary');
+      await until(halfSlid);
+      const later = await takeTwo(onA);
+      assert.deepEqual([later.allowed, later.remaining, later.resetAt], [true, 0, boundary + periodMs], 'allowed later in the same period');
+      // 2 taken now and a share of the last 4 still weighing: 2 more fit only once that has all slid out
+      const more = await takeTwo(onB);
+      assert.equal(more.allowed, false);
+      pointsAt(more, boundary + periodMs, 'refused after the slide');
     });
   });
 

@@ -54,6 +54,30 @@ describe('capability routing (dispatch.route)', () => {
     assert.equal(routes[1]!.outcomeCount, 3);
   });
 
+  it('scores by the default weights: 30 % queue depth, 40 % heartbeat, 30 % success rate', async () => {
+    // a: one pending signal, a 12 s old beat, 3 of 4 successes; b: idle, 25 s old, no outcomes; c: 3 pending, fresh, 1 of 2
+    for (const agentId of ['a', 'b', 'c']) await start(agentId);
+    await client.signals.send({ from: 'x', to: 'a', type: 'work' });
+    for (let i = 0; i < 3; i++) await client.signals.send({ from: 'x', to: 'c', type: 'work' });
+    for (const status of ['success', 'success', 'success', 'failure'] as const) await client.outcomes.record({ agentName: 'a', actionType: 'x', status, durationMs: 5 });
+    for (const status of ['success', 'failure'] as const) await client.outcomes.record({ agentName: 'c', actionType: 'x', status, durationMs: 5 });
+    await ageBeat('a', 12_000);
+    await ageBeat('b', 25_000);
+    const routes = await client.routing.route({ capability: 'summarize' });
+    // about 0.695, 0.683 and 0.625: every beat ages alike during the call, so the order holds
+    assert.deepEqual(order(routes), ['a', 'b', 'c']);
+    const given = { a: { pending: 1, agedMs: 12_000, success: 0.75 }, b: { pending: 0, agedMs: 25_000, success: 0.5 }, c: { pending: 3, agedMs: 0, success: 0.5 } };
+    for (const route of routes) {
+      const { pending, agedMs, success } = given[route.agentId as keyof typeof given];
+      assert.equal(route.pendingSignals, pending);
+      assert.ok(route.beatAgeMs >= agedMs && route.beatAgeMs < agedMs + 5000, `${route.agentId}: beat ${route.beatAgeMs} ms old`);
+      // the documented normalisation: 1 / (1 + pending), 1 − age / ttl (60 s here), the success share (0.5 without outcomes)
+      const expected = 0.3 * (1 / (1 + pending)) + 0.4 * (1 - route.beatAgeMs / 60_000) + 0.3 * success;
+      assert.ok(Math.abs(route.score - expected) <= 0.0005 + 1e-9, `${route.agentId}: score ${route.score}, expected ${expected.toFixed(4)}`);
+      assert.match(route.explanation, /× 30 %; heartbeat .* × 40 %; success rate .* × 30 %$/);
+    }
+  });
+
   it('weights per call change the order', async () => {
     await start('a');
     await start('b');
