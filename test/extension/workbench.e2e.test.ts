@@ -1,13 +1,15 @@
 /**
  * End to end in a real VS Code (code-server 4.100.3) driven by Chromium: Redis + daemon + the
  * demo fleet; our .vsix installed; the sidebar, the status bar, and approvals answered through the
- * command palette and through the approval webview's button, each checked against the daemon.
+ * command palette (a QuickPick of choices, an input box for a schema question) and through the
+ * approval webview's button, each checked against the daemon.
  * Screenshots go to test-results/.
  */
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Page } from 'playwright-core';
+import { ask } from '../../client/ask';
 import type { SwitchboardClient } from '../../client/client';
 import { runFleet, type Fleet } from '../../examples/demo-fleet/fleet';
 import type { Approval } from '../../protocol/types';
@@ -164,6 +166,49 @@ describe('extension in a real VS Code (code-server + Chromium)', function () {
     const viaPanel = await approvals.next((e) => e.type === 'approval.approved' && (e.data as Approval).requestId === pending.requestId);
     assert.equal((viaPanel.data as Approval).answer, 'ap-south');
     await frame.locator('#verdict', { hasText: /Answered “ap-south” by .*@vscode/ }).waitFor();
+  });
+
+  it('answers a schema question from the command palette\'s input box: a bad answer is refused with the schema\'s message, a good one reaches the agent', async () => {
+    const asking = ask<number>(client, {
+      agentId: 'e2e-sizer', type: 'replicas', question: 'How many replicas?', answerSchema: { type: 'integer', minimum: 1, maximum: 10 }, timeoutMs: 600_000,
+    });
+    const { requestId } = (await approvals.next((e) => e.type === 'approval.requested' && (e.data as Approval).agentId === 'e2e-sizer')).data as Approval;
+    const title = page.locator('.quick-input-title');
+    /** The palette's answer to the question: its request picked, `text` typed into the input box, no reason. */
+    const answerFromPalette = async (text: string, beforeEnter?: () => Promise<void>) => {
+      await runCommand(page, 'Switchboard: Approve Pending Request');
+      const request = page.locator('.quick-input-list .monaco-list-row', { hasText: 'replicas · e2e-sizer' }).first();
+      await request.waitFor();
+      await request.click();
+      await title.filter({ hasText: 'How many replicas?' }).waitFor();
+      await page.keyboard.type(text);
+      await beforeEnter?.();
+      await page.keyboard.press('Enter');
+      await title.filter({ hasText: 'Approve: reason (optional)' }).waitFor();
+      await page.keyboard.press('Enter');
+    };
+
+    // The daemon checks the answer against the schema; the extension shows its refusal.
+    await answerFromPalette('0', async () => {
+      assert.match(await page.locator('.quick-input-widget').innerText(), /Your answer as JSON \(plain text is taken as a string\)/);
+      await shot('question-input-box');
+    });
+    const refusal = page.locator('.notification-toast', { hasText: 'could not approve' }).filter({ hasText: 'answer does not match answerSchema: (root) must be >= 1' });
+    await refusal.waitFor({ timeout: 30_000 });
+    // one line, cut short, while collapsed: expanded, the schema's reason is on screen
+    await refusal.hover(); // its buttons show on hover
+    await refusal.getByRole('button', { name: /^Expand Notification/ }).click();
+    await refusal.getByRole('button', { name: /^Collapse Notification/ }).hover(); // and it has stopped moving
+    await shot('question-input-box-refused');
+    // cleared, so that it does not push a later test's toast into the notification centre
+    await refusal.locator('.codicon-notifications-clear').click();
+    await refusal.waitFor({ state: 'detached' });
+    assert.equal((await client.approvals.get({ requestId }))?.status, 'pending', 'a refused answer changes nothing');
+
+    await answerFromPalette('3');
+    const { answer, status, approval } = await asking;
+    assert.deepEqual([answer, status], [3, 'approved'], 'the agent gets the number, parsed as JSON');
+    assert.match(approval.responder ?? '', /@vscode$/);
   });
 
   it('pops a notification for a new request, answered from its Approve button', async () => {
