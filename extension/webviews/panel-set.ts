@@ -42,7 +42,8 @@ export class PanelSet<Open extends OpenWebview> implements vscode.Disposable {
         const key = stateKey === undefined ? ONE : (state as Record<string, unknown> | undefined)?.[stateKey];
         if (typeof key !== 'string' || (stateKey !== undefined && key === ONE) || this.open.has(key)) return panel.dispose();
         panel.webview.options = webviewOptions(options.extensionUri);
-        options.restored?.(key, this.adopt(panel, key));
+        const open = this.adopt(panel, key); // not inside `restored?.(…)`: its arguments are skipped when it is absent
+        options.restored?.(key, open);
       },
     });
   }

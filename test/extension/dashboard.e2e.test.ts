@@ -13,6 +13,7 @@ import type { SwitchboardClient } from '../../client/client';
 import { ActionDispatcher } from '../../client/dispatch';
 import type { OutcomeEvent } from '../../protocol/types';
 import { packageVsix } from '../helpers/code-server';
+import { reportFailure } from '../helpers/e2e-failure';
 import { useE2eEnv } from '../helpers/e2e-env';
 import { hoverUntil } from '../helpers/hover';
 import { webviewContent } from '../helpers/webview-frame';
@@ -58,6 +59,9 @@ describe('outcome views in a real VS Code (code-server + Chromium)', function ()
   });
 
   const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`) });
+  afterEach(async function () {
+    await reportFailure(this.currentTest, page, env.workbench?.userDataDir, SHOTS, 'dashboard');
+  });
 
   it('gives an agent’s outcome stats in its tooltip', async () => {
     const hover = await hoverUntil(page, page.getByRole('treeitem', { name: /^e2e-coder, / }), 'Outcomes, last 5 min');
