@@ -47,6 +47,8 @@ interface LiveSubscription {
   options: SubscribeOptions;
   serverId?: string;
   lastSeq: number;
+  /** Unsubscribed: pushes held for it while a subscribe was on its way are dropped, not handed over. */
+  ended?: boolean;
 }
 
 type Namespaces = { readonly [D in keyof typeof NAMESPACES as (typeof NAMESPACES)[D]]: Namespace<D> };
@@ -159,6 +161,7 @@ export class SwitchboardClient extends EventEmitter<{ state: [ConnectionState]; 
     return {
       topics,
       unsubscribe: async () => {
+        live.ended = true;
         this.subscriptions.delete(live);
         if (live.serverId === undefined) return;
         this.router.detach(live.serverId);
@@ -195,6 +198,7 @@ export class SwitchboardClient extends EventEmitter<{ state: [ConnectionState]; 
   }
 
   private deliver(live: LiveSubscription, event: PushedEvent): void {
+    if (live.ended) return;
     const gap = event.seq !== live.lastSeq + 1;
     live.lastSeq = event.seq;
     if (gap) live.options.onResync?.();

@@ -109,6 +109,18 @@ describe('outcomes', () => {
     assert.equal((await client.outcomes.stats({ agentName: 'idem' })).agents[0]!.count, 2);
   });
 
+  it('refuses an eventId sent again after its first record left the stream (CONFLICT), recording nothing', async () => {
+    const first = await client.outcomes.record({ ...outcome('trimmed', 'success'), eventId: 'evt-trimmed' });
+    const [entry] = (await redis.xrange(keys.outcomeStream, '-', '+')).filter(([, fields]) => fields.join('\n').includes(first.eventId));
+    await redis.xdel(keys.outcomeStream, entry![0]);
+    await assert.rejects(client.outcomes.record({ ...outcome('trimmed', 'success'), eventId: 'evt-trimmed' }), (error: { code?: number; message?: string }) => {
+      assert.equal(error.code, ErrorCode.Conflict);
+      assert.match(error.message!, /"evt-trimmed" was recorded already and has left the stream/);
+      return true;
+    });
+    assert.equal((await client.outcomes.stats({ agentName: 'trimmed' })).agents[0]!.count, 1);
+  });
+
   it('refuses bad params naming the field and the rule, recording nothing', async () => {
     const good = outcome('strict', 'success');
     const bad: [Record<string, unknown>, string, string][] = [

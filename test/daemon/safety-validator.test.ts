@@ -330,7 +330,7 @@ describe('safety validator: matching and results', () => {
     assert.equal(result.redacted, 'export [REDACTED:secret.password-assignment]\tnext && [REDACTED:secret.password-assignment] ./start.sh');
     const ending = compileRules([rule('word', 'x\\s+', { action: 'redact' })], 1);
     assert.deepEqual(validate(ending, 'ax \u00a0 b').findings.map((f) => [f.start, f.end]), [[1, 2]], 'Unicode spaces too');
-    assert.deepEqual(validate(compileRules([rule('space', '\\s+')], 1), 'a   b').findings.map((f) => [f.start, f.end]), [[1, 2]], 'a match of spaces keeps one');
+    assert.deepEqual(validate(compileRules([rule('space', '\\s{3,}', { action: 'redact' })], 1), 'a   b').findings.map((f) => [f.start, f.end]), [[1, 4]], 'a match of spaces is the finding whole');
   });
 
   it('redacts with the rule replacement or [REDACTED:<id>], merging overlapping spans', () => {

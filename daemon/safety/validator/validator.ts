@@ -144,12 +144,15 @@ export function findAll(compiled: CompiledRule, text: string, found: Found[]): v
 
 /**
  * A finding is its match less trailing whitespace: a pattern cannot look ahead (linear time), so
- * one that needs a value to end may take the space that ends it, which is not the finding's.
+ * one that needs a value to end may take the space that ends it, which is not the finding's. A
+ * match of whitespace only is the finding whole.
  */
 function record({ compiled: { rule, check }, found, text }: { compiled: CompiledRule; found: Found[]; text: string }, match: RegExpExecArray): void {
   if (check && !check(match[0])) return;
-  let end = match.index + match[0].length;
-  while (end > match.index + 1 && isSpace(text.charCodeAt(end - 1))) end--;
+  const whole = match.index + match[0].length;
+  let end = whole;
+  while (end > match.index && isSpace(text.charCodeAt(end - 1))) end--;
+  if (end === match.index) end = whole;
   found.push({
     rule,
     finding: {

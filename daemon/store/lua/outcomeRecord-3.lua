@@ -83,6 +83,7 @@ end
 local function record(eventId, dedupe, agentName, status, tokens, cost, duration, bin, workflowId, tags, body)
   if dedupe == '1' then
     local first = previous(eventId)
+    if type(first) == 'table' then return first, false end -- CONFLICT, in the item's place
     if first then return { first }, false end
   end
   local w = windows[agentName]

@@ -208,6 +208,11 @@ class AsyncClient(Namespaces[Awaitable[Any]], Dispatching, Leasing[contextlib.Ab
         elif self._subscribing > 0 and len(self._held.setdefault(server_id, [])) < _MAX_HELD_PUSHES:
             self._held[server_id].append(params)
 
+    def _deliver_held(self, subscription: AsyncSubscription, event: Event) -> None:
+        # unsubscribed since its subscribe returned (during a resubscribe): the push is dropped
+        if not subscription.ended:
+            subscription.deliver(event)
+
     async def _subscribe(self, subscription: AsyncSubscription, call: Callable[[], Awaitable[Any]]) -> None:
         # A push can be read before the reply that names its subscription (both in one read, the
         # reader handing over the push before this coroutine runs on): held until attached.
@@ -219,7 +224,7 @@ class AsyncClient(Namespaces[Awaitable[Any]], Dispatching, Leasing[contextlib.Ab
             held = self._held.pop(server_id, [])
             # Handed over outside this call, as any push is: a handler that raises does not fail the subscribe.
             for params in held:
-                asyncio.get_running_loop().call_soon(subscription.deliver, Event.from_wire(params))
+                asyncio.get_running_loop().call_soon(self._deliver_held, subscription, Event.from_wire(params))
         finally:
             self._subscribing -= 1
             if self._subscribing == 0:

@@ -50,6 +50,7 @@ class AsyncSubscription:
         self._on_resync = on_resync
         self._unsubscribe = unsubscribe
         self._last_seq = 0
+        self.ended = False
         self._queue: asyncio.Queue[Any] = asyncio.Queue()
         self._tasks: set[asyncio.Task[Any]] = set()
 
@@ -89,6 +90,7 @@ class AsyncSubscription:
         return await self.next()
 
     async def unsubscribe(self) -> None:
+        self.ended = True
         await self._unsubscribe(self)
         self.end()
 
