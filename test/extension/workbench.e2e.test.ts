@@ -55,19 +55,25 @@ describe('extension in a real VS Code (code-server + Chromium)', function () {
   });
   const row = (label: RegExp) => page.getByRole('treeitem', { name: label });
   /**
-   * A row of the Approvals view, scrolled to. The pane shows five or six rows and the tree draws
-   * only those: with the requests earlier tests leave pending, a new one (the latest to expire,
-   * listed last) is in the store and the view but not on the page, and a locator never finds it.
+   * A row of the Approvals view, scrolled to until the whole row shows. The pane shows five or six
+   * rows and the tree draws only those: with the requests earlier tests leave pending, a new one
+   * (the latest to expire, listed last) is in the store and the view but not on the page, and a
+   * locator never finds it; a row drawn but cut off at the pane's bottom takes no click.
    */
   const approvalRow = async (label: RegExp) => {
     const item = row(label);
     const list = page.locator('.pane', { has: page.locator('.pane-header', { hasText: 'Approvals' }) }).locator('.monaco-list').first();
+    const shownWhole = async () => {
+      if (!(await item.isVisible())) return false;
+      const [box, pane] = await Promise.all([item.boundingBox(), list.boundingBox()]);
+      return !!box && !!pane && box.y >= pane.y && box.y + box.height <= pane.y + pane.height + 0.5;
+    };
     const deadline = Date.now() + 30_000;
-    while (!(await item.isVisible())) {
-      if (Date.now() > deadline) throw new Error(`no row ${label} in the Approvals view`);
+    while (!(await shownWhole())) {
+      if (Date.now() > deadline) throw new Error(`no row ${label} shown whole in the Approvals view`);
       await list.hover();
       await page.mouse.wheel(0, 10_000);
-      await page.waitForTimeout(250);
+      await page.waitForTimeout(250); // polled: the list scrolls smoothly and says nothing when it is done
     }
     return item;
   };
