@@ -47,7 +47,7 @@ interface LiveSubscription {
   options: SubscribeOptions;
   serverId?: string;
   lastSeq: number;
-  /** Unsubscribed: pushes held for it while a subscribe was on its way are dropped, not handed over. */
+  /** Unsubscribed: a resubscribe on its way is undone, and pushes held for it are dropped, not handed over. */
   ended?: boolean;
 }
 
@@ -186,7 +186,7 @@ export class SwitchboardClient extends EventEmitter<{ state: [ConnectionState]; 
       live.lastSeq = 0;
       const subscribe = async () => ((await this.connection.call('subscribe', { topics: live.topics }, { early: true })) as { subscriptionId: string }).subscriptionId;
       const serverId = await this.router.subscribe(subscribe, live);
-      if (!this.subscriptions.has(live)) {
+      if (live.ended) {
         // Unsubscribed while this subscribe was on its way: what it made on the daemon goes too.
         this.router.detach(serverId);
         await this.connection.call('unsubscribe', { subscriptionId: serverId }, { early: true });

@@ -21,6 +21,8 @@ const MAX_ALPHABET = 255;
 const MAX_LITERAL_UNIT = 0xff;
 /** Texts shorter than this are read in one walk (splitting them gains nothing). */
 const MIN_SPLIT_CHARS = 64;
+/** Nor a text whose quarters would be under twice the bytes each walk reads on past its own. */
+const MIN_QUARTER_OVERLAPS = 2;
 /** A table row per state: one entry per byte value. */
 const BYTES = 256;
 
@@ -159,7 +161,7 @@ class Automaton implements Prefilter {
     }
     if (this.bytes.length < text.length) this.bytes = Buffer.allocUnsafe(text.length);
     const length = this.bytes.write(text, 0, 'latin1');
-    if (length < MIN_SPLIT_CHARS || length < 8 * this.overlap) {
+    if (length < MIN_SPLIT_CHARS || length < 4 * MIN_QUARTER_OVERLAPS * this.overlap) {
       this.run(0, 0, length);
       return;
     }

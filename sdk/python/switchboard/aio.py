@@ -182,7 +182,7 @@ class AsyncClient(Namespaces[Awaitable[Any]], Dispatching, Leasing[contextlib.Ab
         for subscription in list(self._subscriptions):
             topics = list(subscription.topics)
             await self._subscribe(subscription, lambda: self._connection.call("subscribe", {"topics": topics}, early=True))
-            if subscription not in self._subscriptions:
+            if subscription.ended:
                 # Unsubscribed while this subscribe was on its way: what it made on the daemon goes too.
                 self._by_server_id.pop(subscription.server_id or "", None)
                 await self._connection.call("unsubscribe", {"subscriptionId": subscription.server_id}, early=True)
