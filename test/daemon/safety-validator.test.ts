@@ -456,12 +456,13 @@ describe('safety validator: prefilter', () => {
   });
 
   it('reads a long text in four walks: a literal across any quarter\'s end is seen, at its longest and its shortest', () => {
-    // With a 16-character literal the walks read on 15 bytes (texts from 120 characters are split);
-    // with only 2-character ones, 1 (from 64).
+    // With a 16-character literal the walks read on 4 words, 16 bytes (texts from 128 characters
+    // are split); with only 2-character ones, 1 word (from 64). Lengths not a whole number of words
+    // leave their last bytes to the last walk's tail.
     const sets = [compileRules([rule('long', 'abcdefghijklmnop'), rule('short', 'q!')], 1), compileRules([rule('short', 'q!')], 1)];
     for (const set of sets) {
       assert.ok(set.compiled.every((c) => c.prefiltered));
-      for (const length of [63, 64, 65, 66, 67, 100, 119, 120, 121, 122, 123, 257, 1024]) {
+      for (const length of [63, 64, 65, 66, 67, 100, 127, 128, 129, 130, 131, 132, 133, 257, 1021, 1022, 1023, 1024]) {
         for (const { rule: { pattern: literal } } of set.compiled) {
           for (let at = 0; at + literal.length <= length; at++) {
             const text = '.'.repeat(at) + literal + '.'.repeat(length - at - literal.length);

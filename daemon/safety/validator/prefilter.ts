@@ -8,7 +8,7 @@
  * than `charCodeAt` on the string. Latin-1 keeps every unit below 256 as it is; a unit above is
  * cut to its low byte, which can only add a literal sighting (a rule runs that need not), never
  * hide one, since no literal holds such a unit: a literal that does leaves its rule unfiltered
- * (it always runs).
+ * (it always runs). A long text is read four bytes at a time, as words of the same buffer.
  */
 
 /** Longest literal kept (a prefix of a needed string is needed too). */
@@ -21,8 +21,10 @@ const MAX_ALPHABET = 255;
 const MAX_LITERAL_UNIT = 0xff;
 /** Texts shorter than this are read in one walk (splitting them gains nothing). */
 const MIN_SPLIT_CHARS = 64;
-/** Nor a text whose quarters would be under twice the bytes each walk reads on past its own. */
+/** Nor a text whose quarters would be under twice the words each walk reads on past its own. */
 const MIN_QUARTER_OVERLAPS = 2;
+/** A word's first byte is its lowest (the walks take a word's bytes by shifting; else they read bytes). */
+const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
 /** A table row per state: one entry per byte value. */
 const BYTES = 256;
 
@@ -117,8 +119,9 @@ class Automaton implements Prefilter {
   /** The scan generation in which each rule was last seen (no clearing between scans). */
   private readonly seenIn: Uint32Array;
   private generation = 0;
-  /** The text being scanned, as Latin-1 bytes. */
-  private bytes = Buffer.allocUnsafe(1024);
+  /** The text being scanned, as Latin-1 bytes, and the same memory as words (see allocate). */
+  private bytes!: Buffer;
+  private words!: Uint32Array;
 
   constructor(
     trie: Trie,
@@ -152,6 +155,7 @@ class Automaton implements Prefilter {
     });
     this.outRules = Int32Array.from(flat);
     this.seenIn = new Uint32Array(rules);
+    this.allocate(1024);
   }
 
   scan(text: string): void {
@@ -159,35 +163,72 @@ class Automaton implements Prefilter {
       this.seenIn.fill(0);
       this.generation = 1;
     }
-    if (this.bytes.length < text.length) this.bytes = Buffer.allocUnsafe(text.length);
+    if (this.bytes.length < text.length) this.allocate(text.length);
     const length = this.bytes.write(text, 0, 'latin1');
-    if (length < MIN_SPLIT_CHARS || length < 4 * MIN_QUARTER_OVERLAPS * this.overlap) {
+    // The walks read whole words only: the last reads the bytes after the last whole word singly.
+    const wordCount = length >> 2;
+    const overlapWords = (this.overlap + 3) >> 2;
+    if (!LITTLE_ENDIAN || length < MIN_SPLIT_CHARS || wordCount < 4 * MIN_QUARTER_OVERLAPS * overlapWords) {
       this.run(0, 0, length);
       return;
     }
     // Four independent walks, one per quarter, each reading on past its quarter's end far enough
     // to finish a literal begun inside it: a walk's next state waits on its last table read, so
     // one walk leaves the CPU idle between reads; four interleaved keep it busy (about 1.7 × here).
+    // Each reads its quarter a word (four bytes) at a time and shifts the bytes out: one read of
+    // the text per four bytes, not per byte, takes about a third off the walks.
     // The quarters are cut so that all four walks read on in the same loop; the last reads the
     // few bytes left after it alone.
-    const { table, firstOutput, bytes, overlap } = this;
-    const quarter = (length - overlap) >> 2;
-    const steps = quarter + overlap;
+    const { table, firstOutput: f, words } = this;
+    const quarter = (wordCount - overlapWords) >> 2;
+    const steps = quarter + overlapWords;
     let a = 0;
     let b = 0;
     let c = 0;
     let d = 0;
     for (let i = 0; i < steps; i++) {
-      a = table[(a << 8) | bytes[i]!]!;
-      b = table[(b << 8) | bytes[i + quarter]!]!;
-      c = table[(c << 8) | bytes[i + 2 * quarter]!]!;
-      d = table[(d << 8) | bytes[i + 3 * quarter]!]!;
-      if (a >= firstOutput) this.mark(a);
-      if (b >= firstOutput) this.mark(b);
-      if (c >= firstOutput) this.mark(c);
-      if (d >= firstOutput) this.mark(d);
+      const wa = words[i]!;
+      const wb = words[i + quarter]!;
+      const wc = words[i + 2 * quarter]!;
+      const wd = words[i + 3 * quarter]!;
+      a = table[(a << 8) | (wa & 0xff)]!;
+      b = table[(b << 8) | (wb & 0xff)]!;
+      c = table[(c << 8) | (wc & 0xff)]!;
+      d = table[(d << 8) | (wd & 0xff)]!;
+      if (a >= f || b >= f || c >= f || d >= f) this.mark4(a, b, c, d);
+      a = table[(a << 8) | ((wa >>> 8) & 0xff)]!;
+      b = table[(b << 8) | ((wb >>> 8) & 0xff)]!;
+      c = table[(c << 8) | ((wc >>> 8) & 0xff)]!;
+      d = table[(d << 8) | ((wd >>> 8) & 0xff)]!;
+      if (a >= f || b >= f || c >= f || d >= f) this.mark4(a, b, c, d);
+      a = table[(a << 8) | ((wa >>> 16) & 0xff)]!;
+      b = table[(b << 8) | ((wb >>> 16) & 0xff)]!;
+      c = table[(c << 8) | ((wc >>> 16) & 0xff)]!;
+      d = table[(d << 8) | ((wd >>> 16) & 0xff)]!;
+      if (a >= f || b >= f || c >= f || d >= f) this.mark4(a, b, c, d);
+      a = table[(a << 8) | (wa >>> 24)]!;
+      b = table[(b << 8) | (wb >>> 24)]!;
+      c = table[(c << 8) | (wc >>> 24)]!;
+      d = table[(d << 8) | (wd >>> 24)]!;
+      if (a >= f || b >= f || c >= f || d >= f) this.mark4(a, b, c, d);
     }
-    this.run(d, 3 * quarter + steps, length);
+    this.run(d, (3 * quarter + steps) << 2, length);
+  }
+
+  /** Room for a text of `chars` units: one buffer seen as bytes and as words (so word-aligned). */
+  private allocate(chars: number): void {
+    const memory = new ArrayBuffer((chars + 3) & ~3);
+    this.bytes = Buffer.from(memory);
+    this.words = new Uint32Array(memory);
+  }
+
+  /** Marks the rules of whichever of four walks' states have outputs. */
+  private mark4(a: number, b: number, c: number, d: number): void {
+    const f = this.firstOutput;
+    if (a >= f) this.mark(a);
+    if (b >= f) this.mark(b);
+    if (c >= f) this.mark(c);
+    if (d >= f) this.mark(d);
   }
 
   /** One walk from `state` over bytes [from, to). */
