@@ -174,46 +174,41 @@ describe('extension in a real VS Code (code-server + Chromium)', function () {
     await frame.locator('#verdict', { hasText: /Answered “ap-south” by .*@vscode/ }).waitFor();
   });
 
-  it('answers a schema question from the command palette\'s input box: a bad answer is refused with the schema\'s message, a good one reaches the agent', async () => {
+  it('answers a schema question from the command palette\'s input box: a refused answer is asked again with the schema\'s message, a good one reaches the agent', async () => {
     const asking = ask<number>(client, {
       agentId: 'e2e-sizer', type: 'replicas', question: 'How many replicas?', answerSchema: { type: 'integer', minimum: 1, maximum: 10 }, timeoutMs: 600_000,
     });
     const { requestId } = (await approvals.next((e) => e.type === 'approval.requested' && (e.data as Approval).agentId === 'e2e-sizer')).data as Approval;
     const title = page.locator('.quick-input-title');
-    /** The palette's answer to the question: its request picked, `text` typed into the input box, no reason. */
-    const answerFromPalette = async (text: string, beforeEnter?: () => Promise<void>) => {
-      await runCommand(page, 'Switchboard: Approve Pending Request');
-      const request = page.locator('.quick-input-list .monaco-list-row', { hasText: 'replicas · e2e-sizer' }).first();
-      await request.waitFor();
-      await request.click();
-      await title.filter({ hasText: 'How many replicas?' }).waitFor();
-      await page.keyboard.type(text);
-      await beforeEnter?.();
-      await page.keyboard.press('Enter');
-      await title.filter({ hasText: 'Approve: reason (optional)' }).waitFor();
-      await page.keyboard.press('Enter');
-    };
+    const box = page.locator('.quick-input-widget');
+    await runCommand(page, 'Switchboard: Approve Pending Request');
+    const request = page.locator('.quick-input-list .monaco-list-row', { hasText: 'replicas · e2e-sizer' }).first();
+    await request.waitFor();
+    await request.click();
+    await title.filter({ hasText: 'How many replicas?' }).waitFor();
+    await page.keyboard.type('0');
+    assert.match(await box.innerText(), /Your answer as JSON \(plain text is taken as a string\)/);
+    await shot('question-input-box');
+    await page.keyboard.press('Enter');
+    await title.filter({ hasText: 'Approve: reason (optional)' }).waitFor();
+    await page.keyboard.type('start small');
+    await page.keyboard.press('Enter');
 
-    // The daemon checks the answer against the schema; the extension shows its refusal.
-    await answerFromPalette('0', async () => {
-      assert.match(await page.locator('.quick-input-widget').innerText(), /Your answer as JSON \(plain text is taken as a string\)/);
-      await shot('question-input-box');
-    });
-    const refusal = page.locator('.notification-toast', { hasText: 'could not approve' }).filter({ hasText: 'answer does not match answerSchema: (root) must be >= 1' });
-    await refusal.waitFor({ timeout: 30_000 });
-    // one line, cut short, while collapsed: expanded, the schema's reason is on screen
-    await refusal.hover(); // its buttons show on hover
-    await refusal.getByRole('button', { name: /^Expand Notification/ }).click();
-    await refusal.getByRole('button', { name: /^Collapse Notification/ }).hover(); // and it has stopped moving
+    // The daemon checks the answer against the schema: its refusal brings the box back, holding
+    // what was typed and the schema's reason, whole.
+    await box.filter({ hasText: 'answer does not match answerSchema: (root) must be >= 1' }).waitFor({ timeout: 30_000 });
+    await title.filter({ hasText: 'How many replicas?' }).waitFor();
+    assert.equal(await box.locator('input').inputValue(), '0', 'the refused text is kept to mend');
     await shot('question-input-box-refused');
-    // cleared, so that it does not push a later test's toast into the notification centre
-    await refusal.locator('.codicon-notifications-clear').click();
-    await refusal.waitFor({ state: 'detached' });
+    assert.equal(await page.locator('.notification-toast', { hasText: 'could not approve' }).count(), 0, 'no toast: the refusal is in the box');
     assert.equal((await client.approvals.get({ requestId }))?.status, 'pending', 'a refused answer changes nothing');
 
-    await answerFromPalette('3');
+    await page.keyboard.press('Backspace');
+    await page.keyboard.type('3');
+    await page.keyboard.press('Enter'); // the reason is not asked again
     const { answer, status, approval } = await asking;
     assert.deepEqual([answer, status], [3, 'approved'], 'the agent gets the number, parsed as JSON');
+    assert.equal(approval.reason, 'start small', 'the reason typed before the refusal is kept');
     assert.match(approval.responder ?? '', /@vscode$/);
   });
 
