@@ -3,6 +3,7 @@
  * outcome, kept in step with answers given anywhere, and restored after a window reload.
  */
 import * as vscode from 'vscode';
+import { approvalTitle } from '../../protocol/approval-title';
 import type { Approval } from '../../protocol/types';
 import type { ApprovalProtocol } from '../../webview/approval/protocol';
 import type { ExtensionServices } from '../context';
@@ -18,11 +19,6 @@ interface OpenPanel {
   host: WebviewHost<ApprovalProtocol>;
   /** The request as last known; every load of the page shows it. */
   approval?: Approval;
-}
-
-export function approvalTitle(approval: Pick<Approval, 'type' | 'agentId' | 'status'>): string {
-  const title = `${approval.type} · ${approval.agentId}`;
-  return approval.status === 'pending' ? title : `${title} (${approval.status})`;
 }
 
 export class ApprovalPanels implements vscode.Disposable {

@@ -53,6 +53,7 @@ describe('approval webview (Chromium)', function () {
     await view.deliver({ kind: 'notification', method: 'show', params: { approval: pending, now: Date.now() } });
     const { page } = view;
     await page.locator('#reason').click();
+    assert.equal(await page.title(), 'deploy · deployer', 'the page is titled as its tab');
     await page.keyboard.type('two regions look fine');
     await page.locator('#approve').click();
     const request = (await view.posted((m) => m.kind === 'request')) as RequestMessage;
@@ -62,6 +63,7 @@ describe('approval webview (Chromium)', function () {
     const decided: Approval = { ...pending, status: 'approved', responder: 'jane@vscode', reason: 'two regions look fine', decidedAt: Date.now() };
     await view.deliver({ kind: 'response', id: request.id, result: decided });
     await page.locator('#verdict', { hasText: 'Approved by jane@vscode: “two regions look fine”.' }).waitFor();
+    assert.equal(await page.title(), 'deploy · deployer (approved)', 'and with its outcome');
     assert.equal(await page.locator('#countdown').isHidden(), true);
     assert.equal(await page.locator('#reject').getAttribute('disabled'), '');
   });

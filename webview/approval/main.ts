@@ -5,6 +5,7 @@ import '@vscode-elements/elements/dist/vscode-label/index.js';
 import '@vscode-elements/elements/dist/vscode-textarea/index.js';
 import type { VscodeButton } from '@vscode-elements/elements/dist/vscode-button/vscode-button.js';
 import type { VscodeTextarea } from '@vscode-elements/elements/dist/vscode-textarea/vscode-textarea.js';
+import { approvalTitle } from '../../protocol/approval-title';
 import type { Approval } from '../../protocol/types';
 import { duration, h, renderJson } from '../shared/dom';
 import { HostChannel } from '../shared/host-channel';
@@ -70,6 +71,8 @@ function build(approval: Approval): void {
 
 function update(approval: Approval): void {
   const pending = approval.status === 'pending';
+  // The page's own title too (a restored page is loaded before the request is read, as "Approval").
+  document.title = approvalTitle(approval);
   parts.approve.disabled = parts.reject.disabled = parts.reason.disabled = !pending;
   question?.setDisabled(!pending);
   app.classList.toggle('decided', !pending);
