@@ -26,6 +26,6 @@ export function staleThresholdSeconds(): number {
   return section().get<number>('staleThresholdSeconds') ?? 30;
 }
 
-export function notificationsOn(kind: 'approvals' | 'agentFailed' | 'agentExpired' | 'deadJobs' | 'failureAlerts' | 'safetyBlocked' | 'breakers' | 'budgets'): boolean {
+export function notificationsOn(kind: 'approvals' | 'agentFailed' | 'agentExpired' | 'deadJobs' | 'workflowFailures' | 'failureAlerts' | 'safetyBlocked' | 'breakers' | 'budgets'): boolean {
   return section().get<boolean>(`notifications.${kind}`) ?? true;
 }

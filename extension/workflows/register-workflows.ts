@@ -1,7 +1,8 @@
 /** The workflows feature: its model, its link to the daemon, the Workflows view, its commands and the graph webviews. */
 import * as vscode from 'vscode';
 import type { ExtensionServices } from '../context';
-import { registerWorkflowCommands } from './workflow-commands';
+import { StepFailureNotifier } from './step-failure-notifier';
+import { registerWorkflowCommands, retryStep } from './workflow-commands';
 import { WorkflowFeed } from './workflow-feed';
 import { WorkflowGraphPanels } from './workflow-graph-panel';
 import { WorkflowModel } from './workflow-model';
@@ -19,9 +20,14 @@ export interface WorkflowsApi {
 /** Registers everything on the extension's subscriptions. */
 export function registerWorkflows(services: ExtensionServices): WorkflowsApi {
   const model = new WorkflowModel();
-  const feed = new WorkflowFeed(services.connection, model, services.log);
+  const feed = new WorkflowFeed(services.connection, model, services.log, (event) => notifier.onStepFailed(event));
   const view = new WorkflowsView(model, feed);
   const graphs = new WorkflowGraphPanels(services, model, feed);
+  const notifier = new StepFailureNotifier(services.log, {
+    runName: (workflowId) => model.name(workflowId),
+    retryStep: (workflowId, step) => void retryStep(services, workflowId, step),
+    openGraph: (workflowId) => graphs.show(workflowId),
+  });
   const tree = vscode.window.createTreeView('switchboard.workflows', { treeDataProvider: view, showCollapseAll: true });
   const onState = () => view.setConnected(services.connection.state === 'connected');
   services.connection.on('state', onState);

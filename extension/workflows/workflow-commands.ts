@@ -55,7 +55,7 @@ async function act(services: ExtensionServices, model: WorkflowModel, action: Ru
   }
 }
 
-async function retryStep(services: ExtensionServices, workflowId: string, step: string): Promise<WorkflowStatus | undefined> {
+export async function retryStep(services: ExtensionServices, workflowId: string, step: string): Promise<WorkflowStatus | undefined> {
   try {
     const answer = await services.client().workflows.retryStep({ workflowId, step });
     confirmDone(services, `retrying the step ${step}`, `workflow ${workflowId}`);

@@ -6,6 +6,7 @@
  * costs one more read, not one each.
  */
 import type { SwitchboardClient } from '../../client/client';
+import type { WorkflowStepEvent } from '../../protocol/types';
 import type { Logger } from '../../common/logger';
 import type { ClientSource } from '../connection/each-client';
 import { TopicFeed } from '../connection/topic-feed';
@@ -20,9 +21,14 @@ export class WorkflowFeed {
     connection: ClientSource,
     private readonly model: WorkflowModel,
     private readonly log: Logger,
+    /** A step's job went dead (a live push; never for a snapshot's runs). */
+    onStepFailed: (event: WorkflowStepEvent) => void = () => {},
   ) {
     this.feed = new TopicFeed(connection, 'workflows', log, {
-      onEvent: (event) => void this.load(model.applyEvent(event)),
+      onEvent: (event) => {
+        if (event.type === 'step.failed') onStepFailed(event.data);
+        void this.load(model.applyEvent(event));
+      },
       snapshot: (client) => this.snapshot(client),
     });
   }

@@ -52,6 +52,11 @@ export class WorkflowModel {
     return [...this.summaries.values()].sort((a, b) => b.startedAt - a.startedAt || a.workflowId.localeCompare(b.workflowId));
   }
 
+  /** A run's name as the daemon gave it (its id until the run is known). */
+  name(workflowId: string): string {
+    return this.summaries.get(workflowId)?.name ?? workflowId;
+  }
+
   /** The run with its steps, once loaded. */
   workflow(workflowId: string): Workflow | undefined {
     return this.details.get(workflowId);

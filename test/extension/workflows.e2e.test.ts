@@ -2,8 +2,8 @@
  * The Workflows view and the workflow graph in a real VS Code (code-server + Chromium), Light
  * theme (or SWITCHBOARD_E2E_THEME's, with the screenshots named after it): a workflow started
  * through the SDK appears; its steps advance as a worker (plain queue.receive / ack here) runs
- * them; Pause, Resume, Retry Step (row buttons) and Cancel (context menu, after its modal) change
- * the run in the daemon and the rows follow by push; the graph opens from the row, shows each
+ * them; Pause, Resume, Retry Step (row buttons, and the toast a failed step raises, once per run)
+ * and Cancel (context menu, after its modal) change the run in the daemon and the rows follow by push; the graph opens from the row, shows each
  * step's state and follows the run live. Screenshots go to test-results/.
  */
 import assert from 'node:assert/strict';
@@ -14,6 +14,7 @@ import type { SwitchboardClient } from '../../client/client';
 import { packageVsix } from '../helpers/code-server';
 import { useE2eEnv } from '../helpers/e2e-env';
 import { reportFailure } from '../helpers/e2e-failure';
+import { extensionLogSays } from '../helpers/extension-log';
 import { webviewContent } from '../helpers/webview-frame';
 
 const SHOTS = resolve(__dirname, '../../test-results');
@@ -125,12 +126,31 @@ describe('the Workflows view and the workflow graph in a real VS Code (code-serv
     assert.deepEqual(JSON.parse(await graph.locator('#details-payload pre').innerText()), { workflowId: RUN, step: 'test', input: null, results: { plan: { ok: `${RUN}:plan` } } });
     await shot('workflows-graph');
 
+    // The failure is told once, as the run's step's, with its actions; its dead job is not told
+    // again as the queue's (it is logged, as every dead job is).
+    const told = page.locator('.notification-toast', { hasText: 'step “test” of workflow “e2e-review” failed: exit 1: 2 tests failed' });
+    await told.waitFor({ timeout: 30_000 });
+    for (const button of ['Retry Step', 'Open Graph']) await told.getByRole('button', { name: button }).waitFor();
+    await shot('workflows-step-failed');
+    const userDataDir = env.workbench!.userDataDir;
+    await extensionLogSays(userDataDir, 'the dead job', (log) => log.includes('e2e-test: job e2e-review:test went dead'));
+    assert.equal(await page.locator('.notification-toast', { hasText: 'went dead' }).count(), 0, 'no Queues toast for a step\'s job');
+    await told.getByRole('button', { name: 'Retry Step' }).click();
+    await statusMessage('retrying the step test');
+    await graphStep('test', 'queued').waitFor();
+    // Failed again within 10 minutes: the log has it, no second toast.
+    await runNext('e2e-test', 'exit 1: 1 test failed');
+    await graphStep('test', 'failed').waitFor();
+    await extensionLogSays(userDataDir, 'the second failure', (log) => log.includes('workflow e2e-review: step test failed after 1 attempt: exit 1: 1 test failed'));
+    assert.equal(await page.locator('.notification-toast', { hasText: '1 test failed' }).count(), 0, 'one toast per run in the window');
+
     await stepRow('test', 'failed · attempt 1/4').waitFor();
     await rowButton(/^step test, failed/, 'Retry Step');
-    await statusMessage('retrying the step test');
-    assert.equal(await status(RUN), 'running');
+    // The status bar may still show the first retry's confirmation: the log counts them.
+    await extensionLogSays(userDataDir, 'the second retry', (log) => (log.match(/retrying the step test/g) ?? []).length === 2);
     await graphStep('test', 'queued').waitFor();
     await stepRow('test', 'queued').waitFor();
+    assert.equal(await status(RUN), 'running');
     await runNext('e2e-test');
     await runNext('e2e-plan'); // ship, now that test completed
     await graphStep('ship', 'completed').waitFor();
