@@ -117,11 +117,20 @@ export class EventHub {
   /** Pushes a frame this daemon made (not from Redis) to its own subscriptions of a topic. */
   deliver(topic: string, frame: Frame): void {
     const set = this.byTopic.get(topic);
-    if (!set) return;
+    if (set) this.send(set, topic, frame);
+  }
+
+  /** Pushes a frame to one connection's subscriptions of a topic only (none: nothing). */
+  deliverTo(target: PushTarget, topic: string, frame: Frame): void {
+    const own = this.byTarget.get(target);
+    if (own) this.send([...own].filter((subscription) => subscription.topics.includes(topic)), topic, frame);
+  }
+
+  private send(subscriptions: Iterable<Subscription>, topic: string, frame: Frame): void {
     const head = `{"jsonrpc":"2.0","method":"event","params":{"subscriptionId":"`;
     const middle = `","topic":${JSON.stringify(topic)},"type":${JSON.stringify(frame.type)},"data":${frame.json},"seq":`;
     const tail = `,"ts":${frame.ts}}}`;
-    for (const subscription of set) {
+    for (const subscription of subscriptions) {
       subscription.seq += 1;
       subscription.target.push(head + subscription.id + middle + subscription.seq + tail);
     }

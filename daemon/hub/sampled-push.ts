@@ -7,9 +7,10 @@
  * from a snapshot (the list call it makes on subscribing or after a seq gap) could be left with
  * them: figures that go back to the value last pushed (1 dead → 0 → 1 between two samples) are
  * not pushed again. So a snapshot handed out (`snapshotTaken`) makes the next sample push every
- * key, whatever was pushed before.
+ * key, whatever was pushed before, to the connection that took it: the others' figures are as
+ * last pushed (a CLI listing the queues costs the editors nothing).
  */
-import type { EventHub } from './hub';
+import type { EventHub, PushTarget } from './hub';
 
 export interface Sample {
   key: string;
@@ -31,15 +32,18 @@ export interface SampledPushOptions {
 export class SampledPush {
   private lastAt = 0;
   private readonly last = new Map<string, string>();
-  /** Snapshots handed out, and how many of them a full push has followed (a failed read leaves them owed). */
-  private snapshots = 0;
-  private snapshotsPushed = 0;
+  /** Connections that took a snapshot no full push has followed yet (a failed read leaves them owed). */
+  private readonly owed = new Set<PushTarget>();
 
   constructor(private readonly options: SampledPushOptions) {}
 
-  /** A client read a snapshot of these figures (call it once they are read): the next sample pushes every key (see above). */
-  snapshotTaken(): void {
-    this.snapshots += 1;
+  /**
+   * A client read a snapshot of these figures (call it once they are read): the next sample pushes
+   * every key to its connection (see above). A caller with no connection (HTTP) cannot subscribe:
+   * nothing is owed to it.
+   */
+  snapshotTaken(target: PushTarget | undefined): void {
+    if (target) this.owed.add(target);
   }
 
   /** A sweep (daemon/domain/module.ts): does its work at most once per interval; returns 0, it never needs another round. */
@@ -53,16 +57,19 @@ export class SampledPush {
     if (now - this.lastAt < everyMs) return 0;
     this.lastAt = now;
     // Only snapshots handed out before this read began: one read after it pushes for a later one.
-    const snapshots = this.snapshots;
+    const owed = [...this.owed];
     const { ts, samples } = await this.options.read();
-    const pushAll = snapshots !== this.snapshotsPushed;
-    this.snapshotsPushed = snapshots;
+    for (const target of owed) this.owed.delete(target);
     const gone = new Set(this.last.keys());
     for (const { key, json } of samples) {
       gone.delete(key);
-      if (!pushAll && this.last.get(key) === json) continue;
+      const frame = { type, ts, key, json };
+      if (this.last.get(key) === json) {
+        for (const target of owed) hub.deliverTo(target, topic, frame);
+        continue;
+      }
       this.last.set(key, json);
-      hub.deliver(topic, { type, ts, key, json });
+      hub.deliver(topic, frame);
     }
     for (const key of gone) {
       const json = this.options.gone?.(key, this.last.get(key)!);

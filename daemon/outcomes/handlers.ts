@@ -5,6 +5,7 @@ import { MAX_OUTCOME_WINDOW_SECONDS, OUTCOME_BUCKET_SECONDS, OUTCOME_DEDUPE_MS, 
 import type { ParamsOf } from '../../protocol/methods';
 import type { CallContext, Handlers } from '../domain/context';
 import type { Deps } from '../domain/deps';
+import type { PushTarget } from '../hub/hub';
 import { binOf, COST_UNITS_PER_USD } from '../store/outcome-buckets';
 import { RawJson, rawOrNull } from '../store/raw-json';
 import { scripts } from '../store/scripts';
@@ -19,8 +20,8 @@ const PER_BATCH = 128;
 /** Stream entries one outcome.recent script call scans at most (the stream holds ~10 000). */
 const RECENT_SCAN = 1000;
 
-/** `snapshotRead`: an outcome.stats answer of the pushed shape (default window, every agent) was read: the sampled stats are pushed in full next. */
-export function outcomeHandlers(deps: Deps, snapshotRead: () => void): OutcomeHandlers {
+/** `snapshotRead`: an outcome.stats answer of the pushed shape (default window, every agent) was read by this connection: the sampled stats are pushed to it in full next. */
+export function outcomeHandlers(deps: Deps, snapshotRead: (target: PushTarget | undefined) => void): OutcomeHandlers {
   const { redis, keys, limits } = deps;
   const records = new TickBatch<(string | number)[]>(
     (items) =>
@@ -70,10 +71,10 @@ export function outcomeHandlers(deps: Deps, snapshotRead: () => void): OutcomeHa
       return new RawJson(`[${found.reverse().join(',')}]`);
     },
 
-    'outcome.stats': async (p) => {
+    'outcome.stats': async (p, ctx) => {
       records.flush();
       const stats = await readStats(deps, p.windowSeconds ?? OUTCOME_WINDOW_SECONDS, p.agentName);
-      if (p.agentName === undefined && (p.windowSeconds ?? OUTCOME_WINDOW_SECONDS) === OUTCOME_WINDOW_SECONDS) snapshotRead();
+      if (p.agentName === undefined && (p.windowSeconds ?? OUTCOME_WINDOW_SECONDS) === OUTCOME_WINDOW_SECONDS) snapshotRead(ctx.target);
       return stats;
     },
 

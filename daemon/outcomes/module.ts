@@ -40,7 +40,7 @@ export const outcomesModule: DomainModule = {
         },
       );
     return {
-      handlers: outcomeHandlers(deps, () => stats.snapshotTaken()),
+      handlers: outcomeHandlers(deps, (target) => stats.snapshotTaken(target)),
       channels: [{ name: keys.channels.outcomes, topics: () => ['outcomes'] }],
       sweeps: [settleAlerts, () => stats.push()],
       gauges: [

@@ -6,6 +6,7 @@ import { DEFAULTS, MAX_DELAY_MS } from '../../protocol/limits';
 import type { Handlers } from '../domain/context';
 import type { Deps } from '../domain/deps';
 import { SWEEP_BATCH } from '../domain/module';
+import type { PushTarget } from '../hub/hub';
 import { waitUntil, type Waiters } from '../hub/waiters';
 import type { Job } from '../../protocol/types';
 import { advertises } from '../store/capable-agents';
@@ -35,8 +36,8 @@ const PER_BATCH = 128;
 /** Completed jobs a queue keeps (for queue.ack retries and the Queues view); older ones are deleted. */
 export const COMPLETED_KEPT = 1000;
 
-/** `snapshotRead`: a queue.list answer was read (the sampled counts are pushed in full next). */
-export function queueHandlers(deps: Deps, waiters: Waiters, registry: DueRegistry, snapshotRead: () => void): QueueHandlers {
+/** `snapshotRead`: a queue.list answer was read by this connection (the sampled counts are pushed to it in full next). */
+export function queueHandlers(deps: Deps, waiters: Waiters, registry: DueRegistry, snapshotRead: (target: PushTarget | undefined) => void): QueueHandlers {
   const { redis, keys, limits } = deps;
   const channel = keys.channels.queues;
   const keysOf = (queue: string) => keys.queue(queue);
@@ -181,10 +182,10 @@ export function queueHandlers(deps: Deps, waiters: Waiters, registry: DueRegistr
       return rawOrNull(await scripts.queueStats.run(redis, queueKeys, { jobPrefix: queueKeys.jobPrefix, defaultMaxLength: limits.maxQueueLength }));
     },
 
-    'queue.list': async () => {
+    'queue.list': async (_p, ctx) => {
       for (const queue of await registry.names()) inOrder(queue);
       const summaries = await queueSummaries(deps, registry);
-      snapshotRead();
+      snapshotRead(ctx.target);
       return new RawJson(`[${summaries.map((summary) => summary.json).join(',')}]`);
     },
 

@@ -30,7 +30,7 @@ export const queuesModule: DomainModule = {
       type: 'queue.stats',
       read: async () => ({ ts: Date.now(), samples: (await queueSummaries(deps, registry)).map(({ queue, json }) => ({ key: queue, json })) }),
     });
-    const handlers = queueHandlers(deps, waiters, registry, () => stats.snapshotTaken());
+    const handlers = queueHandlers(deps, waiters, registry, (target) => stats.snapshotTaken(target));
 
     /** Visits the queues whose delayed jobs or deliveries fell due. */
     const sweepDue = async () => {

@@ -262,16 +262,26 @@ describe('work queues', () => {
     await events.next((e) => e.type === 'queue.stats' && (e.data as QueueSummary).queue === queue && (e.data as QueueSummary).completedTotal === 1);
   });
 
-  it('pushes every queue\'s counts again after a queue.list answer, changed or not (the lister may hold newer ones than the last push)', async () => {
+  it('pushes every queue\'s counts again to the connection that read queue.list, changed or not (it may hold newer ones than the last push), and not to the others', async () => {
     const queue = fresh();
+    const marker = fresh();
     const events = await record(client, ['queues']);
-    const isOurs = (e: { type: string; data: unknown }) => e.type === 'queue.stats' && (e.data as QueueSummary).queue === queue;
+    const other = await env.d.client();
+    const others = await record(other, ['queues']);
+    const statsOf = (name: string) => (e: { type: string; data: unknown }) => e.type === 'queue.stats' && (e.data as QueueSummary).queue === name;
     await client.queues.enqueue({ queue, payload: 1 });
-    const first = await events.next(isOurs);
+    const first = await events.next(statsOf(queue));
+    await others.next(statsOf(queue));
     const before = events.events.length;
+    const othersBefore = others.events.length;
     await client.queues.list(); // nothing changed since the push
-    const again = await events.next((e) => events.events.indexOf(e) >= before && isOurs(e), 5000);
+    const again = await events.next((e) => events.events.indexOf(e) >= before && statsOf(queue)(e), 5000);
     assert.deepEqual(again.data, first.data);
+    // A later change reaches the other connection after anything that sample would have sent it.
+    await client.queues.enqueue({ queue: marker, payload: 1 });
+    await others.next((e) => others.events.indexOf(e) >= othersBefore && statsOf(marker)(e), 5000);
+    assert.equal(others.events.slice(othersBefore).filter(statsOf(queue)).length, 0, 'the other connection\'s figures were as pushed: nothing again');
+    other.close();
   });
 
   it('purges waiting and delayed jobs, never active ones', async () => {

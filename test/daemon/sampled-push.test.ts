@@ -1,34 +1,73 @@
-/** SampledPush: a key is pushed when its figures change, and every key again after a snapshot. */
+/**
+ * SampledPush: a key is pushed when its figures change, and every key again after a snapshot, to
+ * the connection that took it only. A real EventHub (never connected: pushes made here do not go
+ * through Redis) and recording connections.
+ */
 import assert from 'node:assert/strict';
-import type { EventHub } from '../../daemon/hub/hub';
+import Redis from 'ioredis';
+import { EventHub, type PushTarget } from '../../daemon/hub/hub';
 import { SampledPush } from '../../daemon/hub/sampled-push';
 
+/** A connection subscribed to `queues` that keeps the `data` of each push it gets. */
+function connection(hub: EventHub): PushTarget & { got: () => unknown[] } {
+  let frames: string[] = [];
+  const target = {
+    push: (frame: string) => frames.push(frame) > 0,
+    /** What it got since the last call. */
+    got: () => {
+      const data = frames.map((frame) => (JSON.parse(frame) as { params: { data: unknown } }).params.data);
+      frames = [];
+      return data;
+    },
+  };
+  hub.subscribe(target, ['queues']);
+  return target;
+}
+
 describe('SampledPush', () => {
-  it('pushes a key only when its figures change, and every key once more after snapshotTaken (1 dead → 0 → 1 between samples)', async () => {
-    const delivered: string[] = [];
-    // The hub's two calls SampledPush makes, recorded.
-    const hub = { hasSubscribers: () => true, deliver: (_topic: string, frame: { key: string; json: string }) => delivered.push(`${frame.key}=${frame.json}`) } as unknown as EventHub;
-    let figures: Record<string, string> = { mail: '{"dead":1}', builds: '{"dead":0}' };
-    const sampler = new SampledPush({ hub, topic: 'queues', type: 'queue.stats', everyMs: 0, read: async () => ({ ts: 1, samples: Object.entries(figures).map(([key, json]) => ({ key, json })) }) });
+  const hub = new EventHub(new Redis({ lazyConnect: true }));
+  let figures: Record<string, number>;
+  const sampler = new SampledPush({
+    hub,
+    topic: 'queues',
+    type: 'queue.stats',
+    everyMs: 0,
+    read: async () => ({ ts: 1, samples: Object.entries(figures).map(([key, dead]) => ({ key, json: JSON.stringify({ queue: key, dead }) })) }),
+  });
+
+  it('pushes a key only when its figures change, and every key once more to the connection that took a snapshot (1 dead → 0 → 1 between samples)', async () => {
+    const lister = connection(hub);
+    const other = connection(hub);
+    figures = { mail: 1, builds: 0 };
     await sampler.push();
-    assert.deepEqual(delivered.splice(0), ['mail={"dead":1}', 'builds={"dead":0}']);
+    const all = [{ queue: 'mail', dead: 1 }, { queue: 'builds', dead: 0 }];
+    assert.deepEqual([lister.got(), other.got()], [all, all]);
     await sampler.push();
-    assert.deepEqual(delivered.splice(0), [], 'unchanged: nothing pushed');
-    // A client listed the queues while mail had 0 dead, and mail is back to 1 by the next sample.
-    sampler.snapshotTaken();
-    figures = { mail: '{"dead":1}', builds: '{"dead":0}' };
+    assert.deepEqual([lister.got(), other.got()], [[], []], 'unchanged: nothing pushed');
+    // The lister read the queues while mail had 0 dead, and mail is back to 1 by the next sample.
+    sampler.snapshotTaken(lister);
     await sampler.push();
-    assert.deepEqual(delivered.splice(0), ['mail={"dead":1}', 'builds={"dead":0}']);
+    assert.deepEqual([lister.got(), other.got()], [all, []], 'the lister gets every key; the other, whose figures are as last pushed, nothing');
     await sampler.push();
-    assert.deepEqual(delivered.splice(0), [], 'once only');
+    assert.deepEqual([lister.got(), other.got()], [[], []], 'once only');
+    // A change goes to everyone, the rest to the lister only.
+    sampler.snapshotTaken(lister);
+    figures = { mail: 1, builds: 2 };
+    await sampler.push();
+    assert.deepEqual([lister.got(), other.got()], [[{ queue: 'mail', dead: 1 }, { queue: 'builds', dead: 2 }], [{ queue: 'builds', dead: 2 }]]);
+    // An HTTP caller (no connection) cannot subscribe: nothing is owed.
+    sampler.snapshotTaken(undefined);
+    await sampler.push();
+    assert.deepEqual([lister.got(), other.got()], [[], []]);
+    hub.dropTarget(lister);
+    hub.dropTarget(other);
   });
 
   it('owes the full push to a snapshot taken while a sample was being read, and after a read that failed', async () => {
-    const delivered: string[] = [];
-    const hub = { hasSubscribers: () => true, deliver: (_topic: string, frame: { key: string }) => delivered.push(frame.key) } as unknown as EventHub;
+    const lister = connection(hub);
     let reading: (() => void) | undefined;
     let failing = false;
-    const sampler = new SampledPush({
+    const flaky = new SampledPush({
       hub,
       topic: 'queues',
       type: 'queue.stats',
@@ -36,21 +75,22 @@ describe('SampledPush', () => {
       read: async () => {
         reading?.();
         if (failing) throw new Error('Redis away');
-        return { ts: 1, samples: [{ key: 'mail', json: '{}' }] };
+        return { ts: 1, samples: [{ key: 'mail', json: '{"queue":"mail"}' }] };
       },
     });
-    await sampler.push();
-    assert.deepEqual(delivered.splice(0), ['mail']);
-    reading = () => sampler.snapshotTaken(); // read before the snapshot's own figures: it must not count
-    await sampler.push();
+    await flaky.push();
+    assert.deepEqual(lister.got(), [{ queue: 'mail' }]);
+    reading = () => flaky.snapshotTaken(lister); // read before the snapshot's own figures: it must not count
+    await flaky.push();
     reading = undefined;
-    assert.deepEqual(delivered.splice(0), []);
+    assert.deepEqual(lister.got(), []);
     failing = true;
-    await assert.rejects(sampler.push(), /Redis away/);
+    await assert.rejects(flaky.push(), /Redis away/);
     failing = false;
-    await sampler.push();
-    assert.deepEqual(delivered.splice(0), ['mail'], 'pushed once a read succeeded');
-    await sampler.push();
-    assert.deepEqual(delivered.splice(0), []);
+    await flaky.push();
+    assert.deepEqual(lister.got(), [{ queue: 'mail' }], 'pushed once a read succeeded');
+    await flaky.push();
+    assert.deepEqual(lister.got(), []);
+    hub.dropTarget(lister);
   });
 });
