@@ -51,6 +51,7 @@ export class SampledPush {
     const { hub, topic, type, everyMs = 1000 } = this.options;
     if (!hub.hasSubscribers(topic)) {
       this.last.clear(); // a new subscriber gets every key's figures once
+      this.owed.clear(); // and so does a connection that read a snapshot, once it subscribes
       return 0;
     }
     const now = Date.now();
