@@ -85,10 +85,10 @@ export function activate(context: vscode.ExtensionContext): SwitchboardApi {
   const eventsView = new EventsView(store);
   const eventsTree = (eventsView.view = vscode.window.createTreeView('switchboard.events', { treeDataProvider: eventsView }));
   void vscode.commands.executeCommand('setContext', 'switchboard.agentsGrouped', true);
-  const queues = registerQueues(services);
+  const workflows = registerWorkflows(services);
+  const queues = registerQueues(services, (jobId) => workflows.toldAsStepFailure(jobId));
   const safety = registerSafety(services);
   const coordination = registerCoordination(services);
-  const workflows = registerWorkflows(services);
 
   const statusBar = new StatusBar(store, () => connection);
   const notifier = new ConnectionNotifier();

@@ -22,6 +22,11 @@ export interface RpcErrorData {
   [key: string]: unknown;
 }
 
+/** An invalid-params refusal's reason as a person reads it beside what they typed: without the "invalid params: " its message starts with. */
+export function invalidParamsReason(error: RpcError): string {
+  return error.message.replace(/^invalid params: /, '');
+}
+
 /** An error that travels over the wire as a JSON-RPC error object. */
 export class RpcError extends Error {
   constructor(

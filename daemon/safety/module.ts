@@ -3,7 +3,7 @@
  * (a call hook), the tool registry and policy, circuit breakers and budgets fed by outcomes, and
  * the audit trail. docs/safety.md says what each guarantees.
  */
-import { ErrorCode, RpcError } from '../../protocol/errors';
+import { ErrorCode, invalidParamsReason, RpcError } from '../../protocol/errors';
 import type { MethodName } from '../../protocol/schemas';
 import type { Handlers } from '../domain/context';
 import type { DomainModule } from '../domain/module';
@@ -76,7 +76,7 @@ async function applyStartRules(rules: LiveRules, set: Parameters<LiveRules['repl
   try {
     await rules.replace(set, live.version, by);
   } catch (error) {
-    if (error instanceof RpcError && error.code === ErrorCode.InvalidParams) throw new UserError(`${by}: ${error.message.replace(/^invalid params: /, '')}`);
+    if (error instanceof RpcError && error.code === ErrorCode.InvalidParams) throw new UserError(`${by}: ${invalidParamsReason(error)}`);
     throw error;
   }
 }

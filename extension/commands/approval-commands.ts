@@ -4,7 +4,7 @@
  */
 import * as vscode from 'vscode';
 import { answerFromText } from '../../protocol/answer-text';
-import { ErrorCode, RpcError } from '../../protocol/errors';
+import { ErrorCode, invalidParamsReason, RpcError } from '../../protocol/errors';
 import type { Approval } from '../../protocol/types';
 import type { ExtensionServices } from '../context';
 import { ageText } from '../../common/time-format';
@@ -60,10 +60,10 @@ export async function answerApproval(services: ExtensionServices, approved: bool
       confirmDone(services, `${decided.status} "${decided.type}" for ${decided.agentId}${answered}`, `request ${requestId}`);
       return decided;
     } catch (error) {
-      // An answer the daemon refused (the schema's check is the daemon's): asked again, with what
-      // was typed and why it was refused; the reason given stays.
-      if (question && typed && refusesAnswer(error)) {
-        typed = await promptAnswer(question, { text: typed.text, message: (error as Error).message.replace(/^invalid params: /, '') });
+      // A typed answer the daemon refused (the schema's check is the daemon's): asked again, with
+      // what was typed and why it was refused; the reason given stays. (A picked choice is never refused.)
+      if (question?.answerSchema && typed && refusesAnswer(error)) {
+        typed = await promptAnswer(question, { text: typed.text, message: invalidParamsReason(error as RpcError) });
         if (typed === null) return undefined;
         continue;
       }

@@ -3,11 +3,11 @@
  * its queue for a replay), so it is an information message, once per queue per window (across
  * a window reload too: what was told is kept in the workspace state), naming
  * the queue, how many and the last error, with Show Queue; the jobs after it in that window go
- * to the log only. A burst of dead jobs of one queue is one message. A workflow step's job is
- * neither: its failure is the step's, which the Workflows feature tells (step-failure-notifier.ts).
+ * to the log only. A burst of dead jobs of one queue is one message. A workflow step's job whose
+ * failure the Workflows feature received is not told here: it is the step's (step-failure-notifier.ts).
  */
 import * as vscode from 'vscode';
-import type { Job, WorkflowStepPayload } from '../../protocol/types';
+import type { Job } from '../../protocol/types';
 import { FAILURE_WINDOW_MS } from '../notifications';
 import { notificationsOn } from '../settings';
 import { deadJobLabel } from './queue-display';
@@ -23,6 +23,7 @@ export class DeadJobNotifier {
     private readonly log: vscode.LogOutputChannel,
     private readonly workspaceState: vscode.Memento,
     private readonly showQueue: (queue: string) => void,
+    private readonly toldAsStepFailure: (jobId: string) => boolean,
   ) {
     this.toldAt = new Map(Object.entries(workspaceState.get<Record<string, number>>(TOLD_KEY, {})));
   }
@@ -33,7 +34,7 @@ export class DeadJobNotifier {
     for (const [queue, dead] of byQueue) {
       const last = dead.at(-1)!;
       this.log.warn(`${queue}: ${dead.length === 1 ? `job ${last.jobId} went dead` : `${dead.length} jobs went dead`} after ${last.attempts} of ${last.maxAttempts} attempts: ${deadJobLabel(last)}`);
-      const queueJobs = dead.filter((job) => !isWorkflowStepJob(job));
+      const queueJobs = dead.filter((job) => !this.toldAsStepFailure(job.jobId));
       if (queueJobs.length > 0 && notificationsOn('deadJobs')) this.tell(queue, queueJobs);
     }
   }
@@ -50,10 +51,4 @@ export class DeadJobNotifier {
     const message = `Switchboard: ${what} of “${queue}” went dead: ${deadJobLabel(dead.at(-1)!)}`;
     void vscode.window.showInformationMessage(message, 'Show Queue').then((choice) => choice && this.showQueue(queue));
   }
-}
-
-/** A job a workflow filed for one of its steps: its payload names the run and the step, as its id does. */
-function isWorkflowStepJob(job: Job): boolean {
-  const payload = job.payload as Partial<WorkflowStepPayload> | null;
-  return typeof payload?.workflowId === 'string' && typeof payload.step === 'string' && job.jobId.startsWith(`${payload.workflowId}:${payload.step}`);
 }

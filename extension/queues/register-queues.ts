@@ -13,14 +13,17 @@ export interface QueuesApi {
   view: QueuesView;
 }
 
-/** Registers everything on the extension's subscriptions. */
-export function registerQueues(services: ExtensionServices): QueuesApi {
+/**
+ * Registers everything on the extension's subscriptions. `toldAsStepFailure`: whether a dead
+ * job's failure was told as a workflow step's (the Workflows feature's), so not again here.
+ */
+export function registerQueues(services: ExtensionServices, toldAsStepFailure: (jobId: string) => boolean): QueuesApi {
   const model = new QueueModel();
   const feed = new QueueFeed(services.connection, model, services.log);
   const view = new QueuesView(model, feed);
   const tree = vscode.window.createTreeView('switchboard.queues', { treeDataProvider: view });
   const showQueue = (queue: string) => void tree.reveal(view.node(queue), { select: true, focus: true, expand: true });
-  const notifier = new DeadJobNotifier(services.log, services.extension.workspaceState, showQueue);
+  const notifier = new DeadJobNotifier(services.log, services.extension.workspaceState, showQueue, toldAsStepFailure);
   const onState = () => view.setConnected(services.connection.state === 'connected');
   services.connection.on('state', onState);
   onState();

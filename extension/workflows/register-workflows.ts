@@ -11,15 +11,18 @@ import { WorkflowsView } from './workflows-view';
 /** Ages and running times in the rows move on the local clock this often (a redraw only of rows whose text changed). */
 const CLOCK_REFRESH_MS = 5_000;
 
-/** What the feature hands back: the model and view, for the in-host tests. */
+/** What the feature hands back: the model and view, for the in-host tests, and whether a job's failure was told as its step's (for the Queues toast). */
 export interface WorkflowsApi {
   model: WorkflowModel;
   view: WorkflowsView;
+  toldAsStepFailure(jobId: string): boolean;
 }
 
 /** Registers everything on the extension's subscriptions. */
 export function registerWorkflows(services: ExtensionServices): WorkflowsApi {
   const model = new WorkflowModel();
+  // The feed's pushes arrive once connected, after this function returns: the notifier (which
+  // opens the graphs, which read the feed) is made last.
   const feed = new WorkflowFeed(services.connection, model, services.log, (event) => notifier.onStepFailed(event));
   const view = new WorkflowsView(model, feed);
   const graphs = new WorkflowGraphPanels(services, model, feed);
@@ -44,5 +47,5 @@ export function registerWorkflows(services: ExtensionServices): WorkflowsApi {
     { dispose: () => feed.dispose() },
     { dispose: () => model.dispose() },
   );
-  return { model, view };
+  return { model, view, toldAsStepFailure: (jobId) => notifier.received(jobId) };
 }

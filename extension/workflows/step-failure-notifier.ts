@@ -2,8 +2,9 @@
  * A workflow step whose job went dead, told in proportion (docs/ux.md): information, since the
  * run waits (or carries on without it) until someone retries it; once per run in 10 minutes,
  * naming the run, the step and its error, with Retry Step and Open Graph. Every failure goes to
- * the log. The dead job itself is not told again as a queue's (DeadJobNotifier leaves step jobs
- * to this). Only live pushes tell: a window reload does not repeat them.
+ * the log. The dead job itself is not told again as a queue's: DeadJobNotifier asks `received`
+ * (its job.dead push comes first, from the same script, and its toast waits for the queue
+ * model's batch). Only live pushes tell: a window reload does not repeat them.
  */
 import * as vscode from 'vscode';
 import type { WorkflowStepEvent } from '../../protocol/types';
@@ -20,20 +21,32 @@ export interface StepFailureActions {
 export class StepFailureNotifier {
   /** Per run: when a failure of it was last told. */
   private readonly toldAt = new Map<string, number>();
+  /** The jobs whose step failures arrived, and when (kept for the window). */
+  private readonly failedJobs = new Map<string, number>();
 
   constructor(
     private readonly log: Logger,
     private readonly actions: StepFailureActions,
   ) {}
 
+  /** Whether a step failure of this job arrived in the last window (its dead job is then the step's to tell). */
+  received(jobId: string): boolean {
+    return Date.now() - (this.failedJobs.get(jobId) ?? -Infinity) < FAILURE_WINDOW_MS;
+  }
+
   onStepFailed({ workflowId, step }: WorkflowStepEvent): void {
+    const now = Date.now();
+    forgetOlder(this.failedJobs, now);
+    if (step.jobId !== undefined) this.failedJobs.set(step.jobId, now);
     const name = this.actions.runName(workflowId);
     const error = step.error ?? 'no error given';
     this.log.warn(`workflow ${name}: step ${step.name} failed after ${step.attempts} attempt${step.attempts === 1 ? '' : 's'}: ${error}`);
     if (!notificationsOn('workflowFailures')) return;
-    const now = Date.now();
-    if (now - (this.toldAt.get(workflowId) ?? -Infinity) < FAILURE_WINDOW_MS) return;
-    for (const [run, at] of this.toldAt) if (now - at >= FAILURE_WINDOW_MS) this.toldAt.delete(run);
+    if (now - (this.toldAt.get(workflowId) ?? -Infinity) < FAILURE_WINDOW_MS) {
+      this.log.info(`workflow ${name}: not told again (a failure of this run was told ${Math.round((now - this.toldAt.get(workflowId)!) / 1000)} s ago)`);
+      return;
+    }
+    forgetOlder(this.toldAt, now);
     this.toldAt.set(workflowId, now);
     void vscode.window
       .showInformationMessage(`Switchboard: step “${step.name}” of workflow “${name}” failed: ${error}`, 'Retry Step', 'Open Graph')
@@ -42,4 +55,9 @@ export class StepFailureNotifier {
         else if (choice === 'Open Graph') this.actions.openGraph(workflowId);
       });
   }
+}
+
+/** Drops the entries of a map of times that are past the window. */
+function forgetOlder(times: Map<string, number>, now: number): void {
+  for (const [key, at] of times) if (now - at >= FAILURE_WINDOW_MS) times.delete(key);
 }

@@ -26,6 +26,13 @@ function connection(hub: EventHub): PushTarget & { got: () => unknown[] } {
 
 describe('SampledPush', () => {
   const hub = new EventHub(new Redis({ lazyConnect: true }));
+  const targets: PushTarget[] = [];
+  afterEach(() => targets.splice(0).forEach((target) => hub.dropTarget(target)));
+  const connect = () => {
+    const target = connection(hub);
+    targets.push(target);
+    return target;
+  };
   let figures: Record<string, number>;
   const sampler = new SampledPush({
     hub,
@@ -36,8 +43,8 @@ describe('SampledPush', () => {
   });
 
   it('pushes a key only when its figures change, and every key once more to the connection that took a snapshot (1 dead → 0 → 1 between samples)', async () => {
-    const lister = connection(hub);
-    const other = connection(hub);
+    const lister = connect();
+    const other = connect();
     figures = { mail: 1, builds: 0 };
     await sampler.push();
     const all = [{ queue: 'mail', dead: 1 }, { queue: 'builds', dead: 0 }];
@@ -59,12 +66,10 @@ describe('SampledPush', () => {
     sampler.snapshotTaken(undefined);
     await sampler.push();
     assert.deepEqual([lister.got(), other.got()], [[], []]);
-    hub.dropTarget(lister);
-    hub.dropTarget(other);
   });
 
   it('owes the full push to a snapshot taken while a sample was being read, and after a read that failed', async () => {
-    const lister = connection(hub);
+    const lister = connect();
     let reading: (() => void) | undefined;
     let failing = false;
     const flaky = new SampledPush({
@@ -91,6 +96,5 @@ describe('SampledPush', () => {
     assert.deepEqual(lister.got(), [{ queue: 'mail' }], 'pushed once a read succeeded');
     await flaky.push();
     assert.deepEqual(lister.got(), []);
-    hub.dropTarget(lister);
   });
 });

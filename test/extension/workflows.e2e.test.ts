@@ -2,9 +2,10 @@
  * The Workflows view and the workflow graph in a real VS Code (code-server + Chromium), Light
  * theme (or SWITCHBOARD_E2E_THEME's, with the screenshots named after it): a workflow started
  * through the SDK appears; its steps advance as a worker (plain queue.receive / ack here) runs
- * them; Pause, Resume, Retry Step (row buttons, and the toast a failed step raises, once per run)
- * and Cancel (context menu, after its modal) change the run in the daemon and the rows follow by push; the graph opens from the row, shows each
- * step's state and follows the run live. Screenshots go to test-results/.
+ * them; Pause, Resume, Retry Step (row buttons, and the toast a failed step raises once per run)
+ * and Cancel (context menu, after its modal) change the run in the daemon and the rows follow by
+ * push; the graph opens from the row, shows each step's state and follows the run live.
+ * Screenshots go to test-results/.
  */
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
@@ -134,15 +135,17 @@ describe('the Workflows view and the workflow graph in a real VS Code (code-serv
     await shot('workflows-step-failed');
     const userDataDir = env.workbench!.userDataDir;
     await extensionLogSays(userDataDir, 'the dead job', (log) => log.includes('e2e-test: job e2e-review:test went dead'));
-    assert.equal(await page.locator('.notification-toast', { hasText: 'went dead' }).count(), 0, 'no Queues toast for a step\'s job');
     await told.getByRole('button', { name: 'Retry Step' }).click();
+    // The workbench draws what the extension sends in order: a Queues toast sent when the dead job
+    // was logged would be on screen before the retry's confirmation.
     await statusMessage('retrying the step test');
+    assert.equal(await page.locator('.notification-toast', { hasText: 'went dead' }).count(), 0, 'no Queues toast for a step\'s job');
     await graphStep('test', 'queued').waitFor();
     // Failed again within 10 minutes: the log has it, no second toast.
     await runNext('e2e-test', 'exit 1: 1 test failed');
     await graphStep('test', 'failed').waitFor();
-    await extensionLogSays(userDataDir, 'the second failure', (log) => log.includes('workflow e2e-review: step test failed after 1 attempt: exit 1: 1 test failed'));
-    assert.equal(await page.locator('.notification-toast', { hasText: '1 test failed' }).count(), 0, 'one toast per run in the window');
+    await extensionLogSays(userDataDir, 'the second failure not told', (log) => log.includes('workflow e2e-review: step test failed after 1 attempt: exit 1: 1 test failed') && log.includes('workflow e2e-review: not told again'));
+    await extensionLogSays(userDataDir, 'its dead job', (log) => log.includes('e2e-test: job e2e-review:test:2 went dead'));
 
     await stepRow('test', 'failed · attempt 1/4').waitFor();
     await rowButton(/^step test, failed/, 'Retry Step');
@@ -150,6 +153,8 @@ describe('the Workflows view and the workflow graph in a real VS Code (code-serv
     await extensionLogSays(userDataDir, 'the second retry', (log) => (log.match(/retrying the step test/g) ?? []).length === 2);
     await graphStep('test', 'queued').waitFor();
     await stepRow('test', 'queued').waitFor();
+    // Drawn after anything the second failure could have raised.
+    assert.equal(await page.locator('.notification-toast', { hasText: /1 test failed|went dead/ }).count(), 0, 'one toast per run in the window, none for its queue');
     assert.equal(await status(RUN), 'running');
     await runNext('e2e-test');
     await runNext('e2e-plan'); // ship, now that test completed
