@@ -9,7 +9,7 @@
  *   comes after the notifications before it were written.
  */
 import { RawClient, median, redisBenchmarkSet, round, spawnDaemon, startRedis, writeResult } from './lib';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import WebSocket from 'ws';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,6 +20,21 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 /** BENCH_PROFILE=DIR: the daemon writes a V8 CPU profile there when it exits (open it in Chrome DevTools). */
 const PROFILE_DIR = process.env.BENCH_PROFILE;
+/** Clock ticks per second of /proc/<pid>/stat's times (USER_HZ, 100 on Linux). */
+const TICKS_PER_SECOND = 100;
+
+/**
+ * A process's CPU time so far (user + system), in µs, from /proc (Linux; elsewhere NaN): what
+ * each of the three processes spends per beat says which of them bounds the figure.
+ */
+function cpuMicros(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND) * 1e6;
+  } catch {
+    return NaN;
+  }
+}
 
 /**
  * The load: every connection keeps one beat in flight, sending the next when the reply lands.
@@ -75,15 +90,29 @@ async function main(): Promise<void> {
     setup.close();
     const clients = await Promise.all(Array.from({ length: CLIENTS }, () => connect(daemon.url, daemon.token)));
     await beatsPerSecond(clients, 'request'); // warm-up (JIT, script cache)
-    type Run = { pattern: Pattern; beatsPerSec: number; redisSetPerSec: number; ratio: number };
+    /** CPU µs per beat of the daemon, Redis and this load generator. */
+    type CpuPerBeat = { daemon: number; redis: number; load: number };
+    type Run = { pattern: Pattern; beatsPerSec: number; redisSetPerSec: number; ratio: number; cpuPerBeat: CpuPerBeat };
     const runs: Run[] = [];
     for (let run = 0; run < RUNS; run++) {
       // The patterns alternate within a run, so the machine's drift touches both alike.
       for (const pattern of ['request', 'sdk'] as const) {
+        const before = { daemon: cpuMicros(daemon.child.pid!), redis: cpuMicros(redis.pid), load: process.cpuUsage() };
+        const started = performance.now();
         const beatsPerSec = await beatsPerSecond(clients, pattern);
+        const beats = (beatsPerSec * (performance.now() - started)) / 1000;
+        const load = process.cpuUsage(before.load);
+        const cpuPerBeat = {
+          daemon: round((cpuMicros(daemon.child.pid!) - before.daemon) / beats, 1),
+          redis: round((cpuMicros(redis.pid) - before.redis) / beats, 1),
+          load: round((load.user + load.system) / beats, 1),
+        };
         const redisSetPerSec = redisBenchmarkSet(redis.port);
-        runs.push({ pattern, beatsPerSec: Math.round(beatsPerSec), redisSetPerSec: Math.round(redisSetPerSec), ratio: round(beatsPerSec / redisSetPerSec, 3) });
-        process.stderr.write(`run ${run + 1} ${pattern}: ${Math.round(beatsPerSec)} beats/s, redis-benchmark SET ${Math.round(redisSetPerSec)}/s\n`);
+        runs.push({ pattern, beatsPerSec: Math.round(beatsPerSec), redisSetPerSec: Math.round(redisSetPerSec), ratio: round(beatsPerSec / redisSetPerSec, 3), cpuPerBeat });
+        process.stderr.write(
+          `run ${run + 1} ${pattern}: ${Math.round(beatsPerSec)} beats/s, redis-benchmark SET ${Math.round(redisSetPerSec)}/s; ` +
+            `CPU µs per beat: daemon ${cpuPerBeat.daemon}, Redis ${cpuPerBeat.redis}, load generator ${cpuPerBeat.load}\n`,
+        );
       }
     }
     for (const client of clients) client.close();
@@ -93,6 +122,11 @@ async function main(): Promise<void> {
         beatsPerSec: median(of.map((r) => r.beatsPerSec)),
         redisSetPerSec: median(of.map((r) => r.redisSetPerSec)),
         ratio: median(of.map((r) => r.ratio)),
+        cpuPerBeat: {
+          daemon: median(of.map((r) => r.cpuPerBeat.daemon)),
+          redis: median(of.map((r) => r.cpuPerBeat.redis)),
+          load: median(of.map((r) => r.cpuPerBeat.load)),
+        },
       };
     };
     writeResult('heartbeat', {

@@ -12,6 +12,8 @@ export interface TestRedis {
   url: string;
   port: number;
   dir: string;
+  /** The server process's id now (a restart starts another). */
+  readonly pid: number;
   /** Stops it and removes its data dir. */
   stop(): Promise<void>;
   /** Stops the server only (SIGTERM; with persistence the AOF is fsynced): an outage. */
@@ -45,6 +47,9 @@ export async function startRedis(options: { persistence?: boolean; args?: string
     url: `redis://127.0.0.1:${port}`,
     port,
     dir,
+    get pid() {
+      return child.pid!;
+    },
     async stop() {
       closeClients(`redis://127.0.0.1:${port}`);
       await terminate(child);

@@ -27,28 +27,33 @@
 --- @include "includes/agentJson"
 local now = nowMs()
 
--- Whether a stored field is JSON number text: the reply splices it in as it is.
+-- Whether a stored field is JSON number text: the reply splices it in as it is. Integers (the
+-- times, the ttl) are one anchored find; only other text is looked at further.
 local function isNumberText(s)
+  if s:find('^%-?%d+$') then return true end
   local mantissa = s:match('^-?%d+%.%d+') or s:match('^-?%d+')
   if not mantissa then return false end
   local rest = s:sub(#mantissa + 1)
   return rest == '' or rest:match('^[eE][-+]?%d+$') ~= nil
 end
 
+-- Why a numeric field cannot be used, or nil.
+local function badNumber(name, value)
+  if not value then return name .. ' is missing' end
+  if isNumberText(value) then return nil end
+  return name .. ' is "' .. value .. '", not a number'
+end
+
 -- Why a record cannot take this beat (a field the new state keeps from it is missing or not a
 -- number), or nil. Checked before the beat's first write: a Lua error once a beat has written
--- would end the whole script, failing the other beats after earlier ones were stored.
+-- would end the whole script, failing the other beats after earlier ones were stored. Every beat
+-- runs it, so it builds no tables.
 local function damage(f, progress, metadata)
   if not f[2] then return 'status is missing' end
   if metadata == '' and not f[5] then return 'metadata is missing' end
-  local numbers = { { 'startedAt', f[6] }, { 'ttlSeconds', f[8] } }
-  if progress == '' then numbers[3] = { 'progress', f[3] } end
-  for _, field in ipairs(numbers) do
-    local name, value = field[1], field[2]
-    if not value then return name .. ' is missing' end
-    if not isNumberText(value) then return name .. ' is "' .. value .. '", not a number' end
-  end
-  return nil
+  local problem = badNumber('startedAt', f[6]) or badNumber('ttlSeconds', f[8])
+  if problem == nil and progress == '' then problem = badNumber('progress', f[3]) end
+  return problem
 end
 
 local function beat(agentId, status, progress, taskAction, task, metadata)
