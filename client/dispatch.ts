@@ -4,6 +4,9 @@
  * waiting for the daemon. The outcome gets its eventId here and leaves as a batched call: the
  * client sends the calls of one event-loop turn as one JSON-RPC batch (as few frames as the frame
  * limit allows), so an action costs the caller no round trip, and a thousand in a turn one write.
+ * The outcome is built when the action ends (what it did then), but its call is made after the
+ * callers' continuations of that turn have run: actions ending together (timers of one tick) do
+ * not wait for each other's records.
  *
  * Requests, not notifications, so that nothing is lost quietly: an outcome whose reply does not
  * come (the connection dropped) is sent again — while disconnected the client holds it until the
@@ -110,6 +113,8 @@ export class ActionDispatcher {
   refused = 0;
   /** Each outcome sent and not yet stored, until the daemon answers it. */
   private readonly unanswered = new Set<Promise<void>>();
+  /** Outcomes built and not yet sent (they go on the next check phase, see above). */
+  private toSend: OutcomeParams[] = [];
   private readonly maxBuffered: number;
 
   constructor(
@@ -119,9 +124,9 @@ export class ActionDispatcher {
     this.maxBuffered = options.maxBuffered ?? 10_000;
   }
 
-  /** Outcomes not yet stored as far as this dispatcher knows (sent, or waiting for the connection). */
+  /** Outcomes not yet stored as far as this dispatcher knows (to be sent, sent, or waiting for the connection). */
   get pending(): number {
-    return this.unanswered.size;
+    return this.toSend.length + this.unanswered.size;
   }
 
   async dispatch<T>(agentName: string, actionType: string, fn: (action: Action) => T | Promise<T>, options: DispatchOptions = {}): Promise<DispatchResult<T>> {
@@ -164,13 +169,14 @@ export class ActionDispatcher {
     try {
       for (const hook of [...hooks].reverse()) await hook.after?.(action, result);
     } finally {
-      this.record(this.outcomeOf(action, result, reported, options)); // what the action did, whatever an after hook does
+      this.queue(this.outcomeOf(action, result, reported, options)); // what the action did, whatever an after hook does
     }
     return result;
   }
 
   /** Resolves once every outcome dispatched so far is stored (waiting for the connection if it is down). */
   async flush(): Promise<void> {
+    this.sendQueued();
     while (this.unanswered.size > 0) await Promise.all(this.unanswered);
   }
 
@@ -249,6 +255,16 @@ export class ActionDispatcher {
     } catch {
       return false; // not JSON (a cycle, a BigInt): recorded without it
     }
+  }
+
+  private queue(outcome: OutcomeParams): void {
+    if (this.toSend.push(outcome) === 1) setImmediate(() => this.sendQueued());
+  }
+
+  private sendQueued(): void {
+    const outcomes = this.toSend;
+    this.toSend = [];
+    for (const outcome of outcomes) this.record(outcome);
   }
 
   private record(outcome: OutcomeParams): void {

@@ -26,6 +26,28 @@ describe('ActionDispatcher', () => {
     return (pushed.data as OutcomeEvent[]).find((o) => o.eventId === eventId)!;
   };
 
+  it('makes the outcome calls of actions that end together after their callers\' continuations ran, and stores them all', async () => {
+    // The client as the dispatcher sees it, counting the outcome calls made.
+    let made = 0;
+    const counting = Object.create(client) as SwitchboardClient;
+    counting.call = ((...args: Parameters<SwitchboardClient['call']>) => {
+      if (args[0] === 'outcome.record') made++;
+      return client.call(...args);
+    }) as SwitchboardClient['call'];
+    const dispatcher = new ActionDispatcher(counting);
+    const together = new Promise((resolve) => setTimeout(resolve, 20));
+    const seen = await Promise.all(
+      Array.from({ length: 50 }, async () => {
+        await dispatcher.dispatch('sdk-agent', 'tool.batch', () => together);
+        return made;
+      }),
+    );
+    assert.deepEqual(seen, Array(50).fill(0), 'each caller went on before any record was sent');
+    assert.equal(dispatcher.pending, 50);
+    await dispatcher.flush();
+    assert.deepEqual([made, dispatcher.pending], [50, 0]);
+  });
+
   it('times a successful action and returns before its outcome is sent, which then lands', async () => {
     const dispatcher = new ActionDispatcher(client);
     const result = await dispatcher.dispatch('sdk-agent', 'tool.search', async (action) => {
