@@ -39,7 +39,8 @@ export async function answerApproval(services: ExtensionServices, approved: bool
   const verb = approved ? 'Approve' : 'Reject';
   const requestId = arg?.requestId ?? (await pickApproval(services, verb));
   if (!requestId) return undefined;
-  const givenAnswer = arg && 'answer' in arg ? arg.answer : undefined;
+  // An answer goes with an approval only (the daemon refuses one with a rejection).
+  const givenAnswer = approved && arg && 'answer' in arg ? arg.answer : undefined;
   const question = approved && givenAnswer === undefined ? await questionOf(services, requestId) : undefined;
   let typed = question ? await promptAnswer(question) : undefined;
   if (typed === null) return undefined; // Esc
