@@ -17,10 +17,9 @@ import { confirmDone } from './confirm';
 import type { ExtensionServices } from './context';
 import type { FleetChange } from './model/fleet-store';
 import { approvalSummary } from './model/approval-summary';
+import { FAILURE_WINDOW_MS } from './model/told-window';
 import { notificationsOn } from './settings';
 
-/** Failures of one agent within this window are told once, with their count. */
-export const FAILURE_WINDOW_MS = 10 * 60_000;
 
 /** Where the told failures are kept: a window reload starts a new extension host, and must not tell them again. */
 const TOLD_KEY = 'switchboard.failuresTold';

@@ -8,7 +8,7 @@
  */
 import * as vscode from 'vscode';
 import type { Job } from '../../protocol/types';
-import { FAILURE_WINDOW_MS } from '../notifications';
+import { ToldWindow } from '../model/told-window';
 import { notificationsOn } from '../settings';
 import { deadJobLabel } from './queue-display';
 
@@ -16,16 +16,16 @@ import { deadJobLabel } from './queue-display';
 const TOLD_KEY = 'switchboard.deadJobsTold';
 
 export class DeadJobNotifier {
-  /** Per queue: when its dead jobs were last told. */
-  private readonly toldAt: Map<string, number>;
+  /** The queues whose dead jobs were told. */
+  private readonly told: ToldWindow;
 
   constructor(
     private readonly log: vscode.LogOutputChannel,
-    private readonly workspaceState: vscode.Memento,
+    workspaceState: vscode.Memento,
     private readonly showQueue: (queue: string) => void,
     private readonly toldAsStepFailure: (jobId: string) => boolean,
   ) {
-    this.toldAt = new Map(Object.entries(workspaceState.get<Record<string, number>>(TOLD_KEY, {})));
+    this.told = new ToldWindow({ memento: workspaceState, key: TOLD_KEY });
   }
 
   onDead(jobs: Job[]): void {
@@ -40,13 +40,8 @@ export class DeadJobNotifier {
   }
 
   private tell(queue: string, dead: Job[]): void {
-    const now = Date.now();
     // Within the window the log line above is all: the Queues view counts them.
-    if (now - (this.toldAt.get(queue) ?? -Infinity) < FAILURE_WINDOW_MS) return;
-    this.toldAt.set(queue, now);
-    // Only windows still open are worth keeping: an older one would be told anew anyway.
-    const open = [...this.toldAt].filter(([, at]) => now - at < FAILURE_WINDOW_MS);
-    void this.workspaceState.update(TOLD_KEY, Object.fromEntries(open));
+    if (!this.told.firstTime(queue)) return;
     const what = dead.length === 1 ? 'A job' : `${dead.length} jobs`;
     const message = `Switchboard: ${what} of “${queue}” went dead: ${deadJobLabel(dead.at(-1)!)}`;
     void vscode.window.showInformationMessage(message, 'Show Queue').then((choice) => choice && this.showQueue(queue));

@@ -9,7 +9,7 @@
 import * as vscode from 'vscode';
 import { clockTime } from '../../common/time-format';
 import type { Breaker, Budget } from '../../protocol/types';
-import { FAILURE_WINDOW_MS } from '../notifications';
+import { ToldWindow } from '../model/told-window';
 import { notificationsOn } from '../settings';
 import type { Incident } from './incidents';
 import { budgetFraction, budgetLevel, describeBreaker, percent } from './safety-display';
@@ -27,15 +27,15 @@ export interface SafetyActions {
 
 export class SafetyNotifier {
   /** Per occurrence key (`blocked:<agent>`, `breaker:<name>@<openedAt>`, `budget:<scope>@<period>:<level>`): when it was told. */
-  private readonly toldAt: Map<string, number>;
+  private readonly told: ToldWindow;
 
   constructor(
     private readonly log: vscode.LogOutputChannel,
-    private readonly workspaceState: vscode.Memento,
+    workspaceState: vscode.Memento,
     private readonly actions: SafetyActions,
     private readonly now: () => number = Date.now,
   ) {
-    this.toldAt = new Map(Object.entries(workspaceState.get<Record<string, number>>(TOLD_KEY, {})));
+    this.told = new ToldWindow({ memento: workspaceState, key: TOLD_KEY }, now);
   }
 
   onChange(change: SafetyChange): void {
@@ -49,14 +49,14 @@ export class SafetyNotifier {
     const rules = incident.ruleIds.join(', ') || 'a rule';
     const where = [incident.subject, incident.field].filter(Boolean).join(' ');
     this.log.warn(`safety: blocked ${where || 'content'} of ${agent} (${rules})`);
-    if (!notificationsOn('safetyBlocked') || !this.firstTime(`blocked:${agent}`)) return;
+    if (!notificationsOn('safetyBlocked') || !this.told.firstTime(`blocked:${agent}`)) return;
     const message = `Switchboard: blocked content from ${agent}: ${rules}${where ? ` in ${where}` : ''}.`;
     void vscode.window.showInformationMessage(message, 'Show Safety').then((choice) => choice && this.actions.show({ incident: incident.key }));
   }
 
   private opened(breaker: Breaker): void {
     this.log.warn(`safety: breaker ${breaker.name} opened: ${describeBreaker(breaker)}`);
-    if (!notificationsOn('breakers') || !this.firstTime(`breaker:${breaker.name}@${breaker.openedAt ?? this.now()}`)) return;
+    if (!notificationsOn('breakers') || !this.told.firstTime(`breaker:${breaker.name}@${breaker.openedAt ?? this.now()}`)) return;
     const until = breaker.retryAt ? `until ${clockTime(breaker.retryAt)}, then trial calls` : 'for its cool-down';
     const message = `Switchboard: breaker ${breaker.name} opened after ${breaker.failures} failures: its calls are refused ${until}.`;
     // Show first (the toast's primary button): a reset is the user's call, after its modal.
@@ -71,22 +71,12 @@ export class SafetyNotifier {
     if (level === 'ok') return;
     const used = percent(budgetFraction(budget));
     this.log.warn(`safety: budget ${budget.scope} ${level === 'exceeded' ? 'exceeded' : 'past 80 %'}: ${used} used`);
-    if (!notificationsOn('budgets') || !this.firstTime(`budget:${budget.scope}@${budget.periodStart}:${level}`)) return;
+    if (!notificationsOn('budgets') || !this.told.firstTime(`budget:${budget.scope}@${budget.periodStart}:${level}`)) return;
     const show = (choice: string | undefined) => choice && this.actions.show({ budget: budget.scope });
     if (level === 'exceeded') {
       void vscode.window.showWarningMessage(`Switchboard: budget ${budget.scope} exceeded (${used} used): its calls are refused (or need approval) until the period ends.`, 'Show').then(show);
     } else {
       void vscode.window.showInformationMessage(`Switchboard: budget ${budget.scope} is ${used} used (warning at 80 %).`, 'Show').then(show);
     }
-  }
-
-  /** Whether the key was not told within the window; marks it told (and saves the open windows). */
-  private firstTime(key: string): boolean {
-    const now = this.now();
-    if (now - (this.toldAt.get(key) ?? -Infinity) < FAILURE_WINDOW_MS) return false;
-    this.toldAt.set(key, now);
-    const open = [...this.toldAt].filter(([, at]) => now - at < FAILURE_WINDOW_MS);
-    void this.workspaceState.update(TOLD_KEY, Object.fromEntries(open));
-    return true;
   }
 }

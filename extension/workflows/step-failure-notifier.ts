@@ -9,7 +9,7 @@
 import * as vscode from 'vscode';
 import type { WorkflowStepEvent } from '../../protocol/types';
 import type { Logger } from '../../common/logger';
-import { FAILURE_WINDOW_MS } from '../notifications';
+import { ToldWindow } from '../model/told-window';
 import { notificationsOn } from '../settings';
 
 export interface StepFailureActions {
@@ -19,10 +19,10 @@ export interface StepFailureActions {
 }
 
 export class StepFailureNotifier {
-  /** Per run: when a failure of it was last told. */
-  private readonly toldAt = new Map<string, number>();
-  /** The jobs whose step failures arrived, and when (kept for the window). */
-  private readonly failedJobs = new Map<string, number>();
+  /** The runs whose failures were told. */
+  private readonly runsTold = new ToldWindow();
+  /** The jobs whose step failures arrived. */
+  private readonly failedJobs = new ToldWindow();
 
   constructor(
     private readonly log: Logger,
@@ -31,23 +31,19 @@ export class StepFailureNotifier {
 
   /** Whether a step failure of this job arrived in the last window (its dead job is then the step's to tell). */
   received(jobId: string): boolean {
-    return Date.now() - (this.failedJobs.get(jobId) ?? -Infinity) < FAILURE_WINDOW_MS;
+    return this.failedJobs.toldAgoMs(jobId) !== undefined;
   }
 
   onStepFailed({ workflowId, step }: WorkflowStepEvent): void {
-    const now = Date.now();
-    forgetOlder(this.failedJobs, now);
-    if (step.jobId !== undefined) this.failedJobs.set(step.jobId, now);
+    if (step.jobId !== undefined) this.failedJobs.firstTime(step.jobId);
     const name = this.actions.runName(workflowId);
     const error = step.error ?? 'no error given';
     this.log.warn(`workflow ${name}: step ${step.name} failed after ${step.attempts} attempt${step.attempts === 1 ? '' : 's'}: ${error}`);
     if (!notificationsOn('workflowFailures')) return;
-    if (now - (this.toldAt.get(workflowId) ?? -Infinity) < FAILURE_WINDOW_MS) {
-      this.log.info(`workflow ${name}: not told again (a failure of this run was told ${Math.round((now - this.toldAt.get(workflowId)!) / 1000)} s ago)`);
+    if (!this.runsTold.firstTime(workflowId)) {
+      this.log.info(`workflow ${name}: not told again (a failure of this run was told ${Math.round(this.runsTold.toldAgoMs(workflowId)! / 1000)} s ago)`);
       return;
     }
-    forgetOlder(this.toldAt, now);
-    this.toldAt.set(workflowId, now);
     void vscode.window
       .showInformationMessage(`Switchboard: step “${step.name}” of workflow “${name}” failed: ${error}`, 'Retry Step', 'Open Graph')
       .then((choice) => {
@@ -57,7 +53,3 @@ export class StepFailureNotifier {
   }
 }
 
-/** Drops the entries of a map of times that are past the window. */
-function forgetOlder(times: Map<string, number>, now: number): void {
-  for (const [key, at] of times) if (now - at >= FAILURE_WINDOW_MS) times.delete(key);
-}
